@@ -1,0 +1,82 @@
+import { DependencyType, javascript, JsonFile, typescript } from 'projen';
+
+/**
+ * quadlet-cdk's own project definition. projen writes package.json, tsconfig*.json,
+ * .gitignore, .mocharc.json and .projen/ from this file: edit here, then run `npx projen`.
+ */
+const project = new typescript.TypeScriptProject({
+  name: 'quadlet-cdk',
+  description: 'A TypeScript construct library that compiles a typed site tree into Podman Quadlet units, systemd units, Caddy routes and LLM gateway configs, checked against each other before anything is written.',
+  license: 'Apache-2.0',
+  copyrightOwner: 'quadlet-cdk authors',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  typescriptVersion: '~5.9.3', // 7.x is the native port and breaks ts-node
+  minNodeVersion: '20.19.0', // also keeps projen from asking for a missing @types/node@ts5.9 tag
+  srcdir: 'lib',
+  libdir: 'build',
+  entrypoint: 'build/index.js',
+  testdir: 'test',
+  sampleCode: false,
+  jest: false,
+  eslint: false,
+  prettier: false,
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', '@iarna/toml@^3.0.0'],
+  devDeps: ['mocha@^11', 'chai@^4.5.0', '@types/mocha', '@types/chai@^4', 'fast-check@^4', 'ts-node@^10.9.2'],
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      resolveJsonModule: true,
+      esModuleInterop: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      noImplicitReturns: true,
+      noFallthroughCasesInSwitch: true,
+    },
+  },
+  tsconfigDev: {
+    include: ['../lib/**/*.ts', '../apps/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../.projenrc.ts'],
+    compilerOptions: {},
+  },
+  projenrcTsOptions: {
+    runner: typescript.TypeScriptRunner.tsNode({ typeCheck: false }),
+  },
+});
+
+// constructs is a runtime dependency; the manual bootstrap also listed it as a dev one.
+project.deps.removeDependency('constructs', DependencyType.BUILD);
+
+// Tests: type-check everything (lib, apps, examples, tests) once, then run mocha transpile-only.
+project.testTask.reset();
+project.testTask.exec('tsc --noEmit -p test/tsconfig.json');
+project.testTask.exec('mocha', { receiveArgs: true });
+new JsonFile(project, '.mocharc.json', {
+  obj: {
+    'require': ['ts-node/register/transpile-only'],
+    'spec': ['test/**/*.test.ts'],
+    'extension': ['ts'],
+    'timeout': 60000,
+    'reporter': 'spec',
+  },
+});
+
+// `npx projen synth` synthesizes every app under apps/ into dist/<app>/.
+project.addTask('synth', {
+  description: 'Synthesize every app under apps/ into dist/<app>/',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/synth-apps.ts apps dist',
+  receiveArgs: true,
+});
+project.addTask('validators', {
+  description: 'Install the external validators (quadlet generator, caddy) into .tools/',
+  exec: 'bash scripts/ensure-validators.sh',
+  receiveArgs: true,
+});
+
+project.gitignore.exclude('/dist/', '/.tools/', '/.quadlet-cdk-*', '*.tsbuildinfo');
+project.synth();

@@ -1,0 +1,175 @@
+import { Construct, IConstruct } from 'constructs';
+import { applyAspects } from './aspects';
+import { defineCodes, Diagnostic, Diagnostics, makeDiagnostic, Reporter, sortDiagnostics, ValidationError } from './diagnostics';
+import { DependencyGraph } from './graph';
+import { GeneratedFile, writeOutput, WriteResult } from './output';
+import { OutputArea, Resource, resourcesIn } from './resource';
+import { Site } from './site';
+
+export const CORE_CODES = defineCodes({
+  CORE001: { title: 'dependency cycle', hint: 'remove one of the dependencies on the cycle; units cannot start each other in a loop' },
+  CORE002: { title: 'dependency on another site', hint: 'a unit can only depend on units of its own host; reach other hosts by address' },
+  CORE003: { title: 'two constructs write one file', hint: 'give one of them another name' },
+  CORE004: { title: 'internal error while rendering', hint: 'this is a bug in quadlet-cdk or in a custom construct; please report it with the tree that triggers it' },
+  CORE005: { title: 'secret value in output', hint: 'pass secrets as Secret or EnvFile secret entries, never as literal values' },
+});
+
+const BRAND = Symbol.for('quadlet-cdk.App');
+
+export interface AppProps {
+  /**
+   * Where `synth()` writes.
+   * @default - $QUADLET_CDK_OUTDIR, else 'dist'
+   */
+  readonly outdir?: string;
+  /**
+   * Treat warnings as errors.
+   * @default false
+   */
+  readonly strict?: boolean;
+}
+
+/** Files rendered in memory, and every problem found on the way. */
+export interface SynthOutput {
+  readonly files: GeneratedFile[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface SynthOptions {
+  /**
+   * Return the files and diagnostics even when there are errors (for tests and tools).
+   * @default false
+   */
+  readonly allowErrors?: boolean;
+}
+
+/** What `synth()` wrote and removed, and the warnings it found. */
+export interface SynthResult extends WriteResult {
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Sees every rendered file before anything is written; reports problems by construct path. */
+export type OutputValidator = (files: ReadonlyMap<string, GeneratedFile>, report: (constructPath: string, code: string, message: string, hint?: string) => void) => void;
+
+/** The root of the tree. Holds sites, runs the synth phases, and writes the output folder. */
+export class App extends Construct {
+  public static isApp(x: unknown): x is App {
+    return typeof x === 'object' && x !== null && (x as any)[BRAND] === true;
+  }
+
+  public static of(scope: IConstruct): App | undefined {
+    const root = scope.node.root;
+    return App.isApp(root) ? root : undefined;
+  }
+
+  public readonly outdir: string;
+  public readonly strict: boolean;
+  private readonly outputValidators = new Map<string, OutputValidator>();
+  private readonly secretValues = new Set<string>();
+
+  public constructor(props: AppProps = {}) {
+    super(undefined as any, '');
+    Object.defineProperty(this, BRAND, { value: true });
+    this.outdir = props.outdir ?? process.env.QUADLET_CDK_OUTDIR ?? 'dist';
+    this.strict = props.strict ?? false;
+  }
+
+  /** Register a check on the rendered files. One per key: constructs register theirs once. */
+  public addOutputValidator(key: string, validator: OutputValidator): void {
+    if (!this.outputValidators.has(key)) this.outputValidators.set(key, validator);
+  }
+
+  /**
+   * Declare a secret's value so synth can prove it never reaches a file. The library never
+   * needs secret values; tests and apps that hold them register them here.
+   */
+  public registerSecretValue(value: string): void {
+    if (value.length >= 4) this.secretValues.add(value);
+  }
+
+  /** Run every phase in memory. Throws a ValidationError listing every problem, unless allowErrors. */
+  public synthFiles(options: SynthOptions = {}): SynthOutput {
+    const found: Diagnostic[] = [];
+    const reporterOf = (scope: IConstruct): Reporter => (code, message, hint, severity) =>
+      found.push(makeDiagnostic(scope.node.path, code, message, hint, severity));
+
+    applyAspects(this, reporterOf);
+    const resources = resourcesIn(this);
+    for (const r of resources) guarded(r, reporterOf(r), () => r.validate({ site: r.site, report: reporterOf(r) }));
+
+    const order = dependencyOrder(resources, reporterOf);
+    const files = new Map<string, GeneratedFile>();
+    for (const r of order) {
+      const report = reporterOf(r);
+      const emit = (area: OutputArea, name: string, content: string) => {
+        const path = [r.site.dirOf(area), name].filter((p) => p !== '').join('/');
+        const prior = files.get(path);
+        if (prior) report('CORE003', `${path} is also written by ${prior.constructPath}`);
+        else files.set(path, { path, content, constructPath: r.node.path });
+      };
+      guarded(r, report, () => r.render({ site: r.site, emit, report }));
+    }
+
+    for (const [key, validate] of this.outputValidators) {
+      try {
+        validate(files, (path, code, message, hint) => found.push(makeDiagnostic(path, code, message, hint)));
+      } catch (e: any) {
+        found.push(makeDiagnostic('', 'CORE004', `output check ${key} failed: ${e?.stack ?? e}`));
+      }
+    }
+    this.scanSecrets(files, found);
+
+    const diagnostics = sortDiagnostics([...Diagnostics.collect(this), ...found]);
+    const failing = diagnostics.filter((d) => d.severity === 'error' || (this.strict && d.severity === 'warning'));
+    if (failing.length > 0 && !options.allowErrors) throw new ValidationError(diagnostics);
+    const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+    return { files: sorted, diagnostics };
+  }
+
+  /** Synthesize and write to `outdir`. A tree with errors writes nothing. */
+  public synth(): SynthResult {
+    const { files, diagnostics } = this.synthFiles();
+    return { ...writeOutput(this.outdir, files), diagnostics };
+  }
+
+  private scanSecrets(files: ReadonlyMap<string, GeneratedFile>, found: Diagnostic[]): void {
+    if (this.secretValues.size === 0) return;
+    for (const f of files.values()) {
+      for (const v of this.secretValues) {
+        if (f.content.includes(v)) found.push(makeDiagnostic(f.constructPath, 'CORE005', `${f.path} contains the value of a registered secret`));
+      }
+    }
+  }
+}
+
+/** Renderers and validators must be total; if one throws, that is reported, not fatal. */
+function guarded(r: Resource, report: Reporter, fn: () => void): void {
+  try {
+    fn();
+  } catch (e: any) {
+    report('CORE004', `${r.kind} ${r.node.path} threw: ${e?.message ?? e}`);
+  }
+}
+
+/** Resources with their dependencies first; cycles and cross-site edges are reported. */
+function dependencyOrder(resources: Resource[], reporterOf: (c: IConstruct) => Reporter): Resource[] {
+  const byPath = new Map(resources.map((r) => [r.node.path, r]));
+  const graph = new DependencyGraph();
+  for (const r of resources) {
+    graph.addNode(r.node.path);
+    const targets = [...r.dependencies, ...r.node.dependencies.filter(Resource.isResource)];
+    for (const d of targets) {
+      if (d.site !== r.site && Site.isSite(d.site) && !r.site.node.path.startsWith('orphan')) {
+        reporterOf(r)('CORE002', `${r.node.path} depends on ${d.node.path}, which belongs to site ${d.site.name}`);
+        continue;
+      }
+      if (byPath.has(d.node.path)) graph.addEdge(r.node.path, d.node.path);
+    }
+  }
+  for (const cycle of graph.cycles()) {
+    reporterOf(byPath.get(cycle[0])!)('CORE001', `dependency cycle: ${cycle.join(' -> ')}`);
+  }
+  const ordered = graph.order().map((p) => byPath.get(p)!);
+  const placed = new Set(ordered);
+  return [...ordered, ...resources.filter((r) => !placed.has(r))];
+}

@@ -1,0 +1,78 @@
+import { Construct, IConstruct } from 'constructs';
+import { Reporter } from './diagnostics';
+import { Site } from './site';
+
+const BRAND = Symbol.for('quadlet-cdk.Resource');
+
+/** Where in a site's tree a file goes; the site's layout turns it into a path. */
+export type OutputArea =
+  /** Quadlet units: ~/.config/containers/systemd/ */
+  | 'quadlet'
+  /** Plain systemd user units (.service, .timer, .target): ~/.config/systemd/user/ */
+  | 'systemd'
+  /** The site's own config folder (env templates): ~/.config/<site>/ */
+  | 'config'
+  /** Caddy's folder: ~/.config/caddy/ */
+  | 'caddy'
+  /** Files that belong to the host, not the user's home (e.g. /etc/cloudflared) */
+  | 'host'
+  /** Documentation about the site */
+  | 'docs';
+
+/** What a resource receives while rendering. */
+export interface RenderContext {
+  readonly site: Site;
+  /** Add a file. `name` is relative to the area's folder, e.g. `web.container`. */
+  emit(area: OutputArea, name: string, content: string): void;
+  /** Record a problem found while rendering (e.g. a value that cannot be written). */
+  readonly report: Reporter;
+}
+
+/** What a resource receives while validating: its reporter and the whole site. */
+export interface ValidationContext {
+  readonly site: Site;
+  readonly report: Reporter;
+}
+
+/**
+ * The base of everything that ends up in a file. A resource belongs to one site, may depend on
+ * other resources (ordering, and `Requires=`/`After=` for units), validates itself, then renders.
+ */
+export abstract class Resource extends Construct {
+  public static isResource(x: unknown): x is Resource {
+    return typeof x === 'object' && x !== null && (x as any)[BRAND] === true;
+  }
+
+  /** A short kind for messages and docs, e.g. `container`. */
+  public abstract readonly kind: string;
+  /** The site this resource belongs to. */
+  public readonly site: Site;
+  private readonly deps = new Set<Resource>();
+
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    Object.defineProperty(this, BRAND, { value: true });
+    this.site = Site.of(this);
+  }
+
+  /** Order this resource after `others` (units also get `Requires=` and `After=`). */
+  public addDependency(...others: Resource[]): void {
+    for (const o of others) if (o !== this) this.deps.add(o);
+  }
+
+  /** Resources this one depends on, in the order they were added. */
+  public get dependencies(): Resource[] {
+    return [...this.deps];
+  }
+
+  /** Check this resource against the rest of the site. Record problems; never throw. */
+  public validate(_ctx: ValidationContext): void {}
+
+  /** Emit this resource's files. Called in dependency order, after validation passed. */
+  public render(_ctx: RenderContext): void {}
+}
+
+/** Every resource in a subtree, in tree order. */
+export function resourcesIn(scope: IConstruct): Resource[] {
+  return scope.node.findAll().filter(Resource.isResource);
+}

@@ -1,0 +1,153 @@
+import { Construct, IConstruct } from 'constructs';
+import { defineCodes, Diagnostics } from './diagnostics';
+import type { OutputArea } from './resource';
+
+const BRAND = Symbol.for('quadlet-cdk.Site');
+
+export const SITE_CODES = defineCodes({
+  SITE001: { title: 'invalid site name', hint: 'use lower-case letters, digits and dashes, starting with a letter' },
+  SITE002: { title: 'construct outside a site', hint: 'create resources inside a Site: new Container(site, ...)' },
+  SITE003: { title: 'unknown podman version', hint: 'give the target podman version as MAJOR.MINOR.PATCH, e.g. 5.4.2' },
+  SITE004: { title: 'invalid domain', hint: 'give a DNS name such as example.org' },
+});
+
+/** How the site's files are laid out under its output folder. */
+export type SiteLayout =
+  /** Paths relative to the user's home: `.config/containers/systemd/...` */
+  | 'home'
+  /** A chezmoi source tree: `home/dot_config/containers/systemd/...` */
+  | 'chezmoi';
+
+/** How strictly image references are pinned. */
+export type DigestPolicy = 'off' | 'warn' | 'error';
+
+export interface SiteProps {
+  /**
+   * The site's name: the default network, the target and the config folder are named after it.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Rootless (user units, `~/.config/...`) or rootful (`/etc/containers/systemd`, `/etc/systemd/system`).
+   * @default true
+   */
+  readonly rootless?: boolean;
+  /**
+   * The podman release the host runs. Keys newer than it are errors that name the release that added them.
+   * @default '5.4.2'
+   */
+  readonly podmanVersion?: string;
+  /**
+   * The DNS domains the site serves; routes must use a hostname under one of them.
+   * @default - none
+   */
+  readonly domains?: string[];
+  /** @default 'home' */
+  readonly layout?: SiteLayout;
+  /**
+   * The folder, inside the app's output folder, that holds this site's files. '' writes at the top.
+   * @default - the site name
+   */
+  readonly outputDir?: string;
+  /**
+   * Digest pinning of images: 'warn' or 'error' when an image has a tag but no `@sha256:` digest.
+   * @default 'off'
+   */
+  readonly digestPolicy?: DigestPolicy;
+  /**
+   * Let every image use a floating tag (`:latest`, `:main`, ...). Prefer `allowFloatingTag` on the image.
+   * @default false
+   */
+  readonly allowFloatingTags?: boolean;
+}
+
+/**
+ * One host: the root of the tree of units that run there. Holds the defaults its resources
+ * read (rootless, podman version, domains, layout).
+ */
+export class Site extends Construct {
+  public static isSite(x: unknown): x is Site {
+    return typeof x === 'object' && x !== null && (x as any)[BRAND] === true;
+  }
+
+  /** The site that contains `scope`. Records SITE002 and returns a stand-in when there is none. */
+  public static of(scope: IConstruct): Site {
+    for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+      if (Site.isSite(c)) return c;
+    }
+    Diagnostics.report(scope, 'SITE002', `${scope.node.path} is not inside a Site`);
+    return orphanSite();
+  }
+
+  public readonly name: string;
+  public readonly rootless: boolean;
+  public readonly podmanVersion: string;
+  public readonly domains: string[];
+  public readonly layout: SiteLayout;
+  public readonly outputDir: string;
+  public readonly digestPolicy: DigestPolicy;
+  public readonly allowFloatingTags: boolean;
+  /** The network containers join when they name none. Set it, or create a Network with `default: true`. */
+  public defaultNetwork?: IConstruct;
+  /** The systemd unit every unit's `[Install]` joins; a Target construct sets it. @default 'default.target' */
+  public installTarget = 'default.target';
+  /** Set by a Target construct: units also get `PartOf=` it, so stopping the target stops the stack. */
+  public partOfTarget?: string;
+
+  public constructor(scope: Construct, id: string, props: SiteProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, BRAND, { value: true });
+    this.name = props.name ?? id;
+    this.rootless = props.rootless ?? true;
+    this.podmanVersion = props.podmanVersion ?? '5.4.2';
+    this.domains = props.domains ?? [];
+    this.layout = props.layout ?? 'home';
+    this.outputDir = props.outputDir ?? this.name;
+    this.digestPolicy = props.digestPolicy ?? 'off';
+    this.allowFloatingTags = props.allowFloatingTags ?? false;
+    if (!/^[a-z][a-z0-9-]*$/.test(this.name)) Diagnostics.report(this, 'SITE001', `site name "${this.name}" is not a valid unit name part`);
+    if (!/^\d+\.\d+\.\d+$/.test(this.podmanVersion)) Diagnostics.report(this, 'SITE003', `podman version "${this.podmanVersion}" is not MAJOR.MINOR.PATCH`);
+    for (const d of this.domains) {
+      if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d)) Diagnostics.report(this, 'SITE004', `"${d}" is not a DNS domain`);
+    }
+  }
+
+  /** The folder, relative to the app's output folder, where files of an area go. */
+  public dirOf(area: OutputArea): string {
+    const home = this.layout === 'chezmoi' ? 'home/dot_config' : '.config';
+    const dirs: Record<OutputArea, string> = this.rootless
+      ? {
+        quadlet: `${home}/containers/systemd`,
+        systemd: `${home}/systemd/user`,
+        config: `${home}/${this.name}`,
+        caddy: `${home}/caddy`,
+        host: 'host',
+        docs: 'docs',
+      }
+      : {
+        quadlet: 'etc/containers/systemd',
+        systemd: 'etc/systemd/system',
+        config: `etc/${this.name}`,
+        caddy: 'etc/caddy',
+        host: 'host',
+        docs: 'docs',
+      };
+    return [this.outputDir, dirs[area]].filter((p) => p !== '').join('/');
+  }
+
+  /**
+   * Where the host sees a config-area file at run time, in systemd syntax (`%h/.config/<site>/x.env`).
+   * Rootful sites use the absolute /etc path.
+   */
+  public runtimePathOf(area: 'config' | 'caddy' | 'quadlet' | 'systemd', name: string): string {
+    if (!this.rootless) return `/${this.dirOf(area).slice(this.outputDir ? this.outputDir.length + 1 : 0)}/${name}`;
+    const rel = { config: `.config/${this.name}`, caddy: '.config/caddy', quadlet: '.config/containers/systemd', systemd: '.config/systemd/user' }[area];
+    return `%h/${rel}/${name}`;
+  }
+}
+
+let orphan: Site | undefined;
+function orphanSite(): Site {
+  // A detached stand-in so that a misplaced construct still gets its diagnostics reported.
+  return (orphan ??= new Site(new Construct(undefined as any, ''), 'orphan'));
+}

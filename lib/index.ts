@@ -1,0 +1,13 @@
+// quadlet-cdk: a typed site tree compiled into Podman Quadlet units and their companion files.
+export * from './core/app';
+export * from './core/aspects';
+export * from './core/diagnostics';
+export * from './core/graph';
+export * from './core/output';
+export * from './core/resource';
+export * from './core/site';
+export * from './render/data-formats';
+export * from './render/encode';
+export * from './render/systemd-value';
+export * from './render/unit-file';
+export * from './quadlet';

@@ -1,0 +1,299 @@
+import { Construct } from 'constructs';
+import { Reporter } from '../core/diagnostics';
+import { ValidationContext } from '../core/resource';
+import { EncodableValue } from '../render/encode';
+import { literalOf, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
+import { EnvFile, SECRET_NAME } from './env-file';
+import { isFloatingTag, parseImageRef } from './image-ref';
+import { ContainerKeys } from './keys.generated';
+import { INetwork } from './network';
+import { Secret } from './secret';
+import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
+import { IVolume } from './volume';
+
+/** Something a container can run: a reference string, or an `.image` / `.build` unit. */
+export interface IImageSource {
+  /** What `Image=` says: `foo.image`, `foo.build`, or the reference itself. */
+  readonly imageRef: string;
+}
+
+/** A pod a container can join (see Pod). */
+export interface IPod {
+  readonly podRef: string;
+  readonly podName: string;
+}
+
+/** A port published on the host. */
+export interface PortMapping {
+  /** The port inside the container. */
+  readonly container: number;
+  /** The host port. @default - the container port */
+  readonly host?: number;
+  /** @default 'tcp' */
+  readonly protocol?: 'tcp' | 'udp';
+  /**
+   * The host address to bind. Ignored when `public` is true.
+   * @default '127.0.0.1'
+   */
+  readonly bind?: string;
+  /**
+   * Publish on every interface (mail, for example). Anything else should stay on loopback behind the proxy.
+   * @default false
+   */
+  readonly public?: boolean;
+}
+
+/** A mount of a named volume, a host folder or a file. */
+export type Mount =
+  | { readonly volume: IVolume; readonly path: string; readonly readOnly?: boolean; readonly options?: string[] }
+  | { readonly hostPath: UnitValue; readonly path: string; readonly readOnly?: boolean; readonly options?: string[] };
+
+/** A podman secret given to the container. */
+export interface SecretMount {
+  readonly secret: Secret;
+  /** Expose it as this environment variable. @default - a file at /run/secrets/<name> */
+  readonly env?: string;
+  /** The file path inside the container (file secrets). @default - /run/secrets/<name> */
+  readonly target?: string;
+}
+
+/** A container's port, typed, for routes and consumers: `container.port(8080)`. */
+export interface ContainerPort {
+  readonly container: Container;
+  readonly port: number;
+}
+
+export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
+'image' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName'> {
+  /** A fully qualified reference (`docker.io/library/caddy:2-alpine`), or an Image / Build unit. */
+  readonly image: string | IImageSource;
+  /**
+   * Let the image use a floating tag such as `:latest`. Give the reason: it goes into the docs.
+   * @default - floating tags are errors
+   */
+  readonly allowFloatingTag?: string;
+  /** The podman container name, which is its DNS name on shared networks. @default - the unit name */
+  readonly containerName?: string;
+  /** Networks to join. @default - the site's default network (none when in a pod) */
+  readonly networks?: INetwork[];
+  /** A podman network mode instead of networks. @default - none */
+  readonly networkMode?: 'host' | 'none' | 'pasta' | 'slirp4netns' | 'private';
+  /** Share another container's network namespace (`Network=<name>.container`). @default - none */
+  readonly networkOf?: Container;
+  /** Volumes and bind mounts. @default - none */
+  readonly volumes?: Mount[];
+  /** Ports the container listens on, for routes and peers. Published ports count too. @default - none */
+  readonly ports?: number[];
+  /** Ports published on the host. @default - none */
+  readonly publish?: PortMapping[];
+  /** Non-secret variables. Secrets go in `envFiles` or `secrets`. @default - none */
+  readonly environment?: Record<string, UnitValue>;
+  /** Variables whose names look secret but are not (e.g. `DISABLE_TOKEN_CHECK`). @default - none */
+  readonly notSecret?: string[];
+  /** Env files on the host. @default - none */
+  readonly envFiles?: EnvFile[];
+  /** Podman secrets. @default - none */
+  readonly secrets?: SecretMount[];
+  /** A pod to join. @default - none */
+  readonly pod?: IPod;
+  /** Override the image's entrypoint: a list becomes podman's JSON form. @default - the image's */
+  readonly entrypoint?: string | string[];
+  /** Arguments after the image (the command). @default - the image's */
+  readonly command?: UnitValue[];
+}
+
+/** A container (`.container` unit). */
+export class Container extends QuadletUnit {
+  /** A container defined outside this tree, to depend on or share a network with. */
+  public static fromName(name: string): IServiceUnit & { readonly containerName: string } {
+    return { serviceName: `${name}.service`, containerName: name };
+  }
+
+  public readonly section = 'Container' as const;
+  public readonly containerName: string;
+  public readonly props: ContainerProps;
+  private readonly declaredPorts: Set<number>;
+  private readonly extraEnv = new Map<string, UnitValue>();
+  private readonly extraEnvFiles: EnvFile[] = [];
+
+  public constructor(scope: Construct, id: string, props: ContainerProps) {
+    super(scope, id, props, props);
+    this.props = props;
+    this.containerName = props.containerName ?? this.name;
+    this.declaredPorts = new Set([...(props.ports ?? []), ...(props.publish ?? []).map((p) => p.container)]);
+    if (props.image instanceof QuadletUnit) this.addDependency(props.image);
+    for (const n of props.networks ?? []) if (n instanceof QuadletUnit) this.addDependency(n);
+    for (const v of props.volumes ?? []) if ('volume' in v && v.volume instanceof QuadletUnit) this.addDependency(v.volume);
+    if (props.networkOf) this.addDependency(props.networkOf);
+    for (const e of props.envFiles ?? []) this.addDependency(e);
+    for (const s of props.secrets ?? []) this.addDependency(s.secret);
+    if (props.pod instanceof QuadletUnit) this.addDependency(props.pod);
+  }
+
+  /** The DNS name peers on a shared network use. */
+  public get hostname(): string {
+    return this.containerName;
+  }
+
+  /** A declared port, for routes and consumers. Undeclared ports are reported at synth. */
+  public port(port: number): ContainerPort {
+    return { container: this, port };
+  }
+
+  /** Whether the container declares (or publishes) `port`. */
+  public declaresPort(port: number): boolean {
+    return this.declaredPorts.has(port);
+  }
+
+  /** The ports the container declares, sorted. */
+  public get declaredPortList(): number[] {
+    return [...this.declaredPorts].sort((a, b) => a - b);
+  }
+
+  /** `http://<name>:<port><path>`, the URL peers on a shared network use. */
+  public url(port: number, path = '', scheme = 'http'): string {
+    return `${scheme}://${this.hostname}:${port}${path}`;
+  }
+
+  /** The networks the container is on (explicit, or the site default). */
+  public get networks(): INetwork[] {
+    if (this.props.networks) return this.props.networks;
+    if (this.props.networkMode || this.props.networkOf || this.props.pod) return [];
+    const d = this.site.defaultNetwork as unknown as INetwork | undefined;
+    return d ? [d] : [];
+  }
+
+  /** Every environment variable set directly (not through files). */
+  public get environment(): Record<string, UnitValue> {
+    return { ...(this.props.environment ?? {}), ...Object.fromEntries(this.extraEnv) };
+  }
+
+  /** Env files the container reads. */
+  public get envFiles(): EnvFile[] {
+    return [...(this.props.envFiles ?? []), ...this.extraEnvFiles];
+  }
+
+  /** Add a non-secret variable (patterns and consumers use this). */
+  public addEnvironment(name: string, value: UnitValue): void {
+    this.extraEnv.set(name, value);
+  }
+
+  /** Read one more env file. */
+  public addEnvFile(file: EnvFile): void {
+    this.extraEnvFiles.push(file);
+    this.addDependency(file);
+  }
+
+  /** The value of a variable as the container sees it, from `environment` or an env file. */
+  public envValue(name: string): string | undefined {
+    const direct = this.environment[name];
+    if (direct !== undefined) return literalOf(direct);
+    for (const f of this.envFiles) {
+      const v = f.valueOf(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  public validate(ctx: ValidationContext): void {
+    super.validate(ctx);
+    const p = this.props;
+    const report = ctx.report;
+    this.checkImage(report);
+    for (const port of [...(p.ports ?? []), ...(p.publish ?? []).flatMap((m) => [m.container, m.host ?? m.container])]) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) report('PORT003', `port ${port} is out of range`);
+    }
+    for (const m of p.publish ?? []) {
+      const bind = m.bind ?? '127.0.0.1';
+      if (!m.public && ['0.0.0.0', '::', '[::]', ''].includes(bind)) {
+        report('PORT002', `port ${m.host ?? m.container} is published on all interfaces (${bind || 'no address'})`);
+      }
+    }
+    if (p.pod && (p.publish?.length || p.networks?.length || p.networkMode)) {
+      report('QUADLET021', `${this.name} joins pod ${p.pod.podName} but sets ports or networks`);
+    }
+    if (ctx.site.rootless && (p.groupAdd ?? []).some((g) => literalOf(g) === 'keep-groups')) {
+      report('QUADLET020', 'GroupAdd=keep-groups does not work on a rootless site');
+    }
+    const notSecret = new Set(p.notSecret ?? []);
+    for (const [k, v] of Object.entries(this.environment)) {
+      if (SECRET_NAME.test(k) && !notSecret.has(k) && literalOf(v) !== '') {
+        report('SECRET001', `${k} looks like a secret but is set as a literal Environment= value`);
+      }
+    }
+    const seen = new Map<string, string>();
+    const note = (k: string, where: string) => {
+      const prior = seen.get(k);
+      if (prior) report('ENV001', `${k} is set by ${prior} and by ${where}`);
+      else seen.set(k, where);
+    };
+    Object.keys(this.environment).forEach((k) => note(k, 'environment'));
+    for (const f of this.envFiles) f.variables.forEach((k) => note(k, `${f.name}.env`));
+    for (const s of p.secrets ?? []) if (s.env) note(s.env, `secret ${s.secret.secretName}`);
+  }
+
+  private checkImage(report: Reporter): void {
+    const img = this.props.image;
+    if (typeof img !== 'string') return;
+    const ref = parseImageRef(img);
+    if (!ref) {
+      report('IMAGE004', `"${img}" is not an image reference`);
+      return;
+    }
+    if (!ref.registry) report('IMAGE001', `"${img}" does not name its registry`, `write it in full, e.g. docker.io/${ref.path.includes('/') ? ref.path : `library/${ref.path}`}:${ref.tag ?? '<tag>'}`);
+    if (!ref.digest && isFloatingTag(ref.tag) && !this.props.allowFloatingTag && !this.site.allowFloatingTags) {
+      report('IMAGE002', `"${img}" uses the floating tag :${ref.tag ?? 'latest'}`);
+    }
+    if (!ref.digest && this.site.digestPolicy !== 'off') {
+      report('IMAGE003', `"${img}" is not pinned by digest`, undefined, this.site.digestPolicy === 'error' ? 'error' : 'warning');
+    }
+  }
+
+  protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {
+    const p = this.props;
+    const image = typeof p.image === 'string' ? p.image : p.image.imageRef;
+    const networks: UnitValue[] = [
+      ...this.networks.map((n) => n.networkRef),
+      ...(p.networkMode ? [p.networkMode] : []),
+      ...(p.networkOf ? [p.networkOf.unitFileName] : []),
+    ];
+    const volumes = (p.volumes ?? []).map((m) => mountSpec(m));
+    const publish = (p.publish ?? []).map((m) => {
+      const host = m.host ?? m.container;
+      const proto = m.protocol && m.protocol !== 'tcp' ? `/${m.protocol}` : '';
+      const bind = m.public ? '' : `${(m.bind ?? '127.0.0.1').includes(':') ? `[${m.bind}]` : m.bind ?? '127.0.0.1'}:`;
+      return `${bind}${host}:${m.container}${proto}`;
+    });
+    const env = this.environment;
+    const secrets = (p.secrets ?? []).map((s) => {
+      const opts = s.env ? `,type=env,target=${s.env}` : s.target ? `,type=mount,target=${s.target}` : '';
+      return `${s.secret.secretName}${opts}`;
+    });
+    if (p.entrypoint !== undefined && typeof p.entrypoint === 'string' && p.entrypoint.endsWith('"')) {
+      report('QUADLET003', 'Entrypoint= cannot end with a double quote in podman 5.4');
+    }
+    return [
+      ['Image', image],
+      ['ContainerName', this.containerName],
+      ['Pod', p.pod?.podRef],
+      ['Network', networks.length ? networks : undefined],
+      ['PublishPort', publish.length ? publish : undefined],
+      ['Volume', volumes.length ? volumes : undefined],
+      ['EnvironmentFile', this.envFiles.length ? this.envFiles.map((f) => f.hostPath) : undefined],
+      ['Environment', Object.keys(env).length ? sortedRecord(env) : undefined],
+      ['Secret', secrets.length ? secrets : undefined],
+      ['Entrypoint', p.entrypoint === undefined ? undefined : typeof p.entrypoint === 'string' ? p.entrypoint : JSON.stringify(p.entrypoint)],
+      ['Exec', p.command],
+    ];
+  }
+}
+
+function mountSpec(m: Mount): SystemdText {
+  const opts = [...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])];
+  const source: UnitValue = 'volume' in m ? m.volume.volumeRef : m.hostPath;
+  return systemdText(source, `:${m.path}`, opts.length ? `:${opts.join(',')}` : '');
+}
+
+function sortedRecord(r: Record<string, UnitValue>): Record<string, UnitValue> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+}

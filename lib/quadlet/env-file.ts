@@ -1,0 +1,115 @@
+import { Construct } from 'constructs';
+import { Diagnostics } from '../core/diagnostics';
+import { RenderContext, Resource } from '../core/resource';
+import { SystemdText } from '../render/systemd-value';
+import './codes';
+import { headerFor } from './unit';
+
+/** A variable whose real value is a secret: only its name and description are written. */
+export interface EnvSecret {
+  /** What it is and how to make one, e.g. "64 random hex chars: openssl rand -hex 32". */
+  readonly description: string;
+}
+
+export interface EnvFileProps {
+  /** The file's base name: `<name>.env` on the host, `<name>.env.tmpl` in the output. @default - the construct id */
+  readonly name?: string;
+  /** Non-secret values, written into the template as they are. @default - none */
+  readonly values?: Record<string, string>;
+  /** Secret variables: the template names them with an empty value and a comment. @default - none */
+  readonly secrets?: Record<string, EnvSecret>;
+}
+
+/** Secret-looking variable names: these must not be given literal values. */
+export const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_KEY|PRIVATE_KEY|MASTER_KEY|SALT_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?)($|_)/i;
+
+/**
+ * An environment file on the host (`%h/.config/<site>/<name>.env`) that units read with
+ * `EnvironmentFile=`. The real file holds secrets and is never generated; the output has a
+ * `<name>.env.tmpl` companion with every variable, the non-secret values, and empty secrets.
+ */
+export class EnvFile extends Resource {
+  public readonly kind = 'env-file';
+  public readonly name: string;
+  private readonly vals: Map<string, string>;
+  private readonly secs: Map<string, EnvSecret>;
+
+  public constructor(scope: Construct, id: string, props: EnvFileProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.vals = new Map(Object.entries(props.values ?? {}));
+    this.secs = new Map(Object.entries(props.secrets ?? {}));
+    for (const [k] of [...this.vals, ...this.secs]) this.checkName(k);
+    for (const [k, v] of this.vals) this.checkValue(k, v);
+  }
+
+  /** Add a non-secret value. */
+  public addValue(name: string, value: string): void {
+    this.checkName(name);
+    if (this.vals.has(name) || this.secs.has(name)) Diagnostics.report(this, 'ENV001', `${name} is set twice in ${this.name}.env`);
+    this.checkValue(name, value);
+    this.vals.set(name, value);
+  }
+
+  /** Add a secret variable (name and description only). */
+  public addSecret(name: string, secret: EnvSecret): void {
+    this.checkName(name);
+    if (this.vals.has(name) || this.secs.has(name)) Diagnostics.report(this, 'ENV001', `${name} is set twice in ${this.name}.env`);
+    this.secs.set(name, secret);
+  }
+
+  /** Every variable the file defines. */
+  public get variables(): string[] {
+    return [...this.vals.keys(), ...this.secs.keys()].sort();
+  }
+
+  /** The secret variables. */
+  public get secretNames(): string[] {
+    return [...this.secs.keys()].sort();
+  }
+
+  public valueOf(name: string): string | undefined {
+    return this.vals.get(name);
+  }
+
+  public has(name: string): boolean {
+    return this.vals.has(name) || this.secs.has(name);
+  }
+
+  /** Where units read it: `EnvironmentFile=` value. */
+  public get hostPath(): SystemdText {
+    return new SystemdText(this.site.runtimePathOf('config', `${this.name}.env`));
+  }
+
+  private checkName(name: string): void {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) Diagnostics.report(this, 'ENV002', `"${name}" is not a valid variable name`);
+  }
+
+  private checkValue(name: string, value: string): void {
+    if (SECRET_NAME.test(name) && value !== '') {
+      Diagnostics.report(this, 'SECRET001', `${name} looks like a secret but is given a literal value in ${this.name}.env`, `declare it with secrets: { ${name}: { description: '...' } } and put the value in the real .env`);
+    }
+    if (/[\r\n]/.test(value)) Diagnostics.report(this, 'ENV002', `the value of ${name} contains a newline, which env files cannot hold`);
+  }
+
+  public render(ctx: RenderContext): void {
+    const lines = headerFor(this.node.path).map((h) => `# ${h}`);
+    lines.push(`# Copy to ${this.name}.env beside this file and fill in the secrets. ${this.name}.env must never be committed.`);
+    for (const name of this.variables) {
+      const secret = this.secs.get(name);
+      if (secret) {
+        lines.push(`# secret: ${secret.description.replace(/[\r\n]+/g, ' ')}`);
+        lines.push(`${name}=`);
+      } else {
+        lines.push(`${name}=${quoteEnv(this.vals.get(name)!)}`);
+      }
+    }
+    ctx.emit('config', `${this.name}.env.tmpl`, lines.join('\n') + '\n');
+  }
+}
+
+/** systemd's EnvironmentFile reads `KEY=value`; quote values with spaces, quotes or backslashes. */
+function quoteEnv(v: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]*$/.test(v)) return v;
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/`/g, '\\`')}"`;
+}

@@ -1,0 +1,65 @@
+import table from './key-table.json';
+import { ParseMode } from '../render/encode';
+
+/** The quadlet sections: one per unit kind, plus `[Quadlet]` which every kind accepts. */
+export type QuadletSection = 'Container' | 'Pod' | 'Network' | 'Volume' | 'Kube' | 'Image' | 'Build' | 'Artifact' | 'Quadlet';
+
+/** What the library knows about one key (from podman's own key tables, see keys.json). */
+export interface KeyInfo {
+  /** First podman release whose generator accepts the key. */
+  readonly since: string;
+  readonly parse: ParseMode;
+  readonly repeatable: boolean;
+  /** The key became repeatable in this release (single-valued before). */
+  readonly repeatableSince?: string;
+  readonly type: string;
+  readonly flag?: string;
+  readonly notes?: string;
+}
+
+export interface SectionInfo {
+  readonly extension: string;
+  readonly since: string;
+  readonly service?: string;
+  readonly keys: Readonly<Record<string, KeyInfo>>;
+}
+
+export const KEY_TABLE = table as unknown as Readonly<Record<QuadletSection, SectionInfo>>;
+
+const NAME_OVERRIDES: Record<string, string> = { IPv6: 'ipv6' };
+
+/** `AddCapability` -> `addCapability`, `DNSOption` -> `dnsOption`, `IP6` -> `ip6`. */
+export function propNameOf(key: string): string {
+  if (NAME_OVERRIDES[key]) return NAME_OVERRIDES[key];
+  const lead = /^([A-Z0-9]+)(?=[A-Z][a-z])/.exec(key);
+  if (lead && lead[1].length > 1) return lead[1].toLowerCase() + key.slice(lead[1].length);
+  if (/^[A-Z0-9]+$/.test(key)) return key.toLowerCase();
+  return key[0].toLowerCase() + key.slice(1);
+}
+
+const byProp = new Map<QuadletSection, Map<string, string>>();
+
+/** The key a prop name stands for in `section`, or undefined. */
+export function keyOfProp(section: QuadletSection, prop: string): string | undefined {
+  let m = byProp.get(section);
+  if (!m) {
+    m = new Map(Object.keys(KEY_TABLE[section].keys).map((k) => [propNameOf(k), k]));
+    byProp.set(section, m);
+  }
+  return m.get(prop);
+}
+
+/** Compare dotted versions; `-dev` sorts after its release's predecessors but before the release. */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.split('-');
+    const nums = core.split('.').map((x) => parseInt(x, 10) || 0);
+    while (nums.length < 3) nums.push(0);
+    return { nums, pre: pre ?? '' };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i] - y.nums[i];
+  if (x.pre === y.pre) return 0;
+  return x.pre === '' ? 1 : y.pre === '' ? -1 : x.pre < y.pre ? -1 : 1;
+}

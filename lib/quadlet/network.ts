@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import { Reporter } from '../core/diagnostics';
+import { EncodableValue } from '../render/encode';
+import { NetworkKeys } from './keys.generated';
+import { QuadletUnit, QuadletUnitProps } from './unit';
+
+/** A network containers can join: a `.network` unit in the tree, or one imported by name. */
+export interface INetwork {
+  /** The podman network name: other containers resolve names on it. */
+  readonly networkName: string;
+  /** What a container's `Network=` says: `edge.network` for units, the plain name otherwise. */
+  readonly networkRef: string;
+}
+
+export interface NetworkProps extends QuadletUnitProps, Omit<NetworkKeys, 'networkName' | 'subnet' | 'gateway' | 'serviceName'> {
+  /**
+   * The podman network name.
+   * @default - the unit name (no `systemd-` prefix)
+   */
+  readonly networkName?: string;
+  /** Subnets in CIDR form, e.g. `10.89.0.0/24`. @default - podman picks one */
+  readonly subnet?: string | string[];
+  /** One gateway per subnet. @default - podman's (first address) */
+  readonly gateway?: string | string[];
+  /**
+   * Make this the network containers join when they name none.
+   * @default false
+   */
+  readonly default?: boolean;
+}
+
+/** A podman network (`.network` unit). */
+export class Network extends QuadletUnit implements INetwork {
+  /** A network that exists on the host but is not defined in this tree. */
+  public static fromName(name: string): INetwork {
+    return { networkName: name, networkRef: name };
+  }
+
+  public readonly section = 'Network' as const;
+  public readonly networkName: string;
+  private readonly netProps: NetworkProps;
+
+  public constructor(scope: Construct, id: string, props: NetworkProps = {}) {
+    super(scope, id, { ...props, install: props.install ?? false }, props);
+    this.netProps = props;
+    this.networkName = props.networkName ?? this.name;
+    if (props.default) this.site.defaultNetwork = this;
+  }
+
+  public get networkRef(): string {
+    return this.unitFileName;
+  }
+
+  /** Subnets as a list. */
+  public get subnets(): string[] {
+    return asList(this.netProps.subnet);
+  }
+
+  protected get longRunning(): boolean {
+    return false;
+  }
+
+  protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {
+    const subnets = this.subnets;
+    const gateways = asList(this.netProps.gateway);
+    for (const s of subnets) {
+      if (!/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(s)) report('QUADLET003', `Subnet=${s} is not in CIDR form`);
+    }
+    if ((gateways.length > 0 || asList(this.netProps.ipRange as string[] | undefined).length > 0) && subnets.length === 0) {
+      report('QUADLET006', 'Gateway= and IPRange= need a Subnet=', 'set subnet, or drop gateway and ipRange');
+    }
+    if (gateways.length > subnets.length) report('QUADLET006', 'more gateways than subnets', 'give at most one gateway per subnet');
+    return [
+      ['NetworkName', this.networkName],
+      ['Subnet', subnets.length ? subnets : undefined],
+      ['Gateway', gateways.length ? gateways : undefined],
+    ];
+  }
+}
+
+function asList(v: string | readonly unknown[] | undefined): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}

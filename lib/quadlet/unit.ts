@@ -1,0 +1,281 @@
+import { Construct } from 'constructs';
+import { Reporter } from '../core/diagnostics';
+import { RenderContext, Resource, ValidationContext } from '../core/resource';
+import { EncodableValue, encodeValue, ParseMode } from '../render/encode';
+import { renderUnitFile, UnitFile } from '../render/unit-file';
+import { UnitValue } from '../render/systemd-value';
+import './codes';
+import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
+
+/** Anything that runs as a systemd service and can be depended on. */
+export interface IServiceUnit {
+  /** The generated or written systemd unit, e.g. `litellm.service`. */
+  readonly serviceName: string;
+}
+
+/** Restart policies systemd knows. */
+export type RestartPolicy = 'no' | 'always' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-abort' | 'on-watchdog';
+
+/** The `[Service]` settings a quadlet unit commonly needs. Others go through `addEntry`. */
+export interface ServiceOptions {
+  /** @default 'always' for long-running units, nothing for oneshot ones */
+  readonly restart?: RestartPolicy;
+  /** Seconds between restarts. @default - systemd's (100ms) */
+  readonly restartSec?: number;
+  /** Seconds a start may take; image pulls on first start can be slow. @default - systemd's (90s) */
+  readonly timeoutStartSec?: number;
+  /** @default - systemd's (90s) */
+  readonly timeoutStopSec?: number;
+  /** `oneshot` for jobs run by a timer. @default - quadlet's (notify) */
+  readonly type?: 'notify' | 'oneshot';
+}
+
+/** `[Install]`: which targets pull the unit in at boot. */
+export interface InstallOptions {
+  /** @default - the site's target (or default.target when the site has none) */
+  readonly wantedBy?: string[];
+  /** @default - none */
+  readonly requiredBy?: string[];
+  /** @default - none */
+  readonly alias?: string[];
+}
+
+/** Props every quadlet unit takes. */
+export interface QuadletUnitProps {
+  /**
+   * The unit's base name: the file is `<name>.<type>` and podman resources default to it too.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** `[Unit] Description=`. @default - "<kind> <name>" */
+  readonly description?: string;
+  /** Units to start first: `Requires=` and `After=` on their `.service` names. @default - none */
+  readonly dependsOn?: IServiceUnit[];
+  /** Units to start first if present: `Wants=` and `After=`. @default - none */
+  readonly wants?: IServiceUnit[];
+  /** @default - restart always for long-running units */
+  readonly service?: ServiceOptions;
+  /** `false` to leave the unit out of boot (start it by hand or from a timer). @default - joins the site target */
+  readonly install?: InstallOptions | false;
+  /** `ServiceName=` for the generated unit (podman >= 5.3). @default - quadlet's naming */
+  readonly serviceName?: string;
+  /** `[Quadlet] DefaultDependencies=` (podman >= 5.3). @default - not written (true) */
+  readonly defaultDependencies?: boolean;
+}
+
+interface RawEntry {
+  readonly section: string;
+  readonly key: string;
+  readonly value: string;
+}
+
+/** What the generated `.service` is called for each unit type (quadlet-generator-rules A1). */
+const SERVICE_SUFFIX: Record<QuadletSection, string> = {
+  Container: '', Kube: '', Pod: '-pod', Network: '-network', Volume: '-volume', Image: '-image', Build: '-build', Artifact: '-artifact', Quadlet: '',
+};
+
+/** Unit names: systemd's charset without `@` (template units are not modelled) and `\`. */
+const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * The base of `.container`, `.pod`, `.network`, `.volume`, `.image`, `.build`, `.kube` and
+ * `.artifact` units. Subclasses list their key values; this class encodes them by parse mode,
+ * gates them by podman version and writes the file.
+ */
+export abstract class QuadletUnit extends Resource implements IServiceUnit {
+  /** The quadlet section, e.g. `Container`. */
+  public abstract readonly section: QuadletSection;
+  public readonly name: string;
+  private readonly unitProps: QuadletUnitProps;
+  private readonly generic: Record<string, unknown>;
+  private readonly requires = new Set<IServiceUnit>();
+  private readonly wanted = new Set<IServiceUnit>();
+  private readonly raw: RawEntry[] = [];
+
+  /**
+   * @param generic the props object: its members that name a key of the section (`addCapability`)
+   *   are written as that key; the subclass handles the rest.
+   */
+  protected constructor(scope: Construct, id: string, props: QuadletUnitProps, generic: object) {
+    super(scope, id);
+    this.unitProps = props;
+    this.generic = generic as Record<string, unknown>;
+    this.name = props.name ?? id;
+    for (const d of props.dependsOn ?? []) this.addRequirement(d);
+    for (const w of props.wants ?? []) {
+      this.wanted.add(w);
+      if (Resource.isResource(w)) this.addDependency(w);
+    }
+  }
+
+  public get kind(): string {
+    return this.section.toLowerCase();
+  }
+
+  /** The file name, e.g. `web.container`: also how other quadlet units reference this one. */
+  public get unitFileName(): string {
+    return `${this.name}${KEY_TABLE[this.section].extension}`;
+  }
+
+  /** The generated service, e.g. `web.service` or `edge-network.service`. */
+  public get serviceName(): string {
+    return `${this.unitProps.serviceName ?? `${this.name}${SERVICE_SUFFIX[this.section]}`}.service`;
+  }
+
+  /** `Requires=` + `After=` on `unit`'s service. */
+  public addRequirement(unit: IServiceUnit): void {
+    this.requires.add(unit);
+    if (Resource.isResource(unit)) this.addDependency(unit);
+  }
+
+  /**
+   * Escape hatch: write `key=value` into `section` exactly as given (no escaping). Never dropped:
+   * a key quadlet does not know, or one newer than the site's podman, is reported at synth.
+   */
+  public addEntry(section: string, key: string, value: string): void {
+    this.raw.push({ section, key, value });
+  }
+
+  /** Key values of the quadlet section from the subclass's typed props, in output order. */
+  protected abstract quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]>;
+
+  /** Extra `[Service]` entries a subclass needs (already encoded). */
+  protected serviceEntries(): Array<[string, string]> {
+    return [];
+  }
+
+  /** Whether the unit runs until stopped (restart policy applies) or runs once. */
+  protected get longRunning(): boolean {
+    return this.unitProps.service?.type !== 'oneshot';
+  }
+
+  public validate(ctx: ValidationContext): void {
+    const site = ctx.site;
+    if (!UNIT_NAME.test(this.name)) ctx.report('QUADLET004', `"${this.name}" is not a valid unit name`);
+    const since = KEY_TABLE[this.section].since;
+    if (compareVersions(since, site.podmanVersion) > 0) {
+      ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${since}; this site targets ${site.podmanVersion}`);
+    }
+    if (this.unitProps.serviceName !== undefined) this.checkKey('Quadlet', 'ServiceName', ctx.report);
+    const type = this.unitProps.service?.type;
+    if (type && !['notify', 'oneshot'].includes(type)) ctx.report('QUADLET023', `Type=${type} is not accepted by quadlet`);
+    for (const target of [...(this.installOptions()?.wantedBy ?? []), ...(this.installOptions()?.requiredBy ?? [])]) {
+      if (target.includes('/')) ctx.report('QUADLET026', `install target "${target}" contains "/" and would be ignored`);
+      if (site.rootless && target === 'multi-user.target') ctx.report('QUADLET027', 'multi-user.target does not exist for user units; the unit would never start at boot');
+    }
+    for (const e of this.raw) {
+      if (e.section === this.section || e.section === 'Quadlet') {
+        const sec = e.section as QuadletSection;
+        if (!KEY_TABLE[sec].keys[e.key]) {
+          ctx.report('QUADLET002', `raw entry ${e.key}= is not a key of [${e.section}]`);
+        } else {
+          this.checkKey(sec, e.key, ctx.report);
+        }
+      }
+      if (e.section === 'Service' && e.key === 'KillMode' && !['mixed', 'control-group'].includes(e.value)) {
+        ctx.report('QUADLET024', `KillMode=${e.value} is not accepted by quadlet`);
+      }
+      if (e.section === 'Service' && e.key === 'Type' && !['notify', 'oneshot'].includes(e.value) && ['Container', 'Kube'].includes(this.section)) {
+        ctx.report('QUADLET023', `Type=${e.value} is not accepted by quadlet`);
+      }
+    }
+  }
+
+  /** Reports a key unknown to the section or newer than the target podman; true when usable. */
+  protected checkKey(section: QuadletSection, key: string, report: Reporter): boolean {
+    const info = KEY_TABLE[section].keys[key];
+    if (!info) {
+      report('QUADLET002', `${key}= is not a key of [${section}]`);
+      return false;
+    }
+    if (compareVersions(info.since, this.site.podmanVersion) > 0) {
+      report('QUADLET001', `${key}= in [${section}] needs podman ${info.since}; this site targets ${this.site.podmanVersion}`);
+      return false;
+    }
+    return true;
+  }
+
+  private installOptions(): InstallOptions | undefined {
+    if (this.unitProps.install === false) return undefined;
+    return {
+      wantedBy: this.unitProps.install?.wantedBy ?? [this.site.installTarget],
+      requiredBy: this.unitProps.install?.requiredBy,
+      alias: this.unitProps.install?.alias,
+    };
+  }
+
+  /** Writes one key after checking it exists and is old enough; reports unencodable values. */
+  private put(file: UnitFile, section: string, key: string, mode: ParseMode, value: EncodableValue, report: Reporter): void {
+    const encoded = encodeValue(mode, value);
+    if (!encoded.ok) {
+      report('QUADLET003', `${key}=: ${encoded.error}`);
+      return;
+    }
+    for (const line of encoded.lines) file.add(section, key, line);
+  }
+
+  /** The generic props (section keys by their camelCase names), in key order. */
+  private genericEntries(handled: Set<string>): Array<[string, EncodableValue]> {
+    const out: Array<[string, EncodableValue]> = [];
+    for (const [prop, value] of Object.entries(this.generic)) {
+      if (value === undefined) continue;
+      const key = keyOfProp(this.section, prop);
+      if (!key || handled.has(key)) continue;
+      out.push([key, value as EncodableValue]);
+    }
+    return out.sort(([a], [b]) => (a < b ? -1 : 1));
+  }
+
+  public render(ctx: RenderContext): void {
+    const file = new UnitFile();
+    const report = ctx.report;
+    const unitText = (key: string, v: UnitValue) => this.put(file, 'Unit', key, 'text', v, report);
+
+    unitText('Description', this.unitProps.description ?? `${this.kind} ${this.name}`);
+    const requires = [...this.requires].map((u) => u.serviceName).sort();
+    const wants = [...this.wanted].map((u) => u.serviceName).sort();
+    if (requires.length) file.add('Unit', 'Requires', requires.join(' '));
+    if (wants.length) file.add('Unit', 'Wants', wants.join(' '));
+    if (requires.length + wants.length) file.add('Unit', 'After', [...requires, ...wants].join(' '));
+    if (this.site.partOfTarget) file.add('Unit', 'PartOf', this.site.partOfTarget);
+
+    const own = this.quadletEntries(report).filter((e): e is [string, EncodableValue] => e[1] !== undefined);
+    const handled = new Set(own.map(([k]) => k));
+    for (const [key, value] of [...own, ...this.genericEntries(handled)]) {
+      if (!this.checkKey(this.section, key, report)) continue;
+      this.put(file, this.section, key, KEY_TABLE[this.section].keys[key].parse, value, report);
+    }
+
+    const svc = this.unitProps.service ?? {};
+    const restart = svc.restart ?? (this.longRunning && this.section !== 'Pod' ? 'always' : undefined);
+    if (svc.type) file.add('Service', 'Type', svc.type);
+    if (restart) file.add('Service', 'Restart', restart);
+    if (svc.restartSec !== undefined) this.put(file, 'Service', 'RestartSec', 'int', svc.restartSec, report);
+    if (svc.timeoutStartSec !== undefined) this.put(file, 'Service', 'TimeoutStartSec', 'int', svc.timeoutStartSec, report);
+    if (svc.timeoutStopSec !== undefined) this.put(file, 'Service', 'TimeoutStopSec', 'int', svc.timeoutStopSec, report);
+    for (const [k, v] of this.serviceEntries()) file.add('Service', k, v);
+
+    if (this.unitProps.serviceName !== undefined) this.put(file, 'Quadlet', 'ServiceName', 'single', this.unitProps.serviceName, report);
+    if (this.unitProps.defaultDependencies !== undefined) {
+      if (this.checkKey('Quadlet', 'DefaultDependencies', report)) this.put(file, 'Quadlet', 'DefaultDependencies', 'bool', this.unitProps.defaultDependencies, report);
+    }
+
+    const install = this.installOptions();
+    if (install) {
+      if (install.wantedBy?.length) file.add('Install', 'WantedBy', install.wantedBy.join(' '));
+      if (install.requiredBy?.length) file.add('Install', 'RequiredBy', install.requiredBy.join(' '));
+      if (install.alias?.length) file.add('Install', 'Alias', install.alias.join(' '));
+    }
+
+    for (const e of this.raw) file.add(e.section, e.key, e.value);
+    // Canonical section order: Unit, the quadlet section, Service, Quadlet, Install, then others.
+    const rank = (n: string) => ['Unit', this.section, 'Service', 'Quadlet', 'Install'].indexOf(n);
+    file.sections.sort((a, b) => (rank(a.name) < 0 ? 99 : rank(a.name)) - (rank(b.name) < 0 ? 99 : rank(b.name)));
+    ctx.emit('quadlet', this.unitFileName, renderUnitFile(file, headerFor(this.node.path)));
+  }
+}
+
+/** The first lines of every generated file: who made it, from which construct. No timestamps. */
+export function headerFor(constructPath: string): string[] {
+  return [`Generated by quadlet-cdk from ${constructPath}. Do not edit: change the site's TypeScript and synth again.`];
+}

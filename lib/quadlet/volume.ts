@@ -1,0 +1,64 @@
+import { Construct } from 'constructs';
+import { Reporter } from '../core/diagnostics';
+import { EncodableValue } from '../render/encode';
+import { VolumeKeys } from './keys.generated';
+import { QuadletUnit, QuadletUnitProps } from './unit';
+
+/** A named volume a container can mount. */
+export interface IVolume {
+  /** The podman volume name. */
+  readonly volumeName: string;
+  /** What a container's `Volume=` source says: `data.volume` for units, the plain name otherwise. */
+  readonly volumeRef: string;
+}
+
+export interface VolumeProps extends QuadletUnitProps, Omit<VolumeKeys, 'volumeName' | 'user' | 'group' | 'serviceName'> {
+  /** The podman volume name. @default - the unit name (no `systemd-` prefix) */
+  readonly volumeName?: string;
+  /** Numeric owner uid of the volume's root (quadlet turns names into 0). @default - podman's */
+  readonly user?: number;
+  /** Numeric owner gid. @default - podman's */
+  readonly group?: number;
+}
+
+/** A podman named volume (`.volume` unit). */
+export class Volume extends QuadletUnit implements IVolume {
+  /** A volume that exists on the host but is not defined in this tree. */
+  public static fromName(name: string): IVolume {
+    return { volumeName: name, volumeRef: name };
+  }
+
+  public readonly section = 'Volume' as const;
+  public readonly volumeName: string;
+  private readonly volProps: VolumeProps;
+
+  public constructor(scope: Construct, id: string, props: VolumeProps = {}) {
+    super(scope, id, { ...props, install: props.install ?? false }, props);
+    this.volProps = props;
+    this.volumeName = props.volumeName ?? this.name;
+  }
+
+  public get volumeRef(): string {
+    return this.unitFileName;
+  }
+
+  protected get longRunning(): boolean {
+    return false;
+  }
+
+  protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {
+    const p = this.volProps;
+    for (const [k, v] of [['User', p.user], ['Group', p.group]] as const) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 0)) report('QUADLET022', `${k}=${v} is not a numeric id`);
+    }
+    if ((p.type !== undefined || p.options !== undefined) && p.device === undefined) {
+      report('QUADLET006', 'Type= and Options= need Device=', 'set device, or drop type and options');
+    }
+    if (p.driver === 'image' && p.image === undefined) report('QUADLET005', 'Driver=image needs Image=');
+    return [
+      ['VolumeName', this.volumeName],
+      ['User', p.user === undefined ? undefined : String(p.user)],
+      ['Group', p.group === undefined ? undefined : String(p.group)],
+    ];
+  }
+}
