@@ -48,6 +48,19 @@ export interface SynthResult extends WriteResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/**
+ * A check across one site's resources (unique names, port clashes, routes that reach their
+ * targets). Domains register theirs once, at module load; synth runs each on every site.
+ */
+export type SiteCheck = (site: Site, resources: readonly Resource[], reporterOf: (scope: IConstruct) => Reporter) => void;
+
+const siteChecks = new Map<string, SiteCheck>();
+
+/** Register a site-wide check under a unique key (registering a key again replaces it). */
+export function registerSiteCheck(key: string, check: SiteCheck): void {
+  siteChecks.set(key, check);
+}
+
 /** Sees every rendered file before anything is written; reports problems by construct path. */
 export type OutputValidator = (files: ReadonlyMap<string, GeneratedFile>, report: (constructPath: string, code: string, message: string, hint?: string) => void) => void;
 
@@ -96,6 +109,16 @@ export class App extends Construct {
     applyAspects(this, reporterOf);
     const resources = resourcesIn(this);
     for (const r of resources) guarded(r, reporterOf(r), () => r.validate({ site: r.site, report: reporterOf(r) }));
+    for (const site of this.node.findAll().filter(Site.isSite)) {
+      const own = resources.filter((r) => r.site === site);
+      for (const [key, check] of siteChecks) {
+        try {
+          check(site, own, reporterOf);
+        } catch (e: any) {
+          reporterOf(site)('CORE004', `site check ${key} threw: ${e?.stack ?? e}`);
+        }
+      }
+    }
 
     const order = dependencyOrder(resources, reporterOf);
     const files = new Map<string, GeneratedFile>();
