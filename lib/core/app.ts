@@ -152,8 +152,13 @@ export class App extends Construct {
   /** Synthesize and write to `outdir`. A tree with errors writes nothing. */
   public synth(): SynthResult {
     const { files, diagnostics } = this.synthFiles();
-    return { ...writeOutput(this.outdir, files), diagnostics };
+    const result = { ...writeOutput(this.outdir, files), diagnostics };
+    for (const listen of App.synthListeners) listen(this, result);
+    return result;
   }
+
+  /** Called after every successful `synth()`; the synth runner uses it to print what changed. */
+  public static readonly synthListeners: Array<(app: App, result: SynthResult) => void> = [];
 
   private scanSecrets(files: ReadonlyMap<string, GeneratedFile>, found: Diagnostic[]): void {
     if (this.secretValues.size === 0) return;

@@ -46,7 +46,7 @@ export interface SiteProps {
   readonly layout?: SiteLayout;
   /**
    * The folder, inside the app's output folder, that holds this site's files. '' writes at the top.
-   * @default - the site name
+   * @default - '' when the app has one site, else the site name
    */
   readonly outputDir?: string;
   /**
@@ -84,7 +84,7 @@ export class Site extends Construct {
   public readonly podmanVersion: string;
   public readonly domains: string[];
   public readonly layout: SiteLayout;
-  public readonly outputDir: string;
+  private readonly outputDirProp?: string;
   public readonly digestPolicy: DigestPolicy;
   public readonly allowFloatingTags: boolean;
   /** The network containers join when they name none. Set it, or create a Network with `default: true`. */
@@ -102,7 +102,7 @@ export class Site extends Construct {
     this.podmanVersion = props.podmanVersion ?? '5.4.2';
     this.domains = props.domains ?? [];
     this.layout = props.layout ?? 'home';
-    this.outputDir = props.outputDir ?? this.name;
+    this.outputDirProp = props.outputDir;
     this.digestPolicy = props.digestPolicy ?? 'off';
     this.allowFloatingTags = props.allowFloatingTags ?? false;
     if (!/^[a-z][a-z0-9-]*$/.test(this.name)) Diagnostics.report(this, 'SITE001', `site name "${this.name}" is not a valid unit name part`);
@@ -110,6 +110,13 @@ export class Site extends Construct {
     for (const d of this.domains) {
       if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d)) Diagnostics.report(this, 'SITE004', `"${d}" is not a DNS domain`);
     }
+  }
+
+  /** This site's folder inside the app's output folder ('' for the top). */
+  public get outputDir(): string {
+    if (this.outputDirProp !== undefined) return this.outputDirProp;
+    const sites = this.node.root.node.findAll().filter(Site.isSite);
+    return sites.length > 1 ? this.name : '';
   }
 
   /** The folder, relative to the app's output folder, where files of an area go. */

@@ -1,3 +1,6 @@
+import { Reporter } from '../core/diagnostics';
+import './codes';
+
 /** A parsed container image reference: `registry/path[:tag][@sha256:digest]`. */
 export interface ImageRef {
   readonly registry?: string;
@@ -30,4 +33,30 @@ export function parseImageRef(ref: string): ImageRef | undefined {
 export function isFloatingTag(tag: string | undefined): boolean {
   if (tag === undefined) return true; // no tag means :latest
   return FLOATING_TAGS.has(tag) || !/\d/.test(tag);
+}
+
+/** The site settings an image check reads. */
+export interface ImagePolicy {
+  readonly allowFloatingTags: boolean;
+  readonly digestPolicy: 'off' | 'warn' | 'error';
+}
+
+/**
+ * The checks every image reference a unit pulls gets (`.container` and `.image`): it parses
+ * (IMAGE004), names its registry (IMAGE001), does not float (IMAGE002) unless allowed by the
+ * unit or the site, and is pinned by digest when the site asks (IMAGE003).
+ */
+export function checkImageRef(img: string, site: ImagePolicy, allowFloating: boolean, report: Reporter): void {
+  const ref = parseImageRef(img);
+  if (!ref) {
+    report('IMAGE004', `"${img}" is not an image reference`);
+    return;
+  }
+  if (!ref.registry) report('IMAGE001', `"${img}" does not name its registry`, `write it in full, e.g. docker.io/${ref.path.includes('/') ? ref.path : `library/${ref.path}`}:${ref.tag ?? '<tag>'}`);
+  if (!ref.digest && isFloatingTag(ref.tag) && !allowFloating && !site.allowFloatingTags) {
+    report('IMAGE002', `"${img}" uses the floating tag :${ref.tag ?? 'latest'}`);
+  }
+  if (!ref.digest && site.digestPolicy !== 'off') {
+    report('IMAGE003', `"${img}" is not pinned by digest`, undefined, site.digestPolicy === 'error' ? 'error' : 'warning');
+  }
 }

@@ -1,3 +1,4 @@
+export * from './checks';
 export * from './codes';
 export * from './container';
 export * from './env-file';

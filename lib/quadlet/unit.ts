@@ -122,6 +122,11 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     return `${this.unitProps.serviceName ?? `${this.name}${SERVICE_SUFFIX[this.section]}`}.service`;
   }
 
+  /** Units this one requires (`Requires=` + `After=`). */
+  public get requirements(): IServiceUnit[] {
+    return [...this.requires];
+  }
+
   /** `Requires=` + `After=` on `unit`'s service. */
   public addRequirement(unit: IServiceUnit): void {
     this.requires.add(unit);

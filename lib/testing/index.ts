@@ -5,6 +5,7 @@ import { Diagnostic } from '../core/diagnostics';
 import { Site, SiteProps } from '../core/site';
 
 export * from './validators';
+export * from './systemd-exec';
 
 /** Helpers for testing sites and constructs: in-memory synth, diagnostics, golden files. */
 export class Testing {

@@ -1,0 +1,59 @@
+/**
+ * `npx projen synth`: runs every app under a folder, each into its own output folder.
+ * Usage: synth-apps <apps-dir> <out-root> [app-name ...]
+ * Runs under ts-node, so apps are TypeScript. Every app runs even if an earlier one fails, so
+ * all problems show at once; the exit code is 1 if any app failed. A failed app writes nothing.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, SynthResult } from '../core/app';
+import { formatDiagnostics, ValidationError } from '../core/diagnostics';
+import { OutputError } from '../core/output';
+
+function main(argv: string[]): number {
+  const [appsDir = 'apps', outRoot = 'dist', ...only] = argv;
+  if (!fs.existsSync(appsDir)) {
+    console.error(`quadlet-cdk: no apps folder ${appsDir}`);
+    return 1;
+  }
+  const apps = fs.readdirSync(appsDir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort()
+    .filter((f) => only.length === 0 || only.includes(f.replace(/\.ts$/, '')));
+  if (apps.length === 0) {
+    console.error(`quadlet-cdk: no apps (*.ts) in ${appsDir}`);
+    return 1;
+  }
+  let failed = 0;
+  for (const file of apps) {
+    const name = file.replace(/\.ts$/, '');
+    const outdir = path.join(outRoot, name);
+    const results: SynthResult[] = [];
+    const listener = (_app: App, r: SynthResult) => results.push(r);
+    App.synthListeners.push(listener);
+    process.env.QUADLET_CDK_OUTDIR = outdir;
+    try {
+      require(path.resolve(appsDir, file));
+      if (results.length === 0) console.warn(`quadlet-cdk: ${appsDir}/${file} did not call app.synth()`);
+      for (const r of results) report(`${appsDir}/${file}`, r);
+    } catch (e) {
+      failed++;
+      if (e instanceof ValidationError) console.error(`quadlet-cdk: ${appsDir}/${file}: nothing written.\n${formatDiagnostics(e.diagnostics)}`);
+      else if (e instanceof OutputError) console.error(`quadlet-cdk: ${appsDir}/${file}: ${e.message}`);
+      else console.error(`quadlet-cdk: ${appsDir}/${file} failed:`, e);
+    } finally {
+      App.synthListeners.splice(App.synthListeners.indexOf(listener), 1);
+      delete process.env.QUADLET_CDK_OUTDIR;
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function report(app: string, r: SynthResult): void {
+  const parts = [`${r.files.length} files`, `${r.written.length} written`, `${r.unchanged.length} unchanged`];
+  if (r.removed.length) parts.push(`${r.removed.length} removed`);
+  console.log(`quadlet-cdk: ${app} -> ${r.outdir}: ${parts.join(', ')}`);
+  for (const p of r.removed) console.log(`  removed ${p}`);
+  const warnings = r.diagnostics.filter((d) => d.severity !== 'error');
+  if (warnings.length) console.log(formatDiagnostics(warnings));
+}
+
+process.exitCode = main(process.argv.slice(2));

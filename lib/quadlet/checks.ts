@@ -1,0 +1,72 @@
+import { IConstruct } from 'constructs';
+import { registerSiteCheck } from '../core/app';
+import { Reporter } from '../core/diagnostics';
+import { Resource } from '../core/resource';
+import { Container, PortMapping } from './container';
+import { QuadletUnit } from './unit';
+
+/** Reports every group of units that share a key, on each unit after the first. */
+function reportClashes<T extends Resource>(items: T[], keyOf: (t: T) => string | undefined, reporterOf: (c: IConstruct) => Reporter, code: string, what: string): void {
+  const seen = new Map<string, T>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const first = seen.get(key);
+    if (first) reporterOf(item)(code, `${what} "${key}" is also used by ${first.node.path}`);
+    else seen.set(key, item);
+  }
+}
+
+/** Ports a unit publishes, whatever its kind (containers and pods both take `publish`). */
+function publishedBy(u: QuadletUnit): PortMapping[] {
+  const publish = (u as unknown as { props?: { publish?: PortMapping[] } }).props?.publish;
+  return Array.isArray(publish) ? publish : [];
+}
+
+/** Two bindings clash when protocol and port match and the addresses overlap. */
+function overlaps(a: PortMapping, b: PortMapping): boolean {
+  if ((a.protocol ?? 'tcp') !== (b.protocol ?? 'tcp') || (a.host ?? a.container) !== (b.host ?? b.container)) return false;
+  const addr = (m: PortMapping) => (m.public ? '*' : m.bind ?? '127.0.0.1');
+  return addr(a) === '*' || addr(b) === '*' || addr(a) === addr(b);
+}
+
+registerSiteCheck('quadlet-names', (_site, resources, reporterOf) => {
+  const units = resources.filter((r): r is QuadletUnit => r instanceof QuadletUnit);
+  reportClashes(units, (u) => u.unitFileName, reporterOf, 'QUADLET010', 'unit file');
+  reportClashes(units, (u) => u.serviceName, reporterOf, 'QUADLET011', 'service');
+  const containers = units.filter((u): u is Container => u instanceof Container);
+  reportClashes(containers, (c) => c.containerName, reporterOf, 'QUADLET012', 'container name');
+  reportClashes(units.filter((u) => u.section === 'Network'), (u) => (u as any).networkName, reporterOf, 'QUADLET014', 'network name');
+  reportClashes(units.filter((u) => u.section === 'Volume'), (u) => (u as any).volumeName, reporterOf, 'QUADLET014', 'volume name');
+  const podNames = new Map(units.filter((u) => u.section === 'Pod').map((p) => [(p as any).podName as string, p]));
+  for (const c of containers) {
+    const pod = podNames.get(c.containerName);
+    if (pod) reporterOf(c)('QUADLET013', `container name "${c.containerName}" is also the name of pod ${pod.node.path}`);
+  }
+});
+
+registerSiteCheck('quadlet-ports', (_site, resources, reporterOf) => {
+  const bindings: Array<{ unit: QuadletUnit; m: PortMapping }> = [];
+  for (const u of resources) {
+    if (!(u instanceof QuadletUnit)) continue;
+    for (const m of publishedBy(u)) {
+      const clash = bindings.find((b) => b.unit !== u && overlaps(b.m, m));
+      if (clash) {
+        const port = `${m.host ?? m.container}/${m.protocol ?? 'tcp'}`;
+        reporterOf(u)('PORT001', `host port ${port} is also published by ${clash.unit.node.path}`);
+      }
+      bindings.push({ unit: u, m });
+    }
+  }
+});
+
+registerSiteCheck('quadlet-dependencies', (site, resources, reporterOf) => {
+  for (const u of resources) {
+    if (!(u instanceof QuadletUnit)) continue;
+    for (const dep of u.requirements) {
+      if (Resource.isResource(dep) && dep.node.root !== site.node.root) {
+        reporterOf(u)('DEP001', `${u.name} depends on ${dep.node.path}, which is not in this app`);
+      }
+    }
+  }
+});

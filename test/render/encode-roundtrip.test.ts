@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import * as fc from 'fast-check';
+import { Container } from '../../lib';
+import { execStartOf, findValidators, quadletDryRun, requireValidators, systemdArgv, Testing } from '../../lib/testing';
+
+const CHARS = ['a', 'Z', '0', ' ', '"', "'", '%', '$', '\\', 'é', '✓', '{', '}', ';', '\t', '\n', '=', ':', ',', '/', '-', '#', '*', '`', '!', '&', '|', '<', '>', '(', ')', '~', '?', '@'];
+const text = fc.array(fc.constantFrom(...CHARS), { minLength: 1, maxLength: 14 }).map((a) => a.join(''));
+const argText = text.filter((s) => s !== ';');
+
+/** Renders one container per case and runs them all through the generator in one go. */
+function roundTrip(cases: Array<{ env: string; args: string[] }>) {
+  const { app, site } = Testing.site();
+  cases.forEach((c, i) => new Container(site, `c${i}`, {
+    image: 'docker.io/library/alpine:3.20',
+    environment: { VALUE: c.env },
+    command: c.args,
+    networkMode: 'none',
+  }));
+  const files = Testing.area(Testing.synth(app), '.config/containers/systemd');
+  const result = quadletDryRun(files);
+  expect(result.ok, result.stderr).to.equal(true);
+  return cases.map((_c, i) => systemdArgv(execStartOf(result.services[`c${i}.service`])));
+}
+
+describe('encoding round trip through the real quadlet generator', function () {
+  before(function () {
+    if (!findValidators().quadlet) {
+      if (requireValidators()) throw new Error('quadlet generator missing: run scripts/ensure-validators.sh');
+      this.skip();
+    }
+  });
+
+  it('podman receives exactly the environment value and the arguments that were written', () => {
+    fc.assert(fc.property(fc.array(fc.record({ env: text, args: fc.array(argText, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 12 }), (cases) => {
+      const argvs = roundTrip(cases);
+      cases.forEach((c, i) => {
+        const argv = argvs[i];
+        const envIdx = argv.indexOf('--env');
+        expect(argv[envIdx + 1], 'env').to.equal(`VALUE=${c.env}`);
+        const imageIdx = argv.indexOf('docker.io/library/alpine:3.20');
+        expect(argv.slice(imageIdx + 1), 'args').to.deep.equal(c.args);
+      });
+    }), { numRuns: 12 });
+  });
+
+  it('values with specifier-like text are not expanded by systemd', () => {
+    const [argv] = roundTrip([{ env: '%h 50% $HOME ${X} $$', args: ['%i', '100%', '$1', '${PATH}'] }]);
+    expect(argv).to.include('VALUE=%h 50% $HOME ${X} $$');
+    expect(argv.slice(-4)).to.deep.equal(['%i', '100%', '$1', '${PATH}']);
+  });
+});
