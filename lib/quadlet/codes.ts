@@ -22,6 +22,7 @@ export const QUADLET_CODES = defineCodes({
   QUADLET026: { title: 'install target with a slash', hint: 'the generator silently ignores WantedBy/RequiredBy values containing "/"; give a unit name' },
   QUADLET027: { title: 'multi-user.target in a rootless site', hint: 'the user manager has no multi-user.target; use default.target or the site target' },
   QUADLET028: { title: 'raw entry in a quadlet section duplicates a typed prop', hint: 'set the typed prop instead of a raw entry, so the value is escaped and checked' },
+  QUADLET029: { title: 'restart policy on a pod is ignored', hint: 'quadlet (5.4 to 5.8) forces Restart=on-failure on pod services; set restart policies on the member containers', severity: 'warning' },
   IMAGE001: { title: 'image is not fully qualified', hint: 'name the registry, e.g. docker.io/library/caddy:2-alpine: short names fail under short-name policy in non-interactive pulls (auto-update)' },
   IMAGE002: { title: 'floating image tag', hint: 'pin a version tag or a digest, or mark the image with allowFloatingTag and a reason' },
   IMAGE003: { title: 'image not pinned by digest', hint: 'append @sha256:<digest> to the image reference', severity: 'warning' },

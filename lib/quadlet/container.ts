@@ -4,12 +4,15 @@ import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
 import { literalOf, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
 import { EnvFile, SECRET_NAME } from './env-file';
-import { isFloatingTag, parseImageRef } from './image-ref';
+import { checkImageRef } from './image-ref';
 import { ContainerKeys } from './keys.generated';
 import { INetwork } from './network';
+import { checkPorts, checkPublish, PortMapping, publishSpec } from './ports';
 import { Secret } from './secret';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
 import { IVolume } from './volume';
+
+export type { PortMapping } from './ports';
 
 /** Something a container can run: a reference string, or an `.image` / `.build` unit. */
 export interface IImageSource {
@@ -21,26 +24,6 @@ export interface IImageSource {
 export interface IPod {
   readonly podRef: string;
   readonly podName: string;
-}
-
-/** A port published on the host. */
-export interface PortMapping {
-  /** The port inside the container. */
-  readonly container: number;
-  /** The host port. @default - the container port */
-  readonly host?: number;
-  /** @default 'tcp' */
-  readonly protocol?: 'tcp' | 'udp';
-  /**
-   * The host address to bind. Ignored when `public` is true.
-   * @default '127.0.0.1'
-   */
-  readonly bind?: string;
-  /**
-   * Publish on every interface (mail, for example). Anything else should stay on loopback behind the proxy.
-   * @default false
-   */
-  readonly public?: boolean;
 }
 
 /** A mount of a named volume, a host folder or a file. */
@@ -199,16 +182,9 @@ export class Container extends QuadletUnit {
     super.validate(ctx);
     const p = this.props;
     const report = ctx.report;
-    this.checkImage(report);
-    for (const port of [...(p.ports ?? []), ...(p.publish ?? []).flatMap((m) => [m.container, m.host ?? m.container])]) {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) report('PORT003', `port ${port} is out of range`);
-    }
-    for (const m of p.publish ?? []) {
-      const bind = m.bind ?? '127.0.0.1';
-      if (!m.public && ['0.0.0.0', '::', '[::]', ''].includes(bind)) {
-        report('PORT002', `port ${m.host ?? m.container} is published on all interfaces (${bind || 'no address'})`);
-      }
-    }
+    if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
+    checkPorts(p.ports ?? [], report);
+    checkPublish(p.publish ?? [], report);
     if (p.pod && (p.publish?.length || p.networks?.length || p.networkMode)) {
       report('QUADLET021', `${this.name} joins pod ${p.pod.podName} but sets ports or networks`);
     }
@@ -232,23 +208,6 @@ export class Container extends QuadletUnit {
     for (const s of p.secrets ?? []) if (s.env) note(s.env, `secret ${s.secret.secretName}`);
   }
 
-  private checkImage(report: Reporter): void {
-    const img = this.props.image;
-    if (typeof img !== 'string') return;
-    const ref = parseImageRef(img);
-    if (!ref) {
-      report('IMAGE004', `"${img}" is not an image reference`);
-      return;
-    }
-    if (!ref.registry) report('IMAGE001', `"${img}" does not name its registry`, `write it in full, e.g. docker.io/${ref.path.includes('/') ? ref.path : `library/${ref.path}`}:${ref.tag ?? '<tag>'}`);
-    if (!ref.digest && isFloatingTag(ref.tag) && !this.props.allowFloatingTag && !this.site.allowFloatingTags) {
-      report('IMAGE002', `"${img}" uses the floating tag :${ref.tag ?? 'latest'}`);
-    }
-    if (!ref.digest && this.site.digestPolicy !== 'off') {
-      report('IMAGE003', `"${img}" is not pinned by digest`, undefined, this.site.digestPolicy === 'error' ? 'error' : 'warning');
-    }
-  }
-
   protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {
     const p = this.props;
     const image = typeof p.image === 'string' ? p.image : p.image.imageRef;
@@ -258,12 +217,7 @@ export class Container extends QuadletUnit {
       ...(p.networkOf ? [p.networkOf.unitFileName] : []),
     ];
     const volumes = (p.volumes ?? []).map((m) => mountSpec(m));
-    const publish = (p.publish ?? []).map((m) => {
-      const host = m.host ?? m.container;
-      const proto = m.protocol && m.protocol !== 'tcp' ? `/${m.protocol}` : '';
-      const bind = m.public ? '' : `${(m.bind ?? '127.0.0.1').includes(':') ? `[${m.bind}]` : m.bind ?? '127.0.0.1'}:`;
-      return `${bind}${host}:${m.container}${proto}`;
-    });
+    const publish = (p.publish ?? []).map(publishSpec);
     const env = this.environment;
     const secrets = (p.secrets ?? []).map((s) => {
       const opts = s.env ? `,type=env,target=${s.env}` : s.target ? `,type=mount,target=${s.target}` : '';

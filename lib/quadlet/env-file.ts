@@ -92,6 +92,10 @@ export class EnvFile extends Resource {
     if (/[\r\n]/.test(value)) Diagnostics.report(this, 'ENV002', `the value of ${name} contains a newline, which env files cannot hold`);
   }
 
+  /**
+   * Values are written raw: podman's --env-file (what EnvironmentFile= in a .container becomes)
+   * takes everything after the first `=` literally, quotes included.
+   */
   public render(ctx: RenderContext): void {
     const lines = headerFor(this.node.path).map((h) => `# ${h}`);
     lines.push(`# Copy to ${this.name}.env beside this file and fill in the secrets. ${this.name}.env must never be committed.`);
@@ -101,15 +105,9 @@ export class EnvFile extends Resource {
         lines.push(`# secret: ${secret.description.replace(/[\r\n]+/g, ' ')}`);
         lines.push(`${name}=`);
       } else {
-        lines.push(`${name}=${quoteEnv(this.vals.get(name)!)}`);
+        lines.push(`${name}=${this.vals.get(name)!}`);
       }
     }
     ctx.emit('config', `${this.name}.env.tmpl`, lines.join('\n') + '\n');
   }
-}
-
-/** systemd's EnvironmentFile reads `KEY=value`; quote values with spaces, quotes or backslashes. */
-function quoteEnv(v: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]*$/.test(v)) return v;
-  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/`/g, '\\`')}"`;
 }

@@ -1,4 +1,5 @@
 import { Reporter } from '../core/diagnostics';
+import type { DigestPolicy } from '../core/site';
 import './codes';
 
 /** A parsed container image reference: `registry/path[:tag][@sha256:digest]`. */
@@ -38,7 +39,7 @@ export function isFloatingTag(tag: string | undefined): boolean {
 /** The site settings an image check reads. */
 export interface ImagePolicy {
   readonly allowFloatingTags: boolean;
-  readonly digestPolicy: 'off' | 'warn' | 'error';
+  readonly digestPolicy: DigestPolicy;
 }
 
 /**

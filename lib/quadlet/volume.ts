@@ -57,8 +57,8 @@ export class Volume extends QuadletUnit implements IVolume {
     if (p.driver === 'image' && p.image === undefined) report('QUADLET005', 'Driver=image needs Image=');
     return [
       ['VolumeName', this.volumeName],
-      ['User', p.user === undefined ? undefined : String(p.user)],
-      ['Group', p.group === undefined ? undefined : String(p.group)],
+      ['User', p.user],
+      ['Group', p.group],
     ];
   }
 }

@@ -1,0 +1,95 @@
+import { Construct } from 'constructs';
+import { Diagnostics, Reporter } from '../core/diagnostics';
+import { ValidationContext } from '../core/resource';
+import { EncodableValue } from '../render/encode';
+import { SystemdText, systemdText, UnitValue } from '../render/systemd-value';
+import { IPod, Mount } from './container';
+import { PodKeys } from './keys.generated';
+import { INetwork } from './network';
+import { checkPublish, PortMapping, publishSpec } from './ports';
+import { QuadletUnit, QuadletUnitProps } from './unit';
+
+export interface PodProps extends QuadletUnitProps, Omit<PodKeys, 'podName' | 'network' | 'publishPort' | 'volume' | 'serviceName'> {
+  /**
+   * The podman pod name. The infra container is `<podName>-infra`.
+   * @default - the unit name (no `systemd-` prefix)
+   */
+  readonly podName?: string;
+  /**
+   * Networks the pod joins. Members share them: a container in a pod sets no networks of its own.
+   * @default - the site's default network (none when the site has none)
+   */
+  readonly networks?: INetwork[];
+  /**
+   * Ports published on the host for the whole pod (members cannot publish their own).
+   * @default - none
+   */
+  readonly publish?: PortMapping[];
+  /**
+   * Volumes and bind mounts every member of the pod gets.
+   * @default - none
+   */
+  readonly volumes?: Mount[];
+}
+
+/**
+ * A podman pod (`.pod` unit): containers join it with `pod: thePod` and share its network
+ * namespace, its ports and its volumes. The generated service is `<name>-pod.service`; it
+ * starts the member containers itself (quadlet adds `Wants=`/`Before=` on them).
+ */
+export class Pod extends QuadletUnit implements IPod {
+  public readonly section = 'Pod' as const;
+  public readonly podName: string;
+  /** The props as given; site checks read `publish` from here (port clashes). */
+  public readonly props: PodProps;
+
+  public constructor(scope: Construct, id: string, props: PodProps = {}) {
+    // A5: quadlet forces Restart=on-failure on pods and drops the user's Restart=, so the
+    // library does not write one either (a warning says so when one was asked for).
+    const { restart, ...service } = props.service ?? {};
+    super(scope, id, { ...props, service }, props);
+    if (restart !== undefined) {
+      Diagnostics.report(this, 'QUADLET029', `restart: '${restart}' on pod ${this.name} is replaced by Restart=on-failure by quadlet`);
+    }
+    this.props = props;
+    this.podName = props.podName ?? this.name;
+    for (const n of props.networks ?? []) if (n instanceof QuadletUnit) this.addDependency(n);
+    for (const v of props.volumes ?? []) if ('volume' in v && v.volume instanceof QuadletUnit) this.addDependency(v.volume);
+  }
+
+  /** What a member container's `Pod=` says: `<name>.pod`. */
+  public get podRef(): string {
+    return this.unitFileName;
+  }
+
+  /** The networks the pod is on (explicit, or the site default). */
+  public get networks(): INetwork[] {
+    if (this.props.networks) return this.props.networks;
+    const d = this.site.defaultNetwork as unknown as INetwork | undefined;
+    return d ? [d] : [];
+  }
+
+  public validate(ctx: ValidationContext): void {
+    super.validate(ctx);
+    checkPublish(this.props.publish ?? [], ctx.report);
+  }
+
+  protected quadletEntries(_report: Reporter): Array<[string, EncodableValue | undefined]> {
+    const networks = this.networks.map((n) => n.networkRef);
+    const publish = (this.props.publish ?? []).map(publishSpec);
+    const volumes = (this.props.volumes ?? []).map(mountSpec);
+    return [
+      ['PodName', this.podName],
+      ['Network', networks.length ? networks : undefined],
+      ['PublishPort', publish.length ? publish : undefined],
+      ['Volume', volumes.length ? volumes : undefined],
+    ];
+  }
+}
+
+/** `Volume=` of a mount: `src:dst[:opts]`, the same form a container writes. */
+function mountSpec(m: Mount): SystemdText {
+  const opts = [...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])];
+  const source: UnitValue = 'volume' in m ? m.volume.volumeRef : m.hostPath;
+  return systemdText(source, `:${m.path}`, opts.length ? `:${opts.join(',')}` : '');
+}

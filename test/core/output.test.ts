@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { GeneratedFile, MANIFEST_FILE, OutputError, writeOutput } from '../../lib';
+
+const file = (p: string, content: string): GeneratedFile => ({ path: p, content, constructPath: `app/${p}` });
+
+describe('writeOutput', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-out-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes files and a manifest with sha256 and construct path', () => {
+    const r = writeOutput(dir, [file('a/x.container', 'X\n'), file('b.txt', 'B\n')]);
+    expect(r.written).to.deep.equal(['a/x.container', 'b.txt']);
+    expect(fs.readFileSync(path.join(dir, 'a/x.container'), 'utf8')).to.equal('X\n');
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
+    expect(manifest.files[0]).to.deep.equal({
+      path: 'a/x.container',
+      sha256: require('crypto').createHash('sha256').update('X\n').digest('hex'),
+      construct: 'app/a/x.container',
+    });
+    expect(manifest.files[0].sha256).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('removes only files the previous manifest listed, reports them, and never touches user files', () => {
+    writeOutput(dir, [file('units/a.container', 'A\n'), file('units/b.container', 'B\n')]);
+    fs.writeFileSync(path.join(dir, 'units/mine.conf'), 'user file\n');
+    fs.writeFileSync(path.join(dir, 'notes.md'), 'user notes\n');
+    const r = writeOutput(dir, [file('units/a.container', 'A\n')]);
+    expect(r.removed).to.deep.equal(['units/b.container']);
+    expect(r.unchanged).to.deep.equal(['units/a.container']);
+    expect(fs.existsSync(path.join(dir, 'units/b.container'))).to.equal(false);
+    expect(fs.readFileSync(path.join(dir, 'units/mine.conf'), 'utf8')).to.equal('user file\n');
+    expect(fs.readFileSync(path.join(dir, 'notes.md'), 'utf8')).to.equal('user notes\n');
+  });
+
+  it('removes folders emptied by a removal, but not the output folder', () => {
+    writeOutput(dir, [file('deep/er/x', '1\n')]);
+    writeOutput(dir, []);
+    expect(fs.existsSync(path.join(dir, 'deep'))).to.equal(false);
+    expect(fs.existsSync(dir)).to.equal(true);
+  });
+
+  it('discards a staging folder that never committed, and finishes one that did', () => {
+    writeOutput(dir, [file('a', 'old\n')]);
+    // An interrupted write before its commit point: staged files but no next manifest.
+    fs.mkdirSync(path.join(dir, '.quadlet-cdk-staging/files'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.quadlet-cdk-staging/files/a'), 'half\n');
+    writeOutput(dir, [file('a', 'old\n')]);
+    expect(fs.readFileSync(path.join(dir, 'a'), 'utf8')).to.equal('old\n');
+    expect(fs.existsSync(path.join(dir, '.quadlet-cdk-staging'))).to.equal(false);
+  });
+
+  it('refuses while another live process holds the lock, and takes over a stale lock', () => {
+    fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), String(process.ppid));
+    expect(() => writeOutput(dir, [file('a', '1\n')])).to.throw(OutputError, /another synth/);
+    fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), '999999999');
+    expect(writeOutput(dir, [file('a', '1\n')]).written).to.deep.equal(['a']);
+    expect(fs.existsSync(path.join(dir, '.quadlet-cdk.lock'))).to.equal(false);
+  });
+
+  it('gives a clear error for an output folder it cannot create', () => {
+    fs.writeFileSync(path.join(dir, 'blocker'), '');
+    expect(() => writeOutput(path.join(dir, 'blocker', 'out'), [file('a', '1\n')])).to.throw(OutputError, /cannot write to the output folder/);
+  });
+
+  it('refuses paths that leave the output folder', () => {
+    expect(() => writeOutput(dir, [file('../escape', 'x')])).to.throw(OutputError, /refusing/);
+    expect(() => writeOutput(dir, [file('/abs', 'x')])).to.throw(OutputError, /refusing/);
+  });
+});

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { Container, EnvFile, Network, Secret, Site, Volume } from '../../lib';
+import { Testing } from '../../lib/testing';
+
+const IMG = 'docker.io/library/redis:7.2';
+
+/** Each case builds a tree with one mistake; synth must report exactly that code (among others it lists). */
+const cases: Array<{ code: string; what: string; site?: ConstructorParameters<typeof Site>[2]; build: (site: Site) => void }> = [
+  { code: 'IMAGE001', what: 'a short image name', build: (s) => new Container(s, 'c', { image: 'redis:7.2' }) },
+  { code: 'IMAGE002', what: ':latest without an exemption', build: (s) => new Container(s, 'c', { image: 'quay.io/cockpit/ws:latest' }) },
+  { code: 'IMAGE002', what: 'no tag at all', build: (s) => new Container(s, 'c', { image: 'docker.io/library/redis' }) },
+  { code: 'IMAGE003', what: 'a tag without digest under digestPolicy error', site: { digestPolicy: 'error' }, build: (s) => new Container(s, 'c', { image: IMG }) },
+  { code: 'IMAGE004', what: 'not an image reference', build: (s) => new Container(s, 'c', { image: 'Docker.io/UPPER CASE' }) },
+  { code: 'PORT001', what: 'two containers on one host port', build: (s) => {
+    new Container(s, 'a', { image: IMG, publish: [{ container: 80, host: 8080 }] });
+    new Container(s, 'b', { image: IMG, publish: [{ container: 81, host: 8080 }] });
+  } },
+  { code: 'PORT001', what: 'a public port clashing with a loopback one', build: (s) => {
+    new Container(s, 'a', { image: IMG, publish: [{ container: 25, public: true }] });
+    new Container(s, 'b', { image: IMG, publish: [{ container: 25 }] });
+  } },
+  { code: 'PORT002', what: 'a port on all interfaces not marked public', build: (s) => new Container(s, 'c', { image: IMG, publish: [{ container: 80, bind: '0.0.0.0' }] }) },
+  { code: 'PORT003', what: 'a port out of range', build: (s) => new Container(s, 'c', { image: IMG, ports: [70000] }) },
+  { code: 'QUADLET001', what: 'a key newer than the target podman', build: (s) => new Container(s, 'c', { image: IMG, memory: '1g' }) },
+  { code: 'QUADLET001', what: 'ServiceName= on podman 5.2', site: { podmanVersion: '5.2.0' }, build: (s) => new Container(s, 'c', { image: IMG, serviceName: 'x' }) },
+  { code: 'QUADLET002', what: 'a raw entry with an unknown key', build: (s) => new Container(s, 'c', { image: IMG }).addEntry('Container', 'image', 'x') },
+  { code: 'QUADLET003', what: 'a newline in a single-valued key', build: (s) => new Container(s, 'c', { image: IMG, hostName: 'a\nb' }) },
+  { code: 'QUADLET003', what: 'a value ending in a double quote', build: (s) => new Container(s, 'c', { image: IMG, healthCmd: 'echo "hi"' }) },
+  { code: 'QUADLET003', what: 'a lone ; argument', build: (s) => new Container(s, 'c', { image: IMG, command: ['echo', 'a', ';', 'echo', 'b'] }) },
+  { code: 'QUADLET003', what: 'a subnet that is not CIDR', build: (s) => new Network(s, 'n', { subnet: '10.0.0.0' }) },
+  { code: 'QUADLET004', what: 'a unit name with a space', build: (s) => new Container(s, 'c', { name: 'my web', image: IMG }) },
+  { code: 'QUADLET005', what: 'driver=image without image', build: (s) => new Volume(s, 'v', { driver: 'image' }) },
+  { code: 'QUADLET006', what: 'a gateway without a subnet', build: (s) => new Network(s, 'n', { gateway: '10.0.0.1' }) },
+  { code: 'QUADLET006', what: 'volume options without a device', build: (s) => new Volume(s, 'v', { options: 'nodev' }) },
+  { code: 'QUADLET010', what: 'two units with one file name', build: (s) => {
+    new Container(s, 'a', { name: 'web', image: IMG });
+    new Container(s, 'b', { name: 'web', image: IMG });
+  } },
+  { code: 'QUADLET011', what: 'two units generating one service', build: (s) => {
+    new Container(s, 'a', { image: IMG });
+    new Network(s, 'n', { serviceName: 'a' });
+  } },
+  { code: 'QUADLET012', what: 'two containers with one container name', build: (s) => {
+    new Container(s, 'a', { image: IMG, containerName: 'same' });
+    new Container(s, 'b', { image: IMG, containerName: 'same' });
+  } },
+  { code: 'QUADLET014', what: 'two networks with one podman name', build: (s) => {
+    new Network(s, 'a', { networkName: 'edge' });
+    new Network(s, 'b', { networkName: 'edge' });
+  } },
+  { code: 'QUADLET020', what: 'GroupAdd=keep-groups rootless', build: (s) => new Container(s, 'c', { image: IMG, groupAdd: ['keep-groups'] }) },
+  { code: 'QUADLET022', what: 'a non-numeric volume owner', build: (s) => new Volume(s, 'v', { user: 'nobody' as unknown as number }) },
+  { code: 'QUADLET023', what: 'Type=simple', build: (s) => new Container(s, 'c', { image: IMG }).addEntry('Service', 'Type', 'simple') },
+  { code: 'QUADLET024', what: 'KillMode=process', build: (s) => new Container(s, 'c', { image: IMG }).addEntry('Service', 'KillMode', 'process') },
+  { code: 'QUADLET026', what: 'an install target with a slash', build: (s) => new Container(s, 'c', { image: IMG, install: { wantedBy: ['/etc/foo.target'] } }) },
+  { code: 'QUADLET027', what: 'multi-user.target rootless', build: (s) => new Container(s, 'c', { image: IMG, install: { wantedBy: ['multi-user.target'] } }) },
+  { code: 'SECRET001', what: 'a password as a literal Environment= value', build: (s) => new Container(s, 'c', { image: IMG, environment: { POSTGRES_PASSWORD: 'x' } }) },
+  { code: 'SECRET001', what: 'a token as a literal env-file value', build: (s) => new EnvFile(s, 'e', { values: { CF_API_TOKEN: 'abc' } }) },
+  { code: 'SECRET002', what: 'a secret name with a space', build: (s) => new Secret(s, 'x', { name: 'my secret' }) },
+  { code: 'ENV001', what: 'a variable set in two places', build: (s) => new Container(s, 'c', { image: IMG, environment: { A: '1' }, envFiles: [new EnvFile(s, 'e', { values: { A: '2' } })] }) },
+  { code: 'ENV002', what: 'an invalid variable name', build: (s) => new EnvFile(s, 'e', { values: { 'BAD-NAME': '1' } }) },
+];
+
+describe('quadlet validations', () => {
+  for (const c of cases) {
+    it(`${c.code}: ${c.what}`, () => {
+      const { app, site } = Testing.site(c.site ?? {});
+      c.build(site);
+      const found = Testing.diagnostics(app).filter((d) => d.code === c.code);
+      expect(found, Testing.diagnostics(app).map((d) => `${d.code} ${d.message}`).join('\n')).to.have.length.greaterThan(0);
+      expect(found[0].hint).to.not.equal('');
+    });
+  }
+
+  it('a floating tag is fine with a reason', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 'c', { image: 'quay.io/cockpit/ws:latest', allowFloatingTag: 'slow cadence, strong compat' });
+    expect(Testing.codes(app)).to.deep.equal([]);
+  });
+
+  it('public ports for mail are fine', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 'postfix', { image: 'docker.io/boky/postfix:4.3.0', publish: [25, 587, 465].map((p) => ({ container: p, public: true })) });
+    expect(Testing.codes(app)).to.deep.equal([]);
+  });
+});
