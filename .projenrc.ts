@@ -72,6 +72,10 @@ project.addTask('synth', {
   exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/synth-apps.ts apps dist',
   receiveArgs: true,
 });
+project.addTask('docs', {
+  description: 'Regenerate docs/diagnostics.md and the quadlet key props from their sources',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/docs.ts && ts-node --transpileOnly --project test/tsconfig.json scripts/gen-quadlet-props.ts',
+});
 project.addTask('validators', {
   description: 'Install the external validators (quadlet generator, caddy) into .tools/',
   exec: 'bash scripts/ensure-validators.sh',

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, Container, Diagnostics, IConstruct, Network, Site, ValidationError } from '../../lib';
+import { IConstruct } from 'constructs';
+import { App, Aspects, Container, Diagnostics, EnvFile, Network, Resource, Site, ValidationError } from '../../lib';
 import { Testing } from '../../lib/testing';
 
 /** A tree with several independent mistakes. */
@@ -125,6 +126,27 @@ describe('synth', () => {
     app.registerSecretValue('s3cr3t-value');
     new Container(site, 'web', { image: 'docker.io/library/redis:7.2', networkMode: 'none', environment: { NOTE: 's3cr3t-value' } });
     expect(Testing.codes(app)).to.include('CORE005');
+  });
+
+  it('reports two constructs writing one file (CORE003) instead of overwriting', () => {
+    const { app, site } = Testing.site();
+    new EnvFile(site, 'a', { name: 'shared' });
+    new EnvFile(site, 'b', { name: 'shared' });
+    const d = Testing.diagnostics(app).find((x) => x.code === 'CORE003');
+    expect(d?.message).to.equal('.config/test/shared.env.tmpl is also written by test/a');
+  });
+
+  it('turns an exception in a renderer into a diagnostic (CORE004), keeping the other problems', () => {
+    class Broken extends Resource {
+      public readonly kind = 'broken';
+      public render(): void {
+        throw new Error('boom');
+      }
+    }
+    const { app, site } = Testing.site();
+    new Broken(site, 'x');
+    new Container(site, 'c', { image: 'redis:7.2', networkMode: 'none' });
+    expect(Testing.codes(app)).to.deep.equal(['CORE004', 'IMAGE001']);
   });
 
   it('records construct-time problems without throwing', () => {
