@@ -161,7 +161,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (compareVersions(since, site.podmanVersion) > 0) {
       ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${since}; this site targets ${site.podmanVersion}`);
     }
-    if (this.unitProps.serviceName !== undefined) this.checkKey('Quadlet', 'ServiceName', ctx.report);
+    if (this.unitProps.serviceName !== undefined) this.checkKey(this.section, 'ServiceName', ctx.report);
     const type = this.unitProps.service?.type;
     if (type && !['notify', 'oneshot'].includes(type)) ctx.report('QUADLET023', `Type=${type} is not accepted by quadlet`);
     for (const target of [...(this.installOptions()?.wantedBy ?? []), ...(this.installOptions()?.requiredBy ?? [])]) {
@@ -188,6 +188,8 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
 
   /** Reports a key unknown to the section or newer than the target podman; true when usable. */
   protected checkKey(section: QuadletSection, key: string, report: Reporter): boolean {
+    // A unit type newer than the target is reported once, by validate(), not once per key.
+    if (compareVersions(KEY_TABLE[this.section].since, this.site.podmanVersion) > 0) return false;
     const info = KEY_TABLE[section].keys[key];
     if (!info) {
       report('QUADLET002', `${key}= is not a key of [${section}]`);
@@ -245,6 +247,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (this.site.partOfTarget) file.add('Unit', 'PartOf', this.site.partOfTarget);
 
     const own = this.quadletEntries(report).filter((e): e is [string, EncodableValue] => e[1] !== undefined);
+    if (this.unitProps.serviceName !== undefined) own.push(['ServiceName', this.unitProps.serviceName]);
     const handled = new Set(own.map(([k]) => k));
     for (const [key, value] of [...own, ...this.genericEntries(handled)]) {
       if (!this.checkKey(this.section, key, report)) continue;
@@ -260,7 +263,6 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (svc.timeoutStopSec !== undefined) this.put(file, 'Service', 'TimeoutStopSec', 'int', svc.timeoutStopSec, report);
     for (const [k, v] of this.serviceEntries()) file.add('Service', k, v);
 
-    if (this.unitProps.serviceName !== undefined) this.put(file, 'Quadlet', 'ServiceName', 'single', this.unitProps.serviceName, report);
     if (this.unitProps.defaultDependencies !== undefined) {
       if (this.checkKey('Quadlet', 'DefaultDependencies', report)) this.put(file, 'Quadlet', 'DefaultDependencies', 'bool', this.unitProps.defaultDependencies, report);
     }

@@ -106,3 +106,19 @@ describe('Container, Network, Volume, EnvFile', () => {
     expect(text).to.match(/^PodmanArgs=--log-level=debug$/m);
   });
 });
+
+describe('ServiceName', () => {
+  it('is written in the unit section and passes the real generator', function () {
+    const { app, site } = Testing.site();
+    new Container(site, 'web', { image: 'docker.io/library/redis:7.2', networkMode: 'none', serviceName: 'custom-web' });
+    const files = Testing.area(Testing.synth(app), '.config/containers/systemd');
+    expect(files['web.container']).to.match(/\[Container\][^[]*^ServiceName=custom-web$/m);
+    if (!findValidators().quadlet) {
+      if (requireValidators()) throw new Error('quadlet generator missing');
+      this.skip();
+    }
+    const r = quadletDryRun(files);
+    expect(r.ok, r.stderr).to.equal(true);
+    expect(Object.keys(r.services)).to.deep.equal(['custom-web.service']);
+  });
+});
