@@ -11,3 +11,4 @@ export * from './render/encode';
 export * from './render/systemd-value';
 export * from './render/unit-file';
 export * from './quadlet';
+export * from './llm';

@@ -37,6 +37,8 @@ export interface MacroScope {
   readonly port: boolean;
   /** Whether `${MODEL_ID}` is available (inside a model). */
   readonly modelId: boolean;
+  /** Whether `${PID}` is available (only in cmdStop). @default false */
+  readonly pid?: boolean;
 }
 
 /** One problem with a reference: the code and a message. */
@@ -56,6 +58,8 @@ export function checkRefs(value: string, where: string, scope: MacroScope): Macr
       if (scope.env && !scope.env.has(name)) out.push({ code: 'LLM004', message: `${where}: \${${ref}} needs ${name} in the llama-swap container's environment` });
     } else if (ref === 'PORT') {
       if (!scope.port) out.push({ code: 'LLM002', message: `${where}: \${PORT} is only available when the model's cmd uses it` });
+    } else if (ref === 'PID') {
+      if (!scope.pid) out.push({ code: 'LLM002', message: `${where}: \${PID} is only available in cmdStop` });
     } else if (ref === 'MODEL_ID') {
       if (!scope.modelId) out.push({ code: 'LLM002', message: `${where}: \${MODEL_ID} is only available inside a model` });
     } else if (!scope.declared.has(ref)) {
