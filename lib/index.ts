@@ -12,3 +12,5 @@ export * from './render/systemd-value';
 export * from './render/unit-file';
 export * from './quadlet';
 export * from './llm';
+export * from './caddy';
+export * from './systemd';

@@ -1,0 +1,59 @@
+import { compareVersions } from '../quadlet/keys';
+import { isFloatingTag, parseImageRef } from '../quadlet/image-ref';
+
+/**
+ * Facts about images the library knows, kept as data: one entry per port an image used to
+ * serve and no longer does. Routes to such a port draw a warning (CADDY017).
+ */
+export interface DroppedPortFact {
+  /** The image path without registry or tag, e.g. `vaultwarden/server`. */
+  readonly image: string;
+  /** Registries the fact holds for (mirrors carry the same image). */
+  readonly registries: readonly string[];
+  /** The port that went away. */
+  readonly port: number;
+  /** The first version without it (or where it stopped being needed). */
+  readonly since: string;
+  /** Where that traffic goes now. */
+  readonly usePort: number;
+  /** What changed, for the message. */
+  readonly note: string;
+  /** Upstream change, for the docs. */
+  readonly reference: string;
+}
+
+export const DROPPED_PORTS: readonly DroppedPortFact[] = [
+  {
+    image: 'vaultwarden/server',
+    registries: ['docker.io', 'ghcr.io', 'quay.io'],
+    port: 3012,
+    since: '1.29.0',
+    usePort: 80,
+    note: 'WebSocket notifications moved to the main port in 1.29.0 and the separate WebSocket server on 3012 was removed in 1.31.0',
+    reference: 'vaultwarden 1.29.0 release notes; dani-garcia/vaultwarden#4024 (removal, 1.31.0)',
+  },
+];
+
+/** The version a tag names (`1.32.7`, `v2.11`, `1.32.7-alpine`), or undefined for floating tags. */
+export function tagVersion(tag: string | undefined): string | undefined {
+  if (isFloatingTag(tag)) return undefined;
+  const m = /^v?(\d+(?:\.\d+){0,2})(?:[-+.].*)?$/.exec(tag!);
+  return m ? m[1].split('.').concat(['0', '0']).slice(0, 3).join('.') : undefined;
+}
+
+/**
+ * The fact about `port` of `image`, when the image is known and its tag is at or past the
+ * change. A floating tag (`:latest`, `:alpine`) counts as past it: it follows the newest release.
+ */
+export function droppedPort(image: string, port: number): DroppedPortFact | undefined {
+  const ref = parseImageRef(image);
+  if (!ref) return undefined;
+  const registry = ref.registry ?? 'docker.io';
+  const fact = DROPPED_PORTS.find((f) => f.image === ref.path && f.port === port && f.registries.includes(registry));
+  if (!fact) return undefined;
+  if (ref.tag === undefined && ref.digest) return undefined; // pinned by digest only: version unknown
+  if (isFloatingTag(ref.tag)) return fact;
+  const version = tagVersion(ref.tag);
+  if (version === undefined) return undefined; // a tag we cannot read: say nothing
+  return compareVersions(version, fact.since) >= 0 ? fact : undefined;
+}

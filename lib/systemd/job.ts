@@ -1,0 +1,165 @@
+import { Reporter } from '../core/diagnostics';
+import { Site } from '../core/site';
+import { literalOf, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
+import { Mount } from '../quadlet/container';
+import { EnvFile, SECRET_NAME } from '../quadlet/env-file';
+import { Image } from '../quadlet/image';
+import { checkImageRef } from '../quadlet/image-ref';
+import { INetwork } from '../quadlet/network';
+import { IServiceUnit, QuadletUnit } from '../quadlet/unit';
+import './codes';
+
+/**
+ * What a plain service runs: a host command, or a one-off container. A job does not own files;
+ * the Service that runs it turns it into `ExecStart=` and friends.
+ */
+export interface IJob {
+  /** The `ExecStart=` command line, first element an absolute path. */
+  commandLine(site: Site): UnitValue[];
+  /** Files systemd reads into the service's environment (`EnvironmentFile=`). */
+  readonly serviceEnvFiles: EnvFile[];
+  /** Variables systemd sets for the command (`Environment=`). */
+  readonly serviceEnvironment: Record<string, UnitValue>;
+  /** Units the job needs running first (`Requires=` + `After=`): networks, volumes, image pulls. */
+  readonly requires: IServiceUnit[];
+  /** Check the job's own props. */
+  validate(site: Site, report: Reporter): void;
+}
+
+export interface HostCommandProps {
+  /** The command and its arguments: `[home('.local/bin/sodiwin-etl'), '--since', 'yesterday']`. */
+  readonly argv: UnitValue[];
+  /** Env files systemd reads for the command. @default - none */
+  readonly envFiles?: EnvFile[];
+  /** Non-secret variables. Secrets go in `envFiles`. @default - none */
+  readonly environment?: Record<string, UnitValue>;
+}
+
+/** A command on the host, run directly by systemd (no shell: pipes and globs need `sh -c`). */
+export class HostCommand implements IJob {
+  public readonly requires: IServiceUnit[] = [];
+  public constructor(public readonly props: HostCommandProps) {}
+
+  public get serviceEnvFiles(): EnvFile[] {
+    return this.props.envFiles ?? [];
+  }
+
+  public get serviceEnvironment(): Record<string, UnitValue> {
+    return this.props.environment ?? {};
+  }
+
+  public commandLine(): UnitValue[] {
+    return this.props.argv;
+  }
+
+  public validate(_site: Site, report: Reporter): void {
+    checkCommand(this.props.argv, report);
+    checkLiteralSecrets(this.serviceEnvironment, report);
+  }
+}
+
+export interface ContainerJobProps {
+  /** A fully qualified reference, or an Image unit (the job then waits for its pull). */
+  readonly image: string | Image;
+  /**
+   * Let the image use a floating tag such as `:latest`. Give the reason: it goes into the docs.
+   * @default - floating tags are errors
+   */
+  readonly allowFloatingTag?: string;
+  /** Arguments after the image. @default - the image's command */
+  readonly command?: UnitValue[];
+  /** Override the image's entrypoint (`--entrypoint`). @default - the image's */
+  readonly entrypoint?: string;
+  /** Env files podman reads into the container (`--env-file`, as quadlet's EnvironmentFile= does). @default - none */
+  readonly envFiles?: EnvFile[];
+  /** Non-secret variables (`--env`). @default - none */
+  readonly environment?: Record<string, UnitValue>;
+  /** Volumes and bind mounts (`--volume`). @default - none */
+  readonly volumes?: Mount[];
+  /** Networks to join, to reach containers by name. @default - podman's default network */
+  readonly networks?: INetwork[];
+  /** `--pull`: `newer` re-checks the registry on every run (a floating tag "pulled at dispatch"). @default - podman's (missing) */
+  readonly pull?: 'always' | 'missing' | 'newer' | 'never';
+  /** The container name while it runs. @default - the service name without `.service` */
+  readonly containerName?: string;
+  /** `--user`, e.g. `1000:1000`. @default - the image's */
+  readonly user?: string;
+  /** Extra podman run arguments, before the image. @default - none */
+  readonly podmanArgs?: UnitValue[];
+  /** The podman binary. @default '/usr/bin/podman' */
+  readonly podmanPath?: string;
+}
+
+/**
+ * A container run to completion: `podman run --rm --replace --name <unit> ... <image> <command>`.
+ * Meant for oneshot services started by a Timer; `--replace` clears a container left behind
+ * by a run that was killed.
+ */
+export class ContainerJob implements IJob {
+  public readonly serviceEnvFiles: EnvFile[] = [];
+  public readonly serviceEnvironment: Record<string, UnitValue> = {};
+  /** Set by the Service that runs the job, for the default container name. */
+  public defaultName = 'job';
+
+  public constructor(public readonly props: ContainerJobProps) {}
+
+  public get requires(): IServiceUnit[] {
+    const p = this.props;
+    const out: IServiceUnit[] = [];
+    if (p.image instanceof Image) out.push(p.image);
+    for (const n of p.networks ?? []) if (n instanceof QuadletUnit) out.push(n);
+    for (const v of p.volumes ?? []) if ('volume' in v && v.volume instanceof QuadletUnit) out.push(v.volume);
+    return out;
+  }
+
+  /** The reference `podman run` is given. */
+  public get imageReference(): string {
+    const img = this.props.image;
+    return typeof img === 'string' ? img : img.resolvedImage ?? '';
+  }
+
+  public commandLine(): UnitValue[] {
+    const p = this.props;
+    const args: UnitValue[] = [p.podmanPath ?? '/usr/bin/podman', 'run', '--rm', '--replace', `--name=${p.containerName ?? this.defaultName}`];
+    if (p.pull) args.push(`--pull=${p.pull}`);
+    if (p.user) args.push(`--user=${p.user}`);
+    if (p.entrypoint) args.push(`--entrypoint=${p.entrypoint}`);
+    for (const n of p.networks ?? []) args.push(`--network=${n.networkName}`);
+    for (const f of p.envFiles ?? []) args.push(systemdText('--env-file=', f.hostPath));
+    for (const [k, v] of Object.entries(p.environment ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) args.push(systemdText(`--env=${k}=`, v));
+    for (const m of p.volumes ?? []) args.push(systemdText('--volume=', mountArg(m)));
+    args.push(...(p.podmanArgs ?? []), this.imageReference, ...(p.command ?? []));
+    return args;
+  }
+
+  public validate(site: Site, report: Reporter): void {
+    const p = this.props;
+    if (typeof p.image === 'string') checkImageRef(p.image, site, !!p.allowFloatingTag, report);
+    if (p.podmanPath !== undefined) checkCommand([p.podmanPath], report);
+    checkLiteralSecrets(p.environment ?? {}, report);
+  }
+}
+
+/** `podman run --volume` takes the podman volume name, not quadlet's `x.volume` reference. */
+function mountArg(m: Mount): SystemdText {
+  const opts = [...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])];
+  const source: UnitValue = 'volume' in m ? m.volume.volumeName : m.hostPath;
+  return systemdText(source, `:${m.path}`, opts.length ? `:${opts.join(',')}` : '');
+}
+
+/** systemd needs an absolute path (or a specifier that expands to one) as the command. */
+export function checkCommand(argv: readonly UnitValue[], report: Reporter): void {
+  if (argv.length === 0) {
+    report('UNIT006', 'the command is empty');
+    return;
+  }
+  const cmd = literalOf(argv[0]);
+  const absolute = SystemdText.is(argv[0]) ? /^(\/|%[hStECLUT])/.test(cmd) : cmd.startsWith('/');
+  if (!absolute) report('UNIT003', `"${cmd}" is not an absolute path`);
+}
+
+function checkLiteralSecrets(env: Record<string, UnitValue>, report: Reporter): void {
+  for (const [k, v] of Object.entries(env)) {
+    if (SECRET_NAME.test(k) && literalOf(v) !== '') report('SECRET001', `${k} looks like a secret but is set as a literal value in the unit`);
+  }
+}

@@ -1,0 +1,112 @@
+import { Construct } from 'constructs';
+import { Reporter } from '../core/diagnostics';
+import { RenderContext, Resource, ValidationContext } from '../core/resource';
+import { EncodableValue, encodeValue, ParseMode } from '../render/encode';
+import { renderUnitFile, UnitFile } from '../render/unit-file';
+import { headerFor, InstallOptions } from '../quadlet/unit';
+import './codes';
+
+const BRAND = Symbol.for('quadlet-cdk.PlainUnit');
+
+/** systemd's unit name charset, without `@` (template units are not modelled) and `\`. */
+const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Props every plain unit takes. */
+export interface PlainUnitProps {
+  /** The unit's base name: the file is `<name>.<type>`. @default - the construct id */
+  readonly name?: string;
+  /** `[Unit] Description=`. @default - "<kind> <name>" */
+  readonly description?: string;
+  /**
+   * `[Install]`, used by `systemctl --user enable`; `false` to leave it out. The site target
+   * also pulls the unit in with `Wants=` (plain units are not enabled by the quadlet generator).
+   * @default - WantedBy= the site target
+   */
+  readonly install?: InstallOptions | false;
+}
+
+/**
+ * The base of `.service`, `.timer` and `.target` files that systemd reads directly. The quadlet
+ * generator ignores these in its folder (generator rules D2), so they go to the systemd user
+ * unit folder (area `systemd`).
+ */
+export abstract class PlainUnit extends Resource {
+  public static isPlainUnit(x: unknown): x is PlainUnit {
+    return typeof x === 'object' && x !== null && (x as any)[BRAND] === true;
+  }
+
+  /** `service`, `timer` or `target`. */
+  public abstract readonly unitType: 'service' | 'timer' | 'target';
+  public readonly name: string;
+  protected readonly plainProps: PlainUnitProps;
+
+  protected constructor(scope: Construct, id: string, props: PlainUnitProps) {
+    super(scope, id);
+    Object.defineProperty(this, BRAND, { value: true });
+    this.plainProps = props;
+    this.name = props.name ?? id;
+  }
+
+  public get kind(): string {
+    return this.unitType;
+  }
+
+  /** The file name, e.g. `sodiwin-etl.timer`. */
+  public get unitFileName(): string {
+    return `${this.name}.${this.unitType}`;
+  }
+
+  /** Whether the site target should pull this unit in (`Wants=`). */
+  public get joinsTarget(): boolean {
+    return this.plainProps.install !== false;
+  }
+
+  public validate(ctx: ValidationContext): void {
+    if (!UNIT_NAME.test(this.name)) ctx.report('UNIT001', `"${this.name}" is not a valid unit name`);
+    for (const t of this.installOptions()?.wantedBy ?? []) {
+      if (ctx.site.rootless && t === 'multi-user.target') ctx.report('QUADLET027', 'multi-user.target does not exist for user units; the unit would never start at boot');
+    }
+  }
+
+  /** The unit's own sections, in order, after `[Unit]` and before `[Install]`. */
+  protected abstract fill(file: UnitFile, put: PutFn): void;
+
+  /** `[Unit]` entries a subclass adds after Description (dependencies). */
+  protected unitEntries(_put: PutFn): void {}
+
+  protected installOptions(): InstallOptions | undefined {
+    const i = this.plainProps.install;
+    if (i === false) return undefined;
+    return { wantedBy: i?.wantedBy ?? [this.site.installTarget], requiredBy: i?.requiredBy, alias: i?.alias };
+  }
+
+  public render(ctx: RenderContext): void {
+    const file = new UnitFile();
+    const put = makePut(file, ctx.report);
+    put('Unit', 'Description', 'text', this.plainProps.description ?? `${this.kind} ${this.name}`);
+    this.unitEntries(put);
+    const partOf = this.site.partOfTarget;
+    if (partOf && partOf !== this.unitFileName) file.add('Unit', 'PartOf', partOf);
+    this.fill(file, put);
+    const install = this.installOptions();
+    if (install?.wantedBy?.length) file.add('Install', 'WantedBy', install.wantedBy.join(' '));
+    if (install?.requiredBy?.length) file.add('Install', 'RequiredBy', install.requiredBy.join(' '));
+    if (install?.alias?.length) file.add('Install', 'Alias', install.alias.join(' '));
+    ctx.emit('systemd', this.unitFileName, renderUnitFile(file, headerFor(this.node.path)));
+  }
+}
+
+/** Encode one value for its parse mode and add it; report what cannot be written (UNIT002). */
+export type PutFn = (section: string, key: string, mode: ParseMode, value: EncodableValue | undefined) => void;
+
+function makePut(file: UnitFile, report: Reporter): PutFn {
+  return (section, key, mode, value) => {
+    if (value === undefined) return;
+    const encoded = encodeValue(mode, value);
+    if (!encoded.ok) {
+      report('UNIT002', `${key}=: ${encoded.error}`);
+      return;
+    }
+    for (const line of encoded.lines) file.add(section, key, line);
+  };
+}
