@@ -120,7 +120,8 @@ export class App extends Construct {
       }
     }
 
-    const order = dependencyOrder(resources, reporterOf);
+    const ordered = dependencyOrder(resources, reporterOf);
+    const order = [...ordered.filter((r) => !r.renderAfterOthers), ...ordered.filter((r) => r.renderAfterOthers)];
     const files = new Map<string, GeneratedFile>();
     for (const r of order) {
       const report = reporterOf(r);
@@ -130,7 +131,7 @@ export class App extends Construct {
         if (prior) report('CORE003', `${path} is also written by ${prior.constructPath}`);
         else files.set(path, { path, content, constructPath: r.node.path });
       };
-      guarded(r, report, () => r.render({ site: r.site, emit, report }));
+      guarded(r, report, () => r.render({ site: r.site, emit, report, files }));
     }
 
     for (const [key, validate] of this.outputValidators) {

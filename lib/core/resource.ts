@@ -26,6 +26,11 @@ export interface RenderContext {
   emit(area: OutputArea, name: string, content: string): void;
   /** Record a problem found while rendering (e.g. a value that cannot be written). */
   readonly report: Reporter;
+  /**
+   * Files rendered so far, by path, with the construct that wrote each. Complete only for
+   * resources with `renderAfterOthers` (docs, indexes), which render once everything else has.
+   */
+  readonly files: ReadonlyMap<string, { readonly path: string; readonly content: string; readonly constructPath: string }>;
 }
 
 /** What a resource receives while validating: its reporter and the whole site. */
@@ -54,6 +59,9 @@ export abstract class Resource extends Construct {
     Object.defineProperty(this, BRAND, { value: true });
     this.site = Site.of(this);
   }
+
+  /** Render after every other resource, seeing their files (for docs and indexes). @default false */
+  public readonly renderAfterOthers: boolean = false;
 
   /** Order this resource after `others` (units also get `Requires=` and `After=`). */
   public addDependency(...others: Resource[]): void {
