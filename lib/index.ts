@@ -1,4 +1,5 @@
 // quadlet-cdk: a typed site tree compiled into Podman Quadlet units and their companion files.
+export * from './core/about';
 export * from './core/app';
 export * from './core/aspects';
 export * from './core/diagnostics';

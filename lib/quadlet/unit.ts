@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { About, Docs } from '../core/about';
 import { Reporter } from '../core/diagnostics';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { EncodableValue, encodeValue, ParseMode } from '../render/encode';
@@ -61,6 +62,8 @@ export interface QuadletUnitProps {
   readonly serviceName?: string;
   /** `[Quadlet] DefaultDependencies=` (podman >= 5.3). @default - not written (true) */
   readonly defaultDependencies?: boolean;
+  /** Upstream, role and notes for the generated docs. @default - none */
+  readonly about?: About;
 }
 
 interface RawEntry {
@@ -101,6 +104,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     this.unitProps = props;
     this.generic = generic as Record<string, unknown>;
     this.name = props.name ?? id;
+    if (props.about) Docs.describe(this, props.about);
     for (const d of props.dependsOn ?? []) this.addRequirement(d);
     for (const w of props.wants ?? []) {
       this.wanted.add(w);
