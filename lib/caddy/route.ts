@@ -5,7 +5,7 @@ import { ContainerPort } from '../quadlet/container';
 import { headerFor } from '../quadlet/unit';
 import { Caddy } from './caddy';
 import './codes';
-import { droppedPort } from './image-facts';
+import { droppedPort } from '../quadlet/image-facts';
 import './checks';
 
 /** Where a route sends its traffic: exactly one of the three. */

@@ -1,7 +1,8 @@
 /**
  * `npx projen synth`: runs every app under a folder, each into its own output folder.
  * Usage: synth-apps <apps-dir> <out-root> [app-name ...]
- * Runs under ts-node, so apps are TypeScript. Every app runs even if an earlier one fails, so
+ * Runs under ts-node, so apps are TypeScript. An app module either builds its own App and calls
+ * `app.synth()`, or exports `default (app: App) => void`. Every app runs even if an earlier one fails, so
  * all problems show at once; the exit code is 1 if any app failed. A failed app writes nothing.
  */
 import * as fs from 'fs';
@@ -31,8 +32,15 @@ function main(argv: string[]): number {
     App.synthListeners.push(listener);
     process.env.QUADLET_CDK_OUTDIR = outdir;
     try {
-      require(path.resolve(appsDir, file));
-      if (results.length === 0) console.warn(`quadlet-cdk: ${appsDir}/${file} did not call app.synth()`);
+      // An app either synthesizes itself, or exports `default (app: App) => void` and lets the
+      // runner create, synthesize and write it (tests can then build it in memory).
+      const mod = require(path.resolve(appsDir, file));
+      if (results.length === 0 && typeof mod.default === 'function') {
+        const app = new App({ outdir });
+        mod.default(app);
+        app.synth();
+      }
+      if (results.length === 0) console.warn(`quadlet-cdk: ${appsDir}/${file} neither called app.synth() nor exported a default function`);
       for (const r of results) report(`${appsDir}/${file}`, r);
     } catch (e) {
       failed++;

@@ -17,7 +17,9 @@ export type OutputArea =
   /** Files that belong to the host, not the user's home (e.g. /etc/cloudflared) */
   | 'host'
   /** Documentation about the site */
-  | 'docs';
+  | 'docs'
+  /** The top of the home tree: `.` (home layout) or `home/` (chezmoi source root) */
+  | 'chezmoi-root';
 
 /** What a resource receives while rendering. */
 export interface RenderContext {

@@ -130,6 +130,7 @@ export class Site extends Construct {
         caddy: `${home}/caddy`,
         host: 'host',
         docs: 'docs',
+        'chezmoi-root': this.layout === 'chezmoi' ? 'home' : '',
       }
       : {
         quadlet: 'etc/containers/systemd',
@@ -138,6 +139,7 @@ export class Site extends Construct {
         caddy: 'etc/caddy',
         host: 'host',
         docs: 'docs',
+        'chezmoi-root': '',
       };
     return [this.outputDir, dirs[area]].filter((p) => p !== '').join('/');
   }

@@ -3,6 +3,7 @@ import { Diagnostics } from '../core/diagnostics';
 import { RenderContext, Resource } from '../core/resource';
 import { SystemdText } from '../render/systemd-value';
 import './codes';
+import { ChezmoiIgnore } from './chezmoi-ignore';
 import { headerFor } from './unit';
 
 /** A variable whose real value is a secret: only its name and description are written. */
@@ -41,6 +42,7 @@ export class EnvFile extends Resource {
     this.secs = new Map(Object.entries(props.secrets ?? {}));
     for (const [k] of [...this.vals, ...this.secs]) this.checkName(k);
     for (const [k, v] of this.vals) this.checkValue(k, v);
+    ChezmoiIgnore.of(this.site).add(`.config/${this.site.name}/${this.name}.env`);
   }
 
   /** Add a non-secret value. */

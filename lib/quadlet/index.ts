@@ -1,3 +1,6 @@
+export * from './peers';
+export * from './image-facts';
+export * from './chezmoi-ignore';
 export * from './artifact';
 export * from './build';
 export * from './checks';

@@ -126,6 +126,11 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     return `${this.unitProps.serviceName ?? `${this.name}${SERVICE_SUFFIX[this.section]}`}.service`;
   }
 
+  /** Units this one wants (`Wants=` + `After=`). */
+  public get wantedUnits(): IServiceUnit[] {
+    return [...this.wanted];
+  }
+
   /** Units this one requires (`Requires=` + `After=`). */
   public get requirements(): IServiceUnit[] {
     return [...this.requires];

@@ -5,7 +5,8 @@ import * as path from 'path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import { Container, Network } from '../../lib';
-import { Caddy, checkIngress, droppedPort, IngressRule, Route, Tunnel } from '../../lib/caddy';
+import { Caddy, checkIngress, IngressRule, Route, Tunnel } from '../../lib/caddy';
+import { droppedPort } from '../../lib/quadlet/image-facts';
 import { caddyAdapt, caddyValidate, findValidators, quadletDryRun, requireValidators, Testing, ValidatorPaths } from '../../lib/testing';
 import { sodimo, TUNNEL_ID } from './fixture';
 

@@ -58,6 +58,16 @@ const cases: Array<{ code: string; what: string; site?: ConstructorParameters<ty
   { code: 'SECRET001', what: 'a token as a literal env-file value', build: (s) => new EnvFile(s, 'e', { values: { CF_API_TOKEN: 'abc' } }) },
   { code: 'SECRET002', what: 'a secret name with a space', build: (s) => new Secret(s, 'x', { name: 'my secret' }) },
   { code: 'ENV001', what: 'a variable set in two places', build: (s) => new Container(s, 'c', { image: IMG, environment: { A: '1' }, envFiles: [new EnvFile(s, 'e', { values: { A: '2' } })] }) },
+  { code: 'ENV003', what: 'a URL naming a host no peer answers to', build: (s) => {
+    new Network(s, 'n', { default: true });
+    new Container(s, 'c', { image: IMG, environment: { API_URL: 'http://ghost:8080/v1' } });
+  } },
+  { code: 'ENV004', what: 'a peer named in an env file but not depended on', build: (s) => {
+    new Network(s, 'n', { default: true });
+    new Container(s, 'db', { image: IMG });
+    new Container(s, 'c', { image: IMG, envFiles: [new EnvFile(s, 'e', { values: { DB_HOST: 'db' } })] });
+  } },
+  { code: 'IMAGE010', what: 'piler without MYSQL_HOSTNAME', build: (s) => new Container(s, 'piler', { image: 'docker.io/sutoj/piler:1.4.5' }) },
   { code: 'ENV002', what: 'an invalid variable name', build: (s) => new EnvFile(s, 'e', { values: { 'BAD-NAME': '1' } }) },
 ];
 

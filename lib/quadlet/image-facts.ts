@@ -1,10 +1,12 @@
-import { compareVersions } from '../quadlet/keys';
-import { isFloatingTag, parseImageRef } from '../quadlet/image-ref';
+import { compareVersions } from './keys';
+import { isFloatingTag, parseImageRef } from './image-ref';
 
 /**
- * Facts about images the library knows, kept as data: one entry per port an image used to
- * serve and no longer does. Routes to such a port draw a warning (CADDY017).
+ * Facts about images the library knows, kept as data. Add a row when a site trips over an
+ * image's behaviour, so every site after it gets the check.
  */
+
+/** A port an image used to serve and no longer does. Routes to it draw a warning (CADDY017). */
 export interface DroppedPortFact {
   /** The image path without registry or tag, e.g. `vaultwarden/server`. */
   readonly image: string;
@@ -56,4 +58,28 @@ export function droppedPort(image: string, port: number): DroppedPortFact | unde
   const version = tagVersion(ref.tag);
   if (version === undefined) return undefined; // a tag we cannot read: say nothing
   return compareVersions(version, fact.since) >= 0 ? fact : undefined;
+}
+
+/** Variables an image needs to find a peer; without them it falls back to localhost and stalls. */
+export interface RequiredEnvFact {
+  /** The image path without registry or tag, e.g. `sutoj/piler`. */
+  readonly image: string;
+  /** Each must be set (in `environment` or an env file) to the hostname of a peer container. */
+  readonly hostVars: readonly string[];
+  /** What happens without it, for the message. */
+  readonly symptom: string;
+}
+
+export const REQUIRED_ENV: readonly RequiredEnvFact[] = [
+  {
+    image: 'sutoj/piler',
+    hostVars: ['MYSQL_HOSTNAME'],
+    symptom: 'piler expects an external MySQL and stalls at boot on "MYSQL localhost not ready" without it',
+  },
+];
+
+/** The required-env fact for an image reference, if the library knows one. */
+export function requiredEnvOf(image: string): RequiredEnvFact | undefined {
+  const ref = parseImageRef(image);
+  return ref ? REQUIRED_ENV.find((f) => f.image === ref.path) : undefined;
 }
