@@ -6,7 +6,7 @@ import { literalOf, SystemdText, systemdText, UnitValue } from '../render/system
 import { EnvFile, SECRET_NAME } from './env-file';
 import { checkImageRef } from './image-ref';
 import { ContainerKeys } from './keys.generated';
-import { INetwork } from './network';
+import { INetwork, networksOrDefault } from './network';
 import { checkPorts, checkPublish, PortMapping, publishSpec } from './ports';
 import { Secret } from './secret';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
@@ -140,10 +140,8 @@ export class Container extends QuadletUnit {
 
   /** The networks the container is on (explicit, or the site default). */
   public get networks(): INetwork[] {
-    if (this.props.networks) return this.props.networks;
-    if (this.props.networkMode || this.props.networkOf || this.props.pod) return [];
-    const d = this.site.defaultNetwork as unknown as INetwork | undefined;
-    return d ? [d] : [];
+    if (!this.props.networks && (this.props.networkMode || this.props.networkOf || this.props.pod)) return [];
+    return networksOrDefault(this.site, this.props.networks);
   }
 
   /** Every environment variable set directly (not through files). */

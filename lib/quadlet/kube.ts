@@ -5,7 +5,7 @@ import { EncodableValue } from '../render/encode';
 import { literalOf, UnitValue } from '../render/systemd-value';
 import { compareVersions, KEY_TABLE } from './keys';
 import { KubeKeys } from './keys.generated';
-import { INetwork } from './network';
+import { INetwork, networksOrDefault } from './network';
 import { checkPublish, PortMapping, publishSpec } from './ports';
 import { QuadletUnit, QuadletUnitProps } from './unit';
 
@@ -54,9 +54,7 @@ export class Kube extends QuadletUnit {
 
   /** The networks the pods are on (explicit, or the site default). */
   public get networks(): INetwork[] {
-    if (this.props.networks) return this.props.networks;
-    const d = this.site.defaultNetwork as unknown as INetwork | undefined;
-    return d ? [d] : [];
+    return networksOrDefault(this.site, this.props.networks);
   }
 
   public validate(ctx: ValidationContext): void {

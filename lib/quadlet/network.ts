@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Reporter } from '../core/diagnostics';
+import { Site } from '../core/site';
 import { EncodableValue } from '../render/encode';
 import { NetworkKeys } from './keys.generated';
 import { QuadletUnit, QuadletUnitProps } from './unit';
@@ -76,6 +77,13 @@ export class Network extends QuadletUnit implements INetwork {
       ['Gateway', gateways.length ? gateways : undefined],
     ];
   }
+}
+
+/** The networks a unit joins: the ones it names, else the site's default network (if any). */
+export function networksOrDefault(site: Site, explicit: INetwork[] | undefined): INetwork[] {
+  if (explicit) return explicit;
+  const d = site.defaultNetwork as unknown as INetwork | undefined;
+  return d ? [d] : [];
 }
 
 function asList(v: string | readonly unknown[] | undefined): string[] {

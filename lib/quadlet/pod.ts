@@ -5,7 +5,7 @@ import { EncodableValue } from '../render/encode';
 import { SystemdText, systemdText, UnitValue } from '../render/systemd-value';
 import { IPod, Mount } from './container';
 import { PodKeys } from './keys.generated';
-import { INetwork } from './network';
+import { INetwork, networksOrDefault } from './network';
 import { checkPublish, PortMapping, publishSpec } from './ports';
 import { QuadletUnit, QuadletUnitProps } from './unit';
 
@@ -64,9 +64,7 @@ export class Pod extends QuadletUnit implements IPod {
 
   /** The networks the pod is on (explicit, or the site default). */
   public get networks(): INetwork[] {
-    if (this.props.networks) return this.props.networks;
-    const d = this.site.defaultNetwork as unknown as INetwork | undefined;
-    return d ? [d] : [];
+    return networksOrDefault(this.site, this.props.networks);
   }
 
   public validate(ctx: ValidationContext): void {

@@ -94,19 +94,7 @@ export function encodeValue(mode: ParseMode, value: EncodableValue): Encoded {
       }
       return ok([expand(value, s, mode === 'single')]);
     }
-    case 'multi-raw': {
-      const list = asList(value);
-      if (!list) return fail(`expected a list of values, got ${describe(value)}`);
-      const lines: string[] = [];
-      for (const v of list) {
-        const s = literalOf(v);
-        if (s === '') return fail('an empty value resets the whole list in quadlet; leave it out instead');
-        const bad = checkLine(s, 'a value');
-        if (bad) return fail(bad);
-        lines.push(expand(v, s, true));
-      }
-      return ok(lines);
-    }
+    case 'multi-raw':
     case 'multi-words': {
       const list = asList(value);
       if (!list) return fail(`expected a list of values, got ${describe(value)}`);
@@ -114,10 +102,11 @@ export function encodeValue(mode: ParseMode, value: EncodableValue): Encoded {
       for (const v of list) {
         const s = literalOf(v);
         if (s === '') return fail('an empty value resets the whole list in quadlet; leave it out instead');
-        if (/["'\\]/.test(s)) return fail(`"${s}" has a quote or backslash, which this key cannot carry (it is split on white space, quotes removed)`);
+        // multi-words keys are split on white space with quotes removed: a quote cannot be carried.
+        if (mode === 'multi-words' && /["'\\]/.test(s)) return fail(`"${s}" has a quote or backslash, which this key cannot carry (it is split on white space, quotes removed)`);
         const bad = checkLine(s, 'a value');
         if (bad) return fail(bad);
-        lines.push(expand(v, /\s/.test(s) ? `"${s}"` : s, true));
+        lines.push(expand(v, mode === 'multi-words' && /\s/.test(s) ? `"${s}"` : s, true));
       }
       return ok(lines);
     }
