@@ -15,3 +15,6 @@ export * from './quadlet';
 export * from './llm';
 export * from './caddy';
 export * from './systemd';
+export * from './config';
+export * from './patterns';
+export * from './docs';

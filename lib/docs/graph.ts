@@ -1,0 +1,70 @@
+import { Container } from '../quadlet/container';
+import { Pod } from '../quadlet/pod';
+import { byText, mermaidIds, mermaidLabel } from './markdown';
+import { DocUnit, DocUnitKind } from './units';
+
+/** An edge of the picture: `from` needs `to`. */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  /** `requires`: Requires=/After=; `wants`: Wants=/After=; `pod`: a member of the pod. */
+  readonly kind: 'requires' | 'wants' | 'pod';
+}
+
+/** The picture's nodes (by unit file) and edges, before they are written as Mermaid. */
+export interface UnitGraph {
+  /** Unit file name -> Mermaid id. */
+  readonly ids: ReadonlyMap<string, string>;
+  readonly edges: GraphEdge[];
+}
+
+const PREFIX: Record<DocUnitKind, string> = { container: 'c', pod: 'p', kube: 'k', timer: 't', service: 's', target: 'g' };
+
+/** Nodes for every unit; edges between units only (networks, volumes and outside units are listed per unit instead). */
+export function unitGraph(units: readonly DocUnit[]): UnitGraph {
+  const ids = mermaidIds(units.map((u): [string, string] => [u.fileName, PREFIX[u.kind]]));
+  const byService = new Map(units.filter((u) => u.kind !== 'target').map((u) => [u.serviceName, u.fileName]));
+  const edges = new Map<string, GraphEdge>();
+  const add = (from: string, service: string, kind: GraphEdge['kind']) => {
+    const to = byService.get(service);
+    if (to && to !== from && !edges.has(`${from}\u0000${to}`)) edges.set(`${from}\u0000${to}`, { from, to, kind });
+  };
+  for (const u of units) {
+    for (const r of u.requires) add(u.fileName, r.serviceName, 'requires');
+    for (const w of u.wants) add(u.fileName, w.serviceName, 'wants');
+    const pod = u.construct instanceof Container ? u.construct.props.pod : undefined;
+    if (pod instanceof Pod) add(u.fileName, pod.serviceName, 'pod');
+  }
+  const sorted = [...edges.values()].sort((a, b) => byText(a.from, b.from) || byText(a.to, b.to));
+  return { ids, edges: sorted };
+}
+
+const SHAPE: Record<DocUnitKind, [string, string]> = {
+  container: ['[', ']'], pod: ['[[', ']]'], kube: ['[[', ']]'], timer: ['([', '])'], service: ['(', ')'], target: ['[', ']'],
+};
+
+/**
+ * The Mermaid `flowchart`: the site target as a box around the units it starts, the other units
+ * beside it, then one arrow per dependency (solid: Requires=, dotted: Wants= or pod membership).
+ * Node ids are derived from unit file names, so the text is the same for the same tree.
+ */
+export function renderMermaid(units: readonly DocUnit[]): string[] {
+  const { ids, edges } = unitGraph(units);
+  const node = (u: DocUnit) => `${ids.get(u.fileName)}${SHAPE[u.kind][0]}${mermaidLabel(u.fileName)}${SHAPE[u.kind][1]}`;
+  const lines = ['```mermaid', 'flowchart LR'];
+  const targets = units.filter((u) => u.kind === 'target');
+  const members = units.filter((u) => u.kind !== 'target' && u.joinsTarget);
+  const others = units.filter((u) => u.kind !== 'target' && (!u.joinsTarget || targets.length === 0));
+  for (const t of targets) {
+    lines.push(`  subgraph ${ids.get(t.fileName)}[${mermaidLabel(t.fileName)}]`);
+    for (const u of t === targets[0] ? members : []) lines.push(`    ${node(u)}`);
+    lines.push('  end');
+  }
+  for (const u of others) lines.push(`  ${node(u)}`);
+  for (const e of edges) {
+    const arrow = e.kind === 'requires' ? '-->' : e.kind === 'wants' ? '-.->' : '-. pod .->';
+    lines.push(`  ${ids.get(e.from)} ${arrow} ${ids.get(e.to)}`);
+  }
+  lines.push('```');
+  return lines;
+}

@@ -1,0 +1,152 @@
+import { Construct } from 'constructs';
+import { RenderContext, Resource, resourcesIn, ValidationContext } from '../core/resource';
+import { Site } from '../core/site';
+import { Caddy } from '../caddy/caddy';
+import { Tunnel } from '../caddy/tunnel';
+import { Container } from '../quadlet/container';
+import { headerFor } from '../quadlet/unit';
+import './codes';
+import { FileRecord, relativeToSite } from './facts';
+import { renderMermaid } from './graph';
+import { byText, code, oneLine, table } from './markdown';
+import { hopReaches, RoutableUnit, routeHops } from './routing';
+import { renderUnitSection, SectionContext } from './sections';
+import { collectUnits, DocUnit, DocUnitKind } from './units';
+
+export interface SiteDocsProps {
+  /**
+   * The document's title (the first heading).
+   * @default - "<site>: units"
+   */
+  readonly title?: string;
+  /**
+   * A paragraph under the title, in Markdown.
+   * @default - a sentence on what the page holds, and how to start the stack when the site has a Target
+   */
+  readonly intro?: string;
+  /**
+   * The file, relative to the site's docs folder (`docs/`).
+   * @default '<site>.md'
+   */
+  readonly fileName?: string;
+}
+
+const GROUPS: Array<[DocUnitKind, string]> = [
+  ['container', 'Containers'], ['pod', 'Pods'], ['kube', 'Kube units'], ['timer', 'Timers'], ['service', 'Services'],
+];
+
+/**
+ * One Markdown page about a site, derived from its tree once every other file is rendered: the
+ * routing posture (hostnames to units), a Mermaid picture of the unit dependencies, and one
+ * section per unit (upstream, image, role, ports, routing, env, secrets, dependencies, the files
+ * it came from, notes). Secret values never appear: only names, as in the env templates.
+ *
+ * `new SiteDocs(site, 'docs')` writes `docs/<site>.md` in the site's folder.
+ */
+export class SiteDocs extends Resource {
+  public readonly kind = 'docs';
+  public readonly renderAfterOthers = true;
+  /** The file name inside the docs folder. */
+  public readonly fileName: string;
+  private readonly props: SiteDocsProps;
+
+  public constructor(scope: Construct, id: string, props: SiteDocsProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.fileName = props.fileName ?? `${this.site.name}.md`;
+  }
+
+  public validate(ctx: ValidationContext): void {
+    if (!validFileName(this.fileName)) ctx.report('DOCS001', `"${this.fileName}" is not a relative .md path`);
+  }
+
+  public render(ctx: RenderContext): void {
+    if (!validFileName(this.fileName)) return;
+    ctx.emit('docs', this.fileName, this.toMarkdown(ctx.files));
+  }
+
+  /** The page, from the files rendered so far (pass RenderContext.files). */
+  public toMarkdown(rendered: RenderContext['files']): string {
+    const site = this.site;
+    const resources = resourcesIn(site);
+    const docsDir = `${site.dirOf('docs')}/`;
+    const sitePath = site.node.path;
+    const files: FileRecord[] = [...rendered.values()]
+      .filter((f) => (f.constructPath === sitePath || f.constructPath.startsWith(`${sitePath}/`)) && !f.path.startsWith(docsDir))
+      .sort((a, b) => byText(a.path, b.path));
+    const units = collectUnits(site);
+    const hops = routeHops(resources);
+    const caddies = resources.filter((r): r is Caddy => r instanceof Caddy);
+    const sectionCtx: SectionContext = { site, files, hops, caddies, units };
+
+    const out: string[] = [`<!-- ${headerFor(this.node.path).join(' ')} -->`, '', `# ${oneLine(this.props.title ?? `${site.name}: units`)}`, ''];
+    out.push(this.props.intro ?? defaultIntro(site, units), '');
+    out.push(...routingPosture(site, resources, sectionCtx), '');
+    out.push('## Dependencies', '');
+    out.push(graphLegend(units), '');
+    out.push(...renderMermaid(units), '');
+    for (const [kind, heading] of GROUPS) {
+      const group = units.filter((u) => u.kind === kind);
+      if (group.length === 0) continue;
+      out.push(`## ${heading}`, '');
+      for (const u of group) out.push(...renderUnitSection(u, sectionCtx), '');
+    }
+    out.push('## Files', '');
+    out.push(...table(['File', 'Written by'], files.map((f) => [code(relativeToSite(f.path, site)), code(f.constructPath)])));
+    return out.join('\n').replace(/\n{3,}/g, '\n\n').replace(/\n*$/, '\n');
+  }
+}
+
+function validFileName(name: string): boolean {
+  return name.endsWith('.md') && name.length > 3 && !name.startsWith('/') && !name.includes('\\')
+    && name.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+function defaultIntro(site: Site, units: readonly DocUnit[]): string {
+  const target = units.find((u) => u.kind === 'target');
+  const count = units.filter((u) => u.kind !== 'target').length;
+  const start = target ? ` \`systemctl${site.rootless ? ' --user' : ''} enable --now ${target.fileName}\` brings the stack up.` : '';
+  return `Every unit of site \`${site.name}\` (${count} in all), derived from the construct tree: where it comes from, what it does, how traffic reaches it, what it reads and what it needs.${start}`;
+}
+
+function graphLegend(units: readonly DocUnit[]): string {
+  const target = units.find((u) => u.kind === 'target');
+  const box = target ? ` The box is \`${target.fileName}\`: the units it starts.` : '';
+  return `An arrow points from a unit to a unit it needs: solid for \`Requires=\`, dotted for \`Wants=\` and pod membership. Networks, volumes and units outside the site are listed under each unit.${box}`;
+}
+
+/** The tunnels, the Caddies with their hostname table, and the ports published on every interface. */
+function routingPosture(site: Site, resources: readonly Resource[], ctx: SectionContext): string[] {
+  const out = ['## Routing posture', ''];
+  const tunnels = resources.filter((r): r is Tunnel => r instanceof Tunnel).sort((a, b) => byText(a.node.path, b.node.path));
+  for (const t of tunnels) {
+    const rules = t.ingressRules.map((r) => {
+      const match = r.hostname === undefined && (r.path === undefined || r.path === '') ? 'anything else' : `${code(r.hostname ?? '*')}${r.path ? ` path ${code(r.path)}` : ''}`;
+      return `${match} → ${code(r.service)}${r.service === t.caddyService ? ` (Caddy ${code(t.props.caddy.container.unitFileName)})` : ''}`;
+    });
+    out.push(`- **cloudflared** · tunnel ${code(t.props.tunnelId)}, a host unit outside the site; ingress: ${rules.join('; ')}`);
+  }
+  for (const caddy of ctx.caddies) {
+    const lb = caddy.loopback;
+    out.push(`- **Caddy** · ${code(caddy.container.unitFileName)}${lb ? ` on ${code(`${lb.address}:${lb.port}`)}` : ''}, plain HTTP; routes by hostname (${caddy.routes.length} route${caddy.routes.length === 1 ? '' : 's'})`);
+  }
+  const direct = ctx.units.flatMap((u) => {
+    if (!(u.construct instanceof Container) || u.construct.props.pod) return [];
+    const ports = (u.construct.props.publish ?? []).filter((m) => m.public).map((m) => String(m.host ?? m.container));
+    return ports.length ? [`${code(u.fileName)} (${ports.map(code).join(', ')})`] : [];
+  });
+  if (direct.length) out.push(`- **Direct** · published on every interface: ${direct.join(', ')}`);
+  if (tunnels.length + ctx.caddies.length + direct.length === 0) out.push(`- Nothing on site \`${site.name}\` is reachable from outside the host.`);
+  const hops = ctx.hops;
+  if (hops.length) {
+    const unitOf = (h: (typeof hops)[number]) => {
+      const names = ctx.units.filter((u) => ['container', 'pod', 'kube'].includes(u.kind) && hopReaches(h, u.construct as RoutableUnit)).map((u) => code(u.fileName));
+      if (names.length) return names.join(', ');
+      return h.upstream.hostPort !== undefined ? `the host's port ${h.upstream.hostPort}` : 'outside the site';
+    };
+    out.push('', ...table(['Hostname', 'Path', 'Via', 'Upstream', 'Unit'], hops.map((h) => [
+      code(h.host), h.path === undefined ? '' : code(h.path), h.tunnel ? 'cloudflared → Caddy' : 'Caddy', code(h.dial), unitOf(h),
+    ])));
+  }
+  return out;
+}
