@@ -142,6 +142,12 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (Resource.isResource(unit)) this.addDependency(unit);
   }
 
+  /** `Wants=` + `After=` on `unit`'s service: start after it if it is there (patterns use this). */
+  public addWants(unit: IServiceUnit): void {
+    this.wanted.add(unit);
+    if (Resource.isResource(unit)) this.addDependency(unit);
+  }
+
   /**
    * Escape hatch: write `key=value` into `section` exactly as given (no escaping). Never dropped:
    * a key quadlet does not know, or one newer than the site's podman, is reported at synth.

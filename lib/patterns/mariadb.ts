@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { Container } from '../quadlet/container';
+import { SqlConnectOptions, SqlDatabase, SqlDatabaseProps } from './sql-database';
+
+/** MariaDB's long-term-support line. */
+export const MARIADB_IMAGE = 'docker.io/library/mariadb:11.4';
+
+export interface MariaDbProps extends SqlDatabaseProps {
+  /** The MariaDB (or MySQL) image, fully qualified. @default 'docker.io/library/mariadb:11.4' */
+  readonly image?: string;
+  /** The env-template comment for the root password. @default 'MariaDB root password: openssl rand -hex 24' */
+  readonly rootPasswordDescription?: string;
+}
+
+/**
+ * A MySQL-compatible sidecar: `<name>.container` on port 3306, its data in a volume at
+ * /var/lib/mysql, and `<name>.env` with MYSQL_DATABASE and MYSQL_USER as values and
+ * MYSQL_PASSWORD and MYSQL_ROOT_PASSWORD as secrets (the MYSQL_* names work on MariaDB and
+ * MySQL images alike).
+ *
+ * ```ts
+ * const db = new MariaDb(site, 'piler-mysql');             // database and user "piler"
+ * db.connect(piler, { envFile: pilerEnv });                 // MYSQL_HOSTNAME, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD
+ * ```
+ */
+export class MariaDb extends SqlDatabase {
+  public constructor(scope: Construct, id: string, props: MariaDbProps = {}) {
+    const root = props.rootPasswordDescription ?? 'MariaDB root password: openssl rand -hex 24';
+    super(scope, id, props, {
+      label: 'MySQL (MariaDB)',
+      image: props.image ?? MARIADB_IMAGE,
+      port: 3306,
+      dataPath: '/var/lib/mysql',
+      scheme: 'mysql',
+      values: (database, user) => ({ MYSQL_DATABASE: database, MYSQL_USER: user }),
+      secrets: (description) => ({ MYSQL_PASSWORD: { description }, MYSQL_ROOT_PASSWORD: { description: root } }),
+    });
+  }
+
+  /**
+   * Wire `consumer`: the variables images of the piler family read (MYSQL_HOSTNAME,
+   * MYSQL_DATABASE, MYSQL_USER; MYSQL_PASSWORD as a secret) unless other names are given, and
+   * Requires= on the database.
+   */
+  public connect(consumer: Container, options: SqlConnectOptions): void {
+    const named = [options.urlVar, options.hostVar, options.portVar, options.databaseVar, options.userVar, options.passwordVar].some((v) => v !== undefined);
+    super.connect(consumer, named ? options : {
+      ...options, hostVar: 'MYSQL_HOSTNAME', databaseVar: 'MYSQL_DATABASE', userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD',
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { Construct } from 'constructs';
+import { About } from '../core/about';
+import { Container, ContainerProps } from '../quadlet/container';
+import { EnvFile } from '../quadlet/env-file';
+import { INetwork } from '../quadlet/network';
+import { Volume } from '../quadlet/volume';
+import { ensureEnvFile, ensureValue, recordLink } from './connections';
+import { resourceId } from './placement';
+
+/** Redis 7 on Alpine. */
+export const REDIS_IMAGE = 'docker.io/library/redis:7-alpine';
+
+export interface RedisCacheProps {
+  /** The Redis image, fully qualified. @default 'docker.io/library/redis:7-alpine' */
+  readonly image?: string;
+  /** Allow a floating image tag, with the reason. @default - floating tags are errors */
+  readonly allowFloatingTag?: string;
+  /** Unit, container and DNS name. @default - the construct id */
+  readonly name?: string;
+  /** What it serves, for the docs role "Redis for <purpose>". @default - the name */
+  readonly purpose?: string;
+  /**
+   * Keep /data in a `<name>-data` volume, so queues (BullMQ, Celery) survive a restart. A pure
+   * cache needs none.
+   * @default false
+   */
+  readonly persistent?: boolean;
+  /** Networks to join; consumers must share one. @default - the site's default network */
+  readonly networks?: INetwork[];
+  /** Docs. @default - { role: 'Redis for <purpose>' } */
+  readonly about?: About;
+  /** Any other container settings. @default - none */
+  readonly containerProps?: Partial<ContainerProps>;
+}
+
+/** How a consumer reaches Redis. */
+export interface RedisConnectOptions {
+  /** The variable holding the URL. @default 'REDIS_URL' */
+  readonly urlVar?: string;
+  /** The logical database, appended as `/<db>`. @default - none (Redis's 0) */
+  readonly db?: number;
+  /** Write the URL into this env file (and make the consumer read it). @default - an Environment= line on the consumer */
+  readonly envFile?: EnvFile;
+}
+
+/**
+ * A Redis sidecar: `<name>.container` on port 6379, without a password (it is reachable only
+ * from the site's network) and, unless `persistent`, without a volume.
+ *
+ * ```ts
+ * const redis = new RedisCache(site, 'wiki-redis', { purpose: 'Wiki.js' });
+ * redis.connect(wiki, { envFile: wikiEnv, db: 0 });   // REDIS_URL=redis://wiki-redis:6379/0
+ * ```
+ */
+export class RedisCache {
+  public readonly container: Container;
+  /** The data volume, when persistent. */
+  public readonly volume?: Volume;
+  public readonly port = 6379;
+
+  public constructor(scope: Construct, id: string, props: RedisCacheProps = {}) {
+    const name = props.name ?? id;
+    const extra = props.containerProps ?? {};
+    const dataName = `${name}-data`;
+    this.volume = props.persistent ? new Volume(scope, resourceId(scope, id, dataName, 'volume'), { name: dataName }) : undefined;
+    this.container = new Container(scope, id, {
+      ...extra,
+      name,
+      image: props.image ?? REDIS_IMAGE,
+      allowFloatingTag: props.allowFloatingTag ?? extra.allowFloatingTag,
+      networks: props.networks ?? extra.networks,
+      ports: [this.port, ...(extra.ports ?? [])],
+      volumes: this.volume ? [{ volume: this.volume, path: '/data' }, ...(extra.volumes ?? [])] : extra.volumes,
+      // The image only snapshots with a config; --appendonly makes a persistent queue durable.
+      command: extra.command ?? (props.persistent ? ['redis-server', '--appendonly', 'yes'] : undefined),
+      about: props.about ?? extra.about ?? { role: `Redis for ${props.purpose ?? name}` },
+    });
+  }
+
+  /** The DNS name consumers on a shared network use. */
+  public get hostname(): string {
+    return this.container.hostname;
+  }
+
+  /** `redis://<name>:6379[/<db>]`. */
+  public url(db?: number): string {
+    return `redis://${this.hostname}:${this.port}${db === undefined ? '' : `/${db}`}`;
+  }
+
+  /** Set the consumer's URL variable and make it start after Redis. */
+  public connect(consumer: Container, options: RedisConnectOptions = {}): void {
+    const name = options.urlVar ?? 'REDIS_URL';
+    const url = this.url(options.db);
+    if (options.envFile) {
+      ensureValue(options.envFile, name, url);
+      ensureEnvFile(consumer, options.envFile);
+    } else {
+      consumer.addEnvironment(name, url);
+    }
+    consumer.addRequirement(this.container);
+    recordLink(consumer, this.container, 'Redis');
+  }
+}
