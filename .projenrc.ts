@@ -27,7 +27,11 @@ const project = new typescript.TypeScriptProject({
   depsUpgrade: false,
   pullRequestTemplate: false,
   deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', '@iarna/toml@^3.0.0'],
-  devDeps: ['mocha@^11', 'chai@^4.5.0', '@types/mocha', '@types/chai@^4', 'fast-check@^4', 'ts-node@^10.9.2'],
+  devDeps: [
+    'mocha@^11', 'chai@^4.5.0', '@types/mocha', '@types/chai@^4', 'fast-check@^4', 'ts-node@^10.9.2',
+    // The reference side of `npm run bench` only (bench/cdk8s-shapes.ts); never imported by lib/.
+    'cdk8s@^2.70.0', 'cdk8s-plus-31@^2.6.0',
+  ],
   tsconfig: {
     compilerOptions: {
       lib: ['es2022'],
@@ -74,12 +78,24 @@ project.addTask('synth', {
   receiveArgs: true,
 });
 project.addTask('docs', {
-  description: 'Regenerate docs/diagnostics.md and the quadlet key props from their sources',
-  exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/docs.ts && ts-node --transpileOnly --project test/tsconfig.json scripts/gen-quadlet-props.ts',
+  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md and the quadlet key props from their sources',
+  exec: [
+    'ts-node --transpileOnly --project test/tsconfig.json lib/cli/docs.ts',
+    'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-quadlet-props.ts',
+    'ts-node --transpileOnly --project test/tsconfig.json lib/cli/app-docs.ts apps/sodimo.ts docs/sodimo.md docs/sodimo.md',
+  ].join(' && '),
 });
 project.addTask('validators', {
   description: 'Install the external validators (quadlet generator, caddy) into .tools/',
   exec: 'bash scripts/ensure-validators.sh',
+  receiveArgs: true,
+});
+
+// `npm run bench`: compiles lib + bench with tsc into a temp folder, then times synth in a fresh
+// node process per size, next to cdk8s + cdk8s-plus building the same shapes. Never run by tests.
+project.addTask('bench', {
+  description: 'Benchmark synth (25, 1,000, 10,000 containers; dense graphs) against cdk8s + cdk8s-plus; prints a table',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json bench/run.ts',
   receiveArgs: true,
 });
 

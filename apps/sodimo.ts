@@ -9,7 +9,7 @@
 // proxies only to 127.0.0.1, and cockpit is the only :latest image.
 import {
   App, Caddy, Container, ContainerJob, Docs, EnvFile, home, LocalLlmStack, MailStack, ModelPolicy, Network,
-  PostgresDatabase, RedisCache, Route, Service, Site, Specifier, systemdText, Target, Timer, Tunnel, WebApp,
+  PostgresDatabase, RedisCache, Route, Service, Site, SiteDocs, Specifier, systemdText, Target, Timer, Tunnel, WebApp,
 } from '../lib';
 
 /** The flags every llama-swap model must carry (kyuz0 docs/models.ini.example). */
@@ -256,5 +256,10 @@ export default function sodimo(app: App): Site {
     restartSec: 30,
   });
   Docs.describe(drain, { upstream: 'sodimo/dotfiles bin/sodimo-email-drain', role: 'validates senders against ALLOWED_SENDERS and pipes to sendmail -t; no inbound port (Principle 3)', notes: ['sendmail failure: lease, retry 3 times, then DLQ to email_dlq.'] });
+  // The per-unit reference (docs/sodimo.md in this repo is a copy, checked by a test).
+  new SiteDocs(site, 'docs', {
+    title: 'sodimo: quadlet reference',
+    intro: 'Every service on the harness is a Podman Quadlet under home/dot_config/containers/systemd/. chezmoi applies the tree into ~/.config/containers/systemd/; `systemctl --user enable --now sodimo.target` brings the stack up. Generated from apps/sodimo.ts.',
+  });
   return site;
 }

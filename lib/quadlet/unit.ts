@@ -106,10 +106,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     this.name = props.name ?? id;
     if (props.about) Docs.describe(this, props.about);
     for (const d of props.dependsOn ?? []) this.addRequirement(d);
-    for (const w of props.wants ?? []) {
-      this.wanted.add(w);
-      if (Resource.isResource(w)) this.addDependency(w);
-    }
+    for (const w of props.wants ?? []) this.addWants(w);
   }
 
   public get kind(): string {

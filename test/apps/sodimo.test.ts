@@ -49,6 +49,18 @@ describe('apps/sodimo.ts (the reference site)', () => {
     expect(Testing.golden(synth(), 'test/apps/__golden__/sodimo')).to.deep.equal([]);
   });
 
+  it('docs/sodimo.md is the generated reference (npx projen docs)', () => {
+    const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'sodimo.md'), 'utf8');
+    expect(committed).to.equal(synth()['docs/sodimo.md']);
+  });
+
+  it('the generated reference has a section for every container, timer and service', () => {
+    const doc = synth()['docs/sodimo.md'];
+    const units = CHAPTER_UNITS.map((f) => f.split('/').pop()!).filter((f) => /\.(container|timer)$/.test(f) || f === 'sodimo-email-drain.service');
+    expect(units.length).to.equal(23);
+    expect(units.filter((u) => !doc.includes(`\n### ${u}\n`))).to.deep.equal([]);
+  });
+
   it('writes every unit the chapter lists, where the chapter puts it', () => {
     const files = synth();
     const missing = CHAPTER_UNITS.filter((f) => !(f in files));
