@@ -27,6 +27,9 @@ const project = new typescript.TypeScriptProject({
   depsUpgrade: false,
   pullRequestTemplate: false,
   deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', '@iarna/toml@^3.0.0'],
+  // A site repo can use our projen component (quadlet-cdk/build/projen); projen itself stays optional.
+  peerDeps: ['projen@^0.103.25'],
+  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
     'mocha@^11', 'chai@^4.5.0', '@types/mocha', '@types/chai@^4', 'fast-check@^4', 'ts-node@^10.9.2',
     // The reference side of `npm run bench` only (bench/cdk8s-shapes.ts); never imported by lib/.
@@ -98,6 +101,10 @@ project.addTask('bench', {
   exec: 'ts-node --transpileOnly --project test/tsconfig.json bench/run.ts',
   receiveArgs: true,
 });
+
+project.package.addField('peerDependenciesMeta', { projen: { optional: true } });
+// The tarball ships the library and its typings, not the validators, benches or the reference apps.
+project.npmignore?.exclude('/.tools/', '/.ci/', '/bench/', '/apps/', '/scripts/', '/.mocharc.json', '/dist/');
 
 project.gitignore.exclude('/dist/', '/.tools/', '/.quadlet-cdk-*', '*.tsbuildinfo');
 project.synth();

@@ -6,6 +6,8 @@ import { Container, ContainerProps, IImageSource, PortMapping } from '../quadlet
 import { EnvFile } from '../quadlet/env-file';
 import { INetwork } from '../quadlet/network';
 import { headerFor } from '../quadlet/unit';
+import type { Endpoint } from '../xhost/endpoint';
+import '../xhost/codes';
 import './codes';
 import { registerConfigFile } from './config-check';
 import { markGatewayContainer, shareNetwork } from './consumers';
@@ -96,7 +98,7 @@ export class LiteLlm extends Resource {
   private readonly props: LiteLlmProps;
   private readonly routes: GatewayRoute[] = [];
   private readonly extraFallbacks: Array<[string, string[]]> = [];
-  private readonly consumers: Array<{ container: Container; opts: ConnectOptions }> = [];
+  private readonly consumers: Array<{ container: Container; opts: ConnectOptions; endpoint?: Endpoint }> = [];
 
   public constructor(scope: Construct, id: string, props: LiteLlmProps) {
     super(scope, id);
@@ -187,6 +189,22 @@ export class LiteLlm extends Resource {
     this.consumers.push({ container: consumer, opts: options });
   }
 
+  /**
+   * Point a consumer on another site (host) at the gateway through `endpoint` (an Endpoint on
+   * the gateway's site targeting `container.port(port)`): sets the base URL variable to
+   * `endpoint.url(path)` and declares the key like connect(). Adds no dependency: systemd
+   * cannot order units across hosts.
+   */
+  public connectRemote(consumer: Container, endpoint: Endpoint, options: ConnectOptions = {}): void {
+    consumer.addEnvironment(options.baseUrlVar ?? 'OPENAI_API_BASE_URL', endpoint.url(options.path ?? ''));
+    endpoint.addConsumer(consumer);
+    if (options.keyVar && options.keyFile) {
+      if (!options.keyFile.has(options.keyVar)) options.keyFile.addSecret(options.keyVar, { description: `a LiteLLM virtual key (or the master key) for ${consumer.name}` });
+      if (!consumer.envFiles.includes(options.keyFile)) consumer.addEnvFile(options.keyFile);
+    }
+    this.consumers.push({ container: consumer, opts: options, endpoint });
+  }
+
   /** The local model a route reaches, if it resolves. */
   private localModel(r: GatewayRoute & { kind: 'local' }): Model | undefined {
     const t = r.target ?? r.name;
@@ -242,8 +260,11 @@ export class LiteLlm extends Resource {
         else if (typed[section].includes(k)) r('LLM028', `${section}.${k} is set by a typed prop of LiteLlm`, 'use the typed prop (requestTimeout, routingStrategy, addFallback, ...)');
       }
     }
-    for (const { container, opts } of this.consumers) {
-      if (!shareNetwork(container, this.container)) r('LLM021', `consumer ${container.name} shares no network with ${this.name}`);
+    for (const { container, opts, endpoint } of this.consumers) {
+      if (endpoint && (endpoint.container !== this.container || endpoint.containerPort !== this.port)) {
+        r('XHOST005', `consumer ${container.name}: endpoint ${endpoint.node.path} leads to ${endpoint.container.name}:${endpoint.containerPort}, not to ${this.name}:${this.port}`);
+      }
+      if (!endpoint && !shareNetwork(container, this.container)) r('LLM021', `consumer ${container.name} shares no network with ${this.name}`);
       const k = opts.keyVar;
       if (k && container.envValue(k) === undefined && !container.envFiles.some((f) => f.has(k)) && !(container.props.secrets ?? []).some((s) => s.env === k)) {
         r('LLM027', `consumer ${container.name}: ${k} is set nowhere`);

@@ -1,5 +1,6 @@
 import { registerSiteCheck } from '../core/app';
 import { Resource } from '../core/resource';
+import type { Site } from '../core/site';
 import { Container } from './container';
 import { requiredEnvOf } from './image-facts';
 import { INetwork } from './network';
@@ -17,7 +18,7 @@ const HOST_VAR = /(^|_)(HOST|HOSTNAME|SERVER|ADDR)$/;
  */
 export function hostsIn(name: string, value: string): string[] {
   const hosts: string[] = [];
-  for (const m of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^:/?#\s,]+)/gi)) hosts.push(m[1]);
+  for (const m of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[^\]\s]*\]|[^:/?#\s,]+)/gi)) hosts.push(m[1]);
   for (const m of value.matchAll(/\binet:([^:\s,]+):\d+/g)) hosts.push(m[1]);
   if (HOST_VAR.test(name) && /^[A-Za-z0-9_.-]+(:\d+)?$/.test(value)) hosts.push(value.split(':')[0]);
   return [...new Set(hosts)].filter((h) => !h.includes('.') && !NOT_A_PEER.test(h) && h !== '');
@@ -34,7 +35,19 @@ function variables(c: Container): Array<[string, string]> {
   return out;
 }
 
-registerSiteCheck('peer-hosts', (_site, resources, reporterOf) => {
+/**
+ * Says that a host name which is no peer is accounted for elsewhere (a cross-host endpoint's
+ * address, or a container of another site, which lib/xhost reports with its own code).
+ */
+export type HostClaim = (site: Site, container: Container, host: string) => boolean;
+const hostClaims = new Map<string, HostClaim>();
+
+/** Register a host claim under a unique key; ENV003 is not reported for hosts a claim accepts. */
+export function registerHostClaim(key: string, claim: HostClaim): void {
+  hostClaims.set(key, claim);
+}
+
+registerSiteCheck('peer-hosts', (site, resources, reporterOf) => {
   const containers = resources.filter((r): r is Container => r instanceof Container);
   const netKey = (n: INetwork) => n.networkName;
   for (const c of containers) {
@@ -54,6 +67,7 @@ registerSiteCheck('peer-hosts', (_site, resources, reporterOf) => {
         if (host === c.containerName) continue;
         const peer = peers.get(host);
         if (!peer) {
+          if ([...hostClaims.values()].some((claim) => claim(site, c, host))) continue;
           report('ENV003', `${name} names host "${host}", which no container on ${c.containerName}'s networks answers to`);
         } else if (!started.has(peer) && Resource.isResource(peer)) {
           report('ENV004', `${name} points at ${host}, but ${c.containerName} neither depends on nor wants ${peer.serviceName}`);

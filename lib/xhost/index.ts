@@ -1,0 +1,3 @@
+export * from './codes';
+export * from './endpoint';
+export * from './checks';

@@ -1,0 +1,190 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Container, Diagnostic, loadSiteConfig, Site, SiteConfig, ValidationError } from '../../lib';
+import { Testing } from '../../lib/testing';
+
+/** The TOML blocks of docs/site-config.md, in order: the guide's examples are tested as written. */
+function docExamples(): string[] {
+  const md = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'site-config.md'), 'utf8');
+  return [...md.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+function load(text: string, file = 'site.toml'): { app: App; cfg: SiteConfig } {
+  const app = new App({ outdir: '/nonexistent/quadlet-cdk-config' });
+  return { app, cfg: SiteConfig.fromString(app, text, file) };
+}
+
+/** The CONFIG diagnostics of a file, after building a site from it. */
+function problems(text: string): Diagnostic[] {
+  const { app, cfg } = load(text);
+  cfg.createSite(app);
+  return Testing.diagnostics(app).filter((d) => d.code.startsWith('CONFIG'));
+}
+
+function only(text: string, code: string): Diagnostic {
+  const found = problems(text);
+  expect(found.map((d) => d.code), found.map((d) => d.message).join('\n')).to.deep.equal([code]);
+  return found[0];
+}
+
+const MINIMAL = '[site]\nname = "home"\n';
+
+describe('site config (site.toml)', () => {
+  it('the full example of docs/site-config.md loads without a problem and configures the site', () => {
+    const { app, cfg } = load(docExamples()[0]);
+    const site = cfg.createSite(app);
+    new Container(site, 'wiki', { ...cfg.imageProps('wiki'), publish: [{ host: cfg.setting('wiki_port', 1), container: 3000 }] });
+    new Container(site, 'chat', { ...cfg.imageProps('openwebui') });
+    const files = Testing.synth(app);
+    expect(Testing.diagnostics(app).filter((d) => d.severity === 'error')).to.deep.equal([]);
+    expect(site.name).to.equal('home');
+    expect(site.domains).to.deep.equal(['example.org']);
+    expect(site.digestPolicy).to.equal('warn');
+    expect(site.outputDir).to.equal('home');
+    expect(cfg.image('postgres')).to.equal('docker.io/library/postgres:16.4');
+    expect(cfg.imageProps('openwebui').allowFloatingTag).to.equal('upstream tags releases late');
+    expect(cfg.host('home')).to.deep.equal({ name: 'home', address: 'home.lan', bind: '192.168.1.20' });
+    expect(cfg.siteHost()?.address).to.equal('home.lan');
+    expect(cfg.secretSource()).to.equal('env-file');
+    expect(cfg.setting('chat_title', 'x')).to.equal('Home chat');
+    expect(cfg.setting('absent', 7)).to.equal(7);
+    const net = files['home/.config/containers/systemd/home.network'];
+    expect(net).to.contain('Subnet=10.89.0.0/24').and.contain('Gateway=10.89.0.1');
+    expect(files['home/.config/containers/systemd/wiki.container']).to.contain('PublishPort=127.0.0.1:3001:3000');
+  });
+
+  it('the several-sites example loads, and each site takes its own table', () => {
+    const { app, cfg } = load(docExamples()[1]);
+    const gpu = cfg.createSite(app, 'gpu');
+    const apps = new Site(app, 'apps', cfg.siteProps('apps'));
+    expect(cfg.siteNames).to.deep.equal(['gpu', 'apps']);
+    expect([gpu.name, apps.name]).to.deep.equal(['gpu', 'apps']);
+    expect(cfg.siteHost('apps')?.bind).to.equal('192.168.1.11');
+    expect(Testing.diagnostics(app)).to.deep.equal([]);
+  });
+
+  it('CONFIG001: a file that cannot be read', () => {
+    const app = new App({ outdir: '/nonexistent/x' });
+    const cfg = SiteConfig.load(app, '/nonexistent/site.toml');
+    expect(cfg.siteProps()).to.deep.equal({});
+    const [d] = Testing.diagnostics(app);
+    expect(d.code).to.equal('CONFIG001');
+    expect(d.message).to.match(/^\/nonexistent\/site\.toml: cannot be read \(ENOENT\)/);
+    expect(d.path).to.equal('site.toml');
+  });
+
+  it('CONFIG002: not TOML, with line and column', () => {
+    const d = only('[site]\nname = "home"\ndomains = [example.org]\n', 'CONFIG002');
+    expect(d.message).to.match(/^site\.toml:3:\d+: Unexpected character/);
+  });
+
+  it('CONFIG003: an unknown key, with the nearest known one', () => {
+    const d = only(`${MINIMAL}podman-version = "5.4.2"\n`, 'CONFIG003');
+    expect(d.message).to.equal('site.toml: [site] podman-version: unknown key');
+    expect(d.hint).to.contain('did you mean "podman_version"');
+    expect(only('[site]\n[site.network]\nsubnett = "10.0.0.0/24"\n', 'CONFIG003').message).to.equal('site.toml: [site.network] subnett: unknown key');
+    expect(only(`${MINIMAL}[image]\nx = "a"\n`, 'CONFIG003').hint).to.contain('"images"');
+  });
+
+  it('CONFIG004: wrong type or form, and the default applies', () => {
+    const { app, cfg } = load(`${MINIMAL}rootless = "yes"\nlayout = "flat"\ndomains = ["example.org", "Not A Domain"]\n`);
+    const site = cfg.createSite(app);
+    const msgs = Testing.diagnostics(app).filter((d) => d.code === 'CONFIG004').map((d) => d.message);
+    expect(msgs).to.have.members([
+      'site.toml: [site] rootless: "yes" is not true or false',
+      'site.toml: [site] layout: "flat" is not one of "home", "chezmoi"',
+      'site.toml: [site] domains[1]: "Not A Domain" is not a DNS domain such as example.org',
+    ]);
+    expect(site.rootless).to.equal(true);
+    expect(site.layout).to.equal('home');
+    expect(site.domains).to.deep.equal(['example.org']);
+    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "127.0.0.1"\n`, 'CONFIG004').message).to.equal('site.toml: [hosts.gpu] bind: "127.0.0.1" is not a LAN address');
+    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "1.2.3"\n`, 'CONFIG004').message).to.equal('site.toml: [hosts.gpu] bind: "1.2.3" is not an IP address');
+    expect(only('[sites.Big]\n', 'CONFIG004').message).to.contain('[sites] Big: "Big" is not a valid name');
+  });
+
+  it('CONFIG004: a setting of another type than the code expects', () => {
+    const { app, cfg } = load(`${MINIMAL}[settings]\nport = "3001"\n`);
+    expect(cfg.setting('port', 3000)).to.equal(3000);
+    expect(Testing.diagnostics(app).map((d) => d.message)).to.deep.equal(['site.toml: [settings] port: "3001" is not a number']);
+  });
+
+  it('CONFIG005: a required key is missing', () => {
+    expect(only('[images]\nx = "docker.io/library/x:1"\n', 'CONFIG005').message).to.equal('site.toml: has no [site] table (or [sites.<name>] tables)');
+    expect(only(`${MINIMAL}[hosts.gpu]\nbind = "192.168.1.10"\n`, 'CONFIG005').message).to.equal('site.toml: [hosts.gpu] address: is required');
+    expect(only(`${MINIMAL}[images]\nx = { allow_floating_tag = "why" }\n`, 'CONFIG005').message).to.equal('site.toml: [images.x] ref: is required');
+  });
+
+  it('CONFIG006: images that are not pinned, fully qualified references', () => {
+    expect(only(`${MINIMAL}[images]\nopenwebui = "open-webui"\n`, 'CONFIG006').message)
+      .to.equal('site.toml: [images] openwebui: "open-webui" is not a fully qualified image reference');
+    expect(only(`${MINIMAL}[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`, 'CONFIG006').message).to.contain('uses the floating tag :main');
+    expect(only(`${MINIMAL}[images]\nui = { ref = "ghcr.io/Bad Ref" }\n`, 'CONFIG006').message).to.equal('site.toml: [images.ui] ref: "ghcr.io/Bad Ref" is not an image reference');
+    expect(problems(`${MINIMAL}allow_floating_tags = true\n[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`)).to.deep.equal([]);
+  });
+
+  it('CONFIG007: the code asks for what the file lacks, without cascading from other errors', () => {
+    const { app, cfg } = load(`${MINIMAL}[images]\nbroken = "nope"\n`);
+    expect(cfg.image('wiki')).to.equal('config.invalid/missing/wiki:0');
+    cfg.image('broken');
+    cfg.host('gpu');
+    new Site(app, 'x', cfg.siteProps('other'));
+    const found = Testing.diagnostics(app).filter((d) => d.code.startsWith('CONFIG')).map((d) => `${d.code} ${d.message}`);
+    expect(found).to.have.members([
+      'CONFIG006 site.toml: [images] broken: "nope" is not a fully qualified image reference',
+      'CONFIG007 site.toml: no image "wiki" in [images]',
+      'CONFIG007 site.toml: no host "gpu" in [hosts]',
+      'CONFIG007 site.toml: [site] is "home", not "other"',
+    ]);
+    const two = load('[sites.a]\n[sites.b]\n');
+    two.cfg.siteProps();
+    two.cfg.siteProps('c');
+    expect(Testing.diagnostics(two.app).map((d) => d.message)).to.have.members([
+      'site.toml: 2 sites are configured; say which one',
+      'site.toml: no site "c" in [sites]',
+    ]);
+  });
+
+  it('CONFIG008: keys that contradict each other', () => {
+    expect(only(`${MINIMAL}host = "gpu"\n`, 'CONFIG008').message).to.equal('site.toml: [site] host: "gpu" is no [hosts] entry');
+    const both = load(`${MINIMAL}[sites.a]\n`);
+    expect(Testing.diagnostics(both.app).map((d) => d.message)).to.deep.equal(['site.toml: sites: is given together with [site]']);
+    const dup = load('[sites.a]\nname = "b"\n[sites.b]\n');
+    expect(Testing.diagnostics(dup.app).map((d) => `${d.code} ${d.message}`)).to.deep.equal(['CONFIG008 site.toml: [sites.b] name: site name "b" is also used by [sites.a]']);
+  });
+
+  it('synth fails listing every problem at once, and loading never throws', () => {
+    const { app, cfg } = load(`[site]\nname = 5\ndomains = 3\nrootless = "yes"\nnetwork = "x"\nsecrets = { source = "vault" }\n[images]\na = "nope"\nb = 7\n[hosts]\nx = 1\n[settings]\nk = { nested = true }\n`);
+    const site = cfg.createSite(app);
+    new Container(site, 'a', { image: cfg.image('a') });
+    expect(() => app.synthFiles()).to.throw(ValidationError).with.property('diagnostics').that.satisfies((ds: Diagnostic[]) =>
+      ds.filter((d) => d.code.startsWith('CONFIG')).length >= 8);
+    expect(site.name).to.equal('site');
+  });
+
+  it('round trip: toToml() loads back to the same data', () => {
+    for (const text of docExamples()) {
+      const first = load(text).cfg;
+      const second = load(first.toToml(['regenerated'])).cfg;
+      expect(second.data).to.deep.equal(first.data);
+      expect(second.toToml()).to.equal(first.toToml());
+    }
+  });
+
+  it('loadSiteConfig reads a file without a construct tree', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quadlet-cdk-config-'));
+    try {
+      const file = path.join(dir, 'site.toml');
+      fs.writeFileSync(file, `${MINIMAL}[images]\nopenwebui = "open-webui"\n`);
+      const { config, diagnostics } = loadSiteConfig(file);
+      expect(config?.site?.name).to.equal('home');
+      expect(diagnostics.map((d) => [d.code, d.path])).to.deep.equal([['CONFIG006', file]]);
+      expect(diagnostics[0].message.startsWith(`${file}: [images] openwebui:`)).to.equal(true);
+      expect(loadSiteConfig('x.toml', MINIMAL)).to.deep.equal({ config: { site: { name: 'home' } }, diagnostics: [] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
