@@ -2,15 +2,15 @@ import { Construct } from 'constructs';
 import { Reporter } from '../core/diagnostics';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
-import { literalOf, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
+import { literalOf, UnitValue } from '../render/systemd-value';
 import { EnvFile, SECRET_NAME } from './env-file';
 import { checkImageRef } from './image-ref';
 import { ContainerKeys } from './keys.generated';
+import { checkMounts, Mount, mountSpec } from './mounts';
 import { INetwork, networksOrDefault } from './network';
 import { checkPorts, checkPublish, PortMapping, publishSpec } from './ports';
 import { Secret } from './secret';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
-import { IVolume } from './volume';
 
 export type { PortMapping } from './ports';
 
@@ -26,10 +26,7 @@ export interface IPod {
   readonly podName: string;
 }
 
-/** A mount of a named volume, a host folder or a file. */
-export type Mount =
-  | { readonly volume: IVolume; readonly path: string; readonly readOnly?: boolean; readonly options?: string[] }
-  | { readonly hostPath: UnitValue; readonly path: string; readonly readOnly?: boolean; readonly options?: string[] };
+export type { Mount } from './mounts';
 
 /** A podman secret given to the container. */
 export interface SecretMount {
@@ -179,6 +176,7 @@ export class Container extends QuadletUnit {
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
     const p = this.props;
+    checkMounts(p.volumes ?? [], ctx.report);
     const report = ctx.report;
     if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
     checkPorts(p.ports ?? [], report);
@@ -238,12 +236,6 @@ export class Container extends QuadletUnit {
       ['Exec', p.command],
     ];
   }
-}
-
-function mountSpec(m: Mount): SystemdText {
-  const opts = [...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])];
-  const source: UnitValue = 'volume' in m ? m.volume.volumeRef : m.hostPath;
-  return systemdText(source, `:${m.path}`, opts.length ? `:${opts.join(',')}` : '');
 }
 
 function sortedRecord(r: Record<string, UnitValue>): Record<string, UnitValue> {

@@ -1,3 +1,4 @@
+export * from './mounts';
 export * from './peers';
 export * from './image-facts';
 export * from './chezmoi-ignore';

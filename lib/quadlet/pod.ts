@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { Diagnostics, Reporter } from '../core/diagnostics';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
-import { SystemdText, systemdText, UnitValue } from '../render/systemd-value';
-import { IPod, Mount } from './container';
+import { IPod } from './container';
+import { checkMounts, Mount, mountSpec } from './mounts';
 import { PodKeys } from './keys.generated';
 import { INetwork, networksOrDefault } from './network';
 import { checkPublish, PortMapping, publishSpec } from './ports';
@@ -70,12 +70,13 @@ export class Pod extends QuadletUnit implements IPod {
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
     checkPublish(this.props.publish ?? [], ctx.report);
+    checkMounts(this.props.volumes ?? [], ctx.report);
   }
 
   protected quadletEntries(_report: Reporter): Array<[string, EncodableValue | undefined]> {
     const networks = this.networks.map((n) => n.networkRef);
     const publish = (this.props.publish ?? []).map(publishSpec);
-    const volumes = (this.props.volumes ?? []).map(mountSpec);
+    const volumes = (this.props.volumes ?? []).map((m) => mountSpec(m));
     return [
       ['PodName', this.podName],
       ['Network', networks.length ? networks : undefined],
@@ -83,11 +84,4 @@ export class Pod extends QuadletUnit implements IPod {
       ['Volume', volumes.length ? volumes : undefined],
     ];
   }
-}
-
-/** `Volume=` of a mount: `src:dst[:opts]`, the same form a container writes. */
-function mountSpec(m: Mount): SystemdText {
-  const opts = [...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])];
-  const source: UnitValue = 'volume' in m ? m.volume.volumeRef : m.hostPath;
-  return systemdText(source, `:${m.path}`, opts.length ? `:${opts.join(',')}` : '');
 }

@@ -1,7 +1,7 @@
 import { Reporter } from '../core/diagnostics';
 import { Site } from '../core/site';
 import { literalOf, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
-import { Mount } from '../quadlet/container';
+import { checkMounts, Mount, mountSpec } from '../quadlet/mounts';
 import { EnvFile, SECRET_NAME } from '../quadlet/env-file';
 import { Image } from '../quadlet/image';
 import { checkImageRef } from '../quadlet/image-ref';
@@ -127,7 +127,7 @@ export class ContainerJob implements IJob {
     for (const n of p.networks ?? []) args.push(`--network=${n.networkName}`);
     for (const f of p.envFiles ?? []) args.push(systemdText('--env-file=', f.hostPath));
     for (const [k, v] of Object.entries(p.environment ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) args.push(systemdText(`--env=${k}=`, v));
-    for (const m of p.volumes ?? []) args.push(systemdText('--volume=', mountArg(m)));
+    for (const m of p.volumes ?? []) args.push(systemdText('--volume=', mountSpec(m, 'name')));
     args.push(...(p.podmanArgs ?? []), this.imageReference, ...(p.command ?? []));
     return args;
   }
@@ -137,14 +137,8 @@ export class ContainerJob implements IJob {
     if (typeof p.image === 'string') checkImageRef(p.image, site, !!p.allowFloatingTag, report);
     if (p.podmanPath !== undefined) checkCommand([p.podmanPath], report);
     checkLiteralSecrets(p.environment ?? {}, report);
+    checkMounts(p.volumes ?? [], report);
   }
-}
-
-/** `podman run --volume` takes the podman volume name, not quadlet's `x.volume` reference. */
-function mountArg(m: Mount): SystemdText {
-  const opts = [...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])];
-  const source: UnitValue = 'volume' in m ? m.volume.volumeName : m.hostPath;
-  return systemdText(source, `:${m.path}`, opts.length ? `:${opts.join(',')}` : '');
 }
 
 /** systemd needs an absolute path (or a specifier that expands to one) as the command. */

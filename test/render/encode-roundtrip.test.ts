@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
-import { Container } from '../../lib';
+import { Container, encodeValue } from '../../lib';
 import { execStartOf, findValidators, quadletDryRun, requireValidators, systemdArgv, Testing } from '../../lib/testing';
 
 const CHARS = ['a', 'Z', '0', ' ', '"', "'", '%', '$', '\\', 'é', '✓', '{', '}', ';', '\t', '\n', '=', ':', ',', '/', '-', '#', '*', '`', '!', '&', '|', '<', '>', '(', ')', '~', '?', '@'];
@@ -39,6 +39,44 @@ describe('encoding round trip through the real quadlet generator', function () {
         expect(argv[envIdx + 1], 'env').to.equal(`VALUE=${c.env}`);
         const imageIdx = argv.indexOf('docker.io/library/alpine:3.20');
         expect(argv.slice(imageIdx + 1), 'args').to.deep.equal(c.args);
+      });
+    }), { numRuns: 12 });
+  });
+
+  it('every parse mode: what the encoder accepts, podman receives unchanged', () => {
+    // One value per mode, each through a key that ends up as `<flag> <value>` in ExecStart.
+    const modes = fc.record({
+      single: text, // HostName= (single)
+      raw: text, // Volume= (multi-raw)
+      words: text, // Sysctl= (multi-words)
+      label: text, // Label= (multi-keyval)
+      arg: argText, // PodmanArgs= (multi-args)
+    });
+    fc.assert(fc.property(fc.array(modes, { minLength: 1, maxLength: 10 }), (cases) => {
+      const accepted = cases.map((c) => ({
+        hostName: encodeValue('single', c.single).ok ? c.single : undefined,
+        volume: encodeValue('multi-raw', [`/${c.raw}`]).ok && !c.raw.includes(':') ? `/${c.raw}` : undefined,
+        sysctl: encodeValue('multi-words', [`k=${c.words}`]).ok && !/\s/.test(c.words) ? `k=${c.words}` : undefined,
+        label: c.label,
+        arg: c.arg,
+      }));
+      const { app, site } = Testing.site();
+      accepted.forEach((a, i) => new Container(site, `m${i}`, {
+        image: 'docker.io/library/alpine:3.20', networkMode: 'none',
+        hostName: a.hostName, sysctl: a.sysctl ? [a.sysctl] : undefined,
+        label: { L: a.label }, podmanArgs: [`--annotation=A=${a.arg}`],
+        volumes: a.volume ? [{ hostPath: a.volume, path: '/x' }] : undefined,
+      }));
+      const result = quadletDryRun(Testing.area(Testing.synth(app), '.config/containers/systemd'));
+      expect(result.ok, result.stderr).to.equal(true);
+      accepted.forEach((a, i) => {
+        const argv = systemdArgv(execStartOf(result.services[`m${i}.service`]));
+        const after = (flag: string) => argv[argv.indexOf(flag) + 1];
+        if (a.hostName !== undefined) expect(after('--hostname'), 'HostName').to.equal(a.hostName);
+        if (a.volume !== undefined) expect(after('-v'), 'Volume').to.equal(`${a.volume}:/x`);
+        if (a.sysctl !== undefined) expect(after('--sysctl'), 'Sysctl').to.equal(a.sysctl);
+        expect(after('--label'), 'Label').to.equal(`L=${a.label}`);
+        expect(argv, 'PodmanArgs').to.include(`--annotation=A=${a.arg}`);
       });
     }), { numRuns: 12 });
   });
