@@ -80,6 +80,12 @@ project.addTask('synth', {
   exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/synth-apps.ts apps dist',
   receiveArgs: true,
 });
+// `npx projen synth:examples` synthesizes every example (examples/<name>/app.ts) into dist/examples/<name>/.
+project.addTask('synth:examples', {
+  description: 'Synthesize every example under examples/ into dist/examples/<name>/',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/synth-apps.ts examples dist/examples',
+  receiveArgs: true,
+});
 project.addTask('docs', {
   description: 'Regenerate docs/diagnostics.md, docs/sodimo.md and the quadlet key props from their sources',
   exec: [
@@ -104,7 +110,7 @@ project.addTask('bench', {
 
 project.package.addField('peerDependenciesMeta', { projen: { optional: true } });
 // The tarball ships the library and its typings, not the validators, benches or the reference apps.
-project.npmignore?.exclude('/.tools/', '/.ci/', '/bench/', '/apps/', '/scripts/', '/.mocharc.json', '/dist/');
+project.npmignore?.exclude('/.tools/', '/.ci/', '/bench/', '/apps/', '/examples/', '/scripts/', '/.mocharc.json', '/dist/');
 
 project.gitignore.exclude('/dist/', '/.tools/', '/.quadlet-cdk-*', '*.tsbuildinfo');
 project.synth();

@@ -1,6 +1,8 @@
 /**
  * `npx projen synth`: runs every app under a folder, each into its own output folder.
  * Usage: synth-apps <apps-dir> <out-root> [app-name ...]
+ * An app is a `<name>.ts` file in the folder, or a `<name>/app.ts` in a subfolder (with the files
+ * it reads beside it, e.g. examples/two-hosts/site.toml); either way it goes to `<out-root>/<name>`.
  * Runs under ts-node, so apps are TypeScript. An app module either builds its own App and calls
  * `app.synth()`, or exports `default (app: App) => void`. Every app runs even if an earlier one fails, so
  * all problems show at once; the exit code is 1 if any app failed. A failed app writes nothing.
@@ -17,15 +19,18 @@ function main(argv: string[]): number {
     console.error(`quadlet-cdk: no apps folder ${appsDir}`);
     return 1;
   }
-  const apps = fs.readdirSync(appsDir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort()
-    .filter((f) => only.length === 0 || only.includes(f.replace(/\.ts$/, '')));
+  const apps = fs.readdirSync(appsDir, { withFileTypes: true }).flatMap((e): Array<{ name: string; file: string }> => {
+    if (e.isFile() && /\.ts$/.test(e.name) && !e.name.endsWith('.d.ts')) return [{ name: e.name.replace(/\.ts$/, ''), file: e.name }];
+    if (e.isDirectory() && fs.existsSync(path.join(appsDir, e.name, 'app.ts'))) return [{ name: e.name, file: `${e.name}/app.ts` }];
+    return [];
+  }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .filter((a) => only.length === 0 || only.includes(a.name));
   if (apps.length === 0) {
-    console.error(`quadlet-cdk: no apps (*.ts) in ${appsDir}`);
+    console.error(`quadlet-cdk: no apps (*.ts, or */app.ts) in ${appsDir}${only.length ? ` named ${only.join(', ')}` : ''}`);
     return 1;
   }
   let failed = 0;
-  for (const file of apps) {
-    const name = file.replace(/\.ts$/, '');
+  for (const { name, file } of apps) {
     const outdir = path.join(outRoot, name);
     const results: SynthResult[] = [];
     const listener = (_app: App, r: SynthResult) => results.push(r);

@@ -159,17 +159,25 @@ function crossChecks(data: any, at: At): void {
     else if (/^(127\.|0\.0\.0\.0$|::1?$)/.test(h.bind)) at('CONFIG004', pointer, `"${h.bind}" is not a LAN address`, 'give the host\'s address on the LAN (e.g. 192.168.1.10): other hosts cannot reach loopback, and all interfaces needs public: true on the port instead');
   }
   const floatingOk = sites.length > 0 && sites.every(([, s]) => s?.allow_floating_tags === true);
+  const rejected: string[] = [];
   for (const [name, entry] of Object.entries<any>(data.images ?? {})) {
     const ref = typeof entry === 'string' ? entry : entry?.ref;
     const pointer = typeof entry === 'string' ? `/images/${escapePointer(name)}` : `/images/${escapePointer(name)}/ref`;
     if (typeof ref !== 'string') continue;
     const parsed = parseImageRef(ref);
-    if (!parsed) at('CONFIG006', pointer, `"${ref}" is not an image reference`);
-    else if (!parsed.registry) at('CONFIG006', pointer, `"${ref}" is not a fully qualified image reference`, `name the registry, e.g. docker.io/${parsed.path.includes('/') ? parsed.path : `library/${parsed.path}`}:${parsed.tag ?? '<version>'}`);
+    const reject = (text: string, hint?: string) => {
+      at('CONFIG006', pointer, text, hint);
+      rejected.push(`/images/${escapePointer(name)}`);
+    };
+    if (!parsed) reject(`"${ref}" is not an image reference`);
+    else if (!parsed.registry) reject(`"${ref}" is not a fully qualified image reference`, `name the registry, e.g. docker.io/${parsed.path.includes('/') ? parsed.path : `library/${parsed.path}`}:${parsed.tag ?? '<version>'}`);
     else if (!parsed.digest && isFloatingTag(parsed.tag) && !entry?.allow_floating_tag && !floatingOk) {
-      at('CONFIG006', pointer, `"${ref}" uses the floating tag :${parsed.tag ?? 'latest'}`, `pin a version, or write ${name} = { ref = "${ref}", allow_floating_tag = "<why>" }`);
+      reject(`"${ref}" uses the floating tag :${parsed.tag ?? 'latest'}`, `pin a version, or write ${name} = { ref = "${ref}", allow_floating_tag = "<why>" }`);
     }
   }
+  // Left out like any other invalid value: cfg.image() then gives the placeholder, so the
+  // container using it does not report the same reference again (IMAGE001, IMAGE002).
+  for (const p of rejected) removeAt(data, p);
 }
 
 /** `[images] openwebui: ` for `/images/openwebui`; array items as `domains[1]`. */

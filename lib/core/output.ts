@@ -43,8 +43,9 @@ export interface WriteOptions {
  * - `clean`: the files the manifest lists are the complete output of one synth;
  * - `committed`: a synth committed new output and died while moving it into place; the folder
  *   is a mix until `recoverOutput` (or any synth) finishes the move;
- * - `uncommitted`: a synth died before its commit point; the files in place are still the
- *   previous output, and the leftover staging folder is discarded by the next synth.
+ * - `uncommitted`: a synth died before its commit point (or after finishing, while deleting its
+ *   staging folder); the files in place are one complete output, the one the manifest lists, and
+ *   the leftover staging folder is discarded by the next synth.
  */
 export type OutputState = 'clean' | 'committed' | 'uncommitted';
 
@@ -52,6 +53,8 @@ export const MANIFEST_FILE = '.quadlet-cdk-manifest.json';
 const STAGING_DIR = '.quadlet-cdk-staging';
 const LOCK_FILE = '.quadlet-cdk.lock';
 const NEXT_MANIFEST = 'manifest.next.json';
+/** A staging folder is renamed here before it is deleted, so a half-deleted one is never mistaken for a write. */
+const TRASH_DIR = '.quadlet-cdk-trash';
 /** A takeover guard older than this belongs to a process that died holding it. */
 const GUARD_STALE_MS = 10_000;
 
@@ -140,6 +143,7 @@ function acquireLock(outdir: string, waitMs: number): () => void {
     for (;;) {
       try {
         fs.linkSync(tmp, lock);
+        removeDeadLockTemps(outdir);
         return () => {
           if (readOr(lock) === token) fs.rmSync(lock, { force: true });
         };
@@ -159,6 +163,14 @@ function acquireLock(outdir: string, waitMs: number): () => void {
     }
   } finally {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** Temporary lock files (`.quadlet-cdk.lock.<pid>.<hex>`) left by synths that were killed. */
+function removeDeadLockTemps(outdir: string): void {
+  for (const name of fs.readdirSync(outdir)) {
+    const m = /^\.quadlet-cdk\.lock\.(\d+)\.[0-9a-f]+$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) fs.rmSync(path.join(outdir, name), { force: true });
   }
 }
 
@@ -200,10 +212,11 @@ function isCommitted(outdir: string): boolean {
  * files into place, then make the next manifest the current one. Every step can be repeated, so
  * a roll-forward that dies is finished by the next one.
  */
-function rollForward(outdir: string): { removed: string[] } {
+function rollForward(outdir: string, staged?: ReadonlySet<string>): { removed: string[] } {
   const staging = path.join(outdir, STAGING_DIR);
   const next = path.join(staging, NEXT_MANIFEST);
   const files = readManifest(next);
+  const made = new Set<string>();
   const keep = new Set(files.map((f) => f.path));
   const removed: string[] = [];
   try {
@@ -219,19 +232,36 @@ function rollForward(outdir: string): { removed: string[] } {
       removed.push(old.path);
     }
     for (const f of files) {
-      const staged = path.join(staging, 'files', f.path);
-      if (!fs.existsSync(staged)) continue; // already moved, or unchanged
+      const from = path.join(staging, 'files', f.path);
+      // In a recovery the staging folder says what is left to move (a rename is atomic).
+      if (staged ? !staged.has(f.path) : !fs.existsSync(from)) continue; // unchanged, or already moved
       const dest = path.join(outdir, f.path);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.renameSync(staged, dest);
+      const dir = path.dirname(dest);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      fs.renameSync(from, dest);
     }
     fs.renameSync(next, path.join(outdir, MANIFEST_FILE));
   } catch (e: any) {
     throw new OutputError(`the new output for ${outdir} is committed but could not be moved into place (${reason(e)}); `
       + `fix that and synth again (or call recoverOutput): it finishes the move`);
   }
-  fs.rmSync(staging, { recursive: true, force: true });
+  discard(outdir);
   return { removed };
+}
+
+/** Delete the staging folder: renamed away first (atomic), so that a kill mid-delete leaves no doubt. */
+function discard(outdir: string): void {
+  const trash = path.join(outdir, TRASH_DIR);
+  fs.rmSync(trash, { recursive: true, force: true });
+  try {
+    fs.renameSync(path.join(outdir, STAGING_DIR), trash);
+  } catch (e: any) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+  fs.rmSync(trash, { recursive: true, force: true });
 }
 
 /**
@@ -240,9 +270,10 @@ function rollForward(outdir: string): { removed: string[] } {
  */
 function recover(outdir: string): { state: OutputState; removed: string[] } {
   const staging = path.join(outdir, STAGING_DIR);
+  fs.rmSync(path.join(outdir, TRASH_DIR), { recursive: true, force: true });
   if (!fs.existsSync(staging)) return { state: 'clean', removed: [] };
   if (!isCommitted(outdir)) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    discard(outdir);
     return { state: 'uncommitted', removed: [] };
   }
   return { state: 'committed', ...rollForward(outdir) };
@@ -305,23 +336,28 @@ function filesUnder(outdir: string, dir: string): string[] {
  * not list or that the roll-forward could not finish: a user file where a generated file goes, a
  * user file where a generated folder goes, a folder where a file goes, a folder it cannot write.
  */
-function checkPlan(outdir: string, files: readonly GeneratedFile[], old: ReadonlySet<string>, next: ReadonlySet<string>): void {
+function checkPlan(outdir: string, files: readonly GeneratedFile[], old: ReadonlySet<string>, next: ReadonlySet<string>): Map<string, fs.Stats | undefined> {
   const problems: string[] = [];
   const going = (p: string) => old.has(p) && !next.has(p);
   const checkedDirs = new Map<string, boolean>();
+  const stats = new Map<string, fs.Stats | undefined>();
+  const statOf = (rel: string) => {
+    if (!stats.has(rel)) stats.set(rel, lstatOf(path.join(outdir, rel)));
+    return stats.get(rel);
+  };
   for (const f of files) {
     const parts = f.path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const prefix = parts.slice(0, i).join('/');
       if (next.has(prefix)) problems.push(`${f.path} and ${prefix} are both generated, but one is inside the other`);
-      const st = lstatOf(path.join(outdir, prefix));
+      const st = statOf(prefix);
       if (st && !st.isDirectory() && !going(prefix)) {
         problems.push(`${prefix} is a file the manifest does not list, where ${f.path} needs a folder; move it away`);
       }
       if (!st || !st.isDirectory()) break;
     }
     const dest = path.join(outdir, f.path);
-    const st = lstatOf(dest);
+    const st = statOf(f.path);
     if (st?.isDirectory()) {
       const inside = filesUnder(outdir, dest).filter((p) => !going(p));
       if (inside.length) problems.push(`${f.path} is a folder holding files the manifest does not list (${inside.slice(0, 3).join(', ')}); move them away`);
@@ -329,8 +365,9 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
       problems.push(`${f.path} exists but was not written by quadlet-cdk (the manifest does not list it); move it away or delete it`);
     }
     // The nearest existing folder must be writable, or the move into place would fail after the commit.
-    let dir = path.dirname(dest);
-    while (!fs.existsSync(dir) && dir.startsWith(outdir + path.sep)) dir = path.dirname(dir);
+    let dir = path.dirname(f.path);
+    while (dir !== '.' && !statOf(dir)?.isDirectory()) dir = path.dirname(dir);
+    dir = path.join(outdir, dir);
     if (!checkedDirs.has(dir)) {
       let ok = true;
       try {
@@ -346,6 +383,7 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
     const unique = [...new Set(problems)];
     throw new OutputError(`nothing written to ${outdir}:\n  ${unique.slice(0, 20).join('\n  ')}${unique.length > 20 ? `\n  ... and ${unique.length - 20} more` : ''}`);
   }
+  return stats;
 }
 
 /**
@@ -376,20 +414,25 @@ export function writeOutput(outdir: string, files: readonly GeneratedFile[], opt
     recover(outdir);
     const entries = manifestOf(files);
     const old = new Set(readManifest(path.join(outdir, MANIFEST_FILE)).map((f) => f.path));
-    checkPlan(outdir, files, old, new Set(entries.map((e) => e.path)));
+    const stats = checkPlan(outdir, files, old, new Set(entries.map((e) => e.path)));
     const staging = path.join(outdir, STAGING_DIR);
     const written: string[] = [];
     const unchanged: string[] = [];
+    const made = new Set<string>();
     try {
       fs.mkdirSync(staging, { recursive: true });
       for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-        const dest = path.join(outdir, f.path);
-        if (readOr(dest, '\0') === f.content && lstatOf(dest)?.isFile()) {
+        const st = stats.get(f.path);
+        if (st?.isFile() && st.size === Buffer.byteLength(f.content) && readOr(path.join(outdir, f.path), '\0') === f.content) {
           unchanged.push(f.path);
           continue;
         }
         const staged = path.join(staging, 'files', f.path);
-        fs.mkdirSync(path.dirname(staged), { recursive: true });
+        const dir = path.dirname(staged);
+        if (!made.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
         fs.writeFileSync(staged, f.content);
         written.push(f.path);
       }
@@ -397,10 +440,10 @@ export function writeOutput(outdir: string, files: readonly GeneratedFile[], opt
       fs.writeFileSync(tmp, manifestText(entries));
       fs.renameSync(tmp, path.join(staging, NEXT_MANIFEST)); // the commit point
     } catch (e: any) {
-      fs.rmSync(staging, { recursive: true, force: true });
+      discard(outdir);
       throw new OutputError(`nothing written to ${outdir}: staging failed (${reason(e)})`);
     }
-    const { removed } = rollForward(outdir);
+    const { removed } = rollForward(outdir, new Set(written));
     return { outdir, files: entries, written, unchanged, removed };
   } finally {
     release();

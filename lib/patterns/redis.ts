@@ -35,8 +35,12 @@ export interface RedisCacheProps {
 
 /** How a consumer reaches Redis. */
 export interface RedisConnectOptions {
-  /** The variable holding the URL. @default 'REDIS_URL' */
+  /** The variable holding the URL. @default 'REDIS_URL', or none when hostVar or portVar is given */
   readonly urlVar?: string;
+  /** A variable for the host name, for apps that take the parts (Immich: `REDIS_HOSTNAME`). @default - none */
+  readonly hostVar?: string;
+  /** A variable for the port (`REDIS_PORT`). @default - none */
+  readonly portVar?: string;
   /** The logical database, appended as `/<db>`. @default - none (Redis's 0) */
   readonly db?: number;
   /** Write the URL into this env file (and make the consumer read it). @default - an Environment= line on the consumer */
@@ -87,16 +91,22 @@ export class RedisCache {
     return `redis://${this.hostname}:${this.port}${db === undefined ? '' : `/${db}`}`;
   }
 
-  /** Set the consumer's URL variable and make it start after Redis. */
+  /**
+   * Set the consumer's URL variable (or the host and port variables it asks for) and make it
+   * start after Redis.
+   */
   public connect(consumer: Container, options: RedisConnectOptions = {}): void {
-    const name = options.urlVar ?? 'REDIS_URL';
-    const url = this.url(options.db);
-    if (options.envFile) {
-      ensureValue(options.envFile, name, url);
-      ensureEnvFile(consumer, options.envFile);
-    } else {
-      consumer.addEnvironment(name, url);
+    const parts = options.hostVar !== undefined || options.portVar !== undefined;
+    const values: Array<[string, string]> = [];
+    const urlVar = options.urlVar ?? (parts ? undefined : 'REDIS_URL');
+    if (urlVar) values.push([urlVar, this.url(options.db)]);
+    if (options.hostVar) values.push([options.hostVar, this.hostname]);
+    if (options.portVar) values.push([options.portVar, String(this.port)]);
+    for (const [name, value] of values) {
+      if (options.envFile) ensureValue(options.envFile, name, value);
+      else consumer.addEnvironment(name, value);
     }
+    if (options.envFile) ensureEnvFile(consumer, options.envFile);
     consumer.addRequirement(this.container);
     recordLink(consumer, this.container, 'Redis');
   }

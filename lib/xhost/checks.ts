@@ -83,7 +83,7 @@ registerSiteCheck('xhost', (site, resources, reporterOf) => {
         if (!other || own.has(host)) continue;
         const ep = endpoints.find((e) => e.container === other);
         const hint = ep
-          ? `use endpoint ${ep.node.path}: ${ep.node.id}.url(...) gives ${ep.url()}, or ${ep.node.id}.connect(${c.name}, { envVar: '${name.replace(/ \(.*\)$/, '')}' })`
+          ? `use endpoint ${ep.node.path}: its url() gives ${ep.url()}; pass it to connect(${c.name}, { envVar: '${name.replace(/ \(.*\)$/, '')}' }) on the endpoint, or to connectRemote(${c.name}, endpoint) on a LiteLLM gateway (never the gateway's connect(), which only works on its own host)`
           : `declare new Endpoint(${other.site.name}Site, '${other.name}', { target: ${other.name}.port(<port>), address: '<${other.site.name}'s LAN name>' }) and use its url() or connect() (gateway.connectRemote for LiteLLM)`;
         report('XHOST004', `${c.name}: ${name}=${value} names "${host}", a container of site ${other.site.name}; on site ${site.name} that name does not resolve`, hint);
       }

@@ -128,7 +128,8 @@ describe('site config (site.toml)', () => {
   it('CONFIG007: the code asks for what the file lacks, without cascading from other errors', () => {
     const { app, cfg } = load(`${MINIMAL}[images]\nbroken = "nope"\n`);
     expect(cfg.image('wiki')).to.equal('config.invalid/missing/wiki:0');
-    cfg.image('broken');
+    // An invalid entry is left out like any other invalid value: the placeholder, and no IMAGE001/IMAGE002 cascade.
+    expect(cfg.image('broken')).to.equal('config.invalid/missing/broken:0');
     cfg.host('gpu');
     new Site(app, 'x', cfg.siteProps('other'));
     const found = Testing.diagnostics(app).filter((d) => d.code.startsWith('CONFIG')).map((d) => `${d.code} ${d.message}`);

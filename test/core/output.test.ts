@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GeneratedFile, MANIFEST_FILE, OutputError, writeOutput } from '../../lib';
+import { GeneratedFile, MANIFEST_FILE, OutputError, outputState, recoverOutput, verifyOutput, writeOutput } from '../../lib';
 
 const file = (p: string, content: string): GeneratedFile => ({ path: p, content, constructPath: `app/${p}` });
 
@@ -71,5 +71,55 @@ describe('writeOutput', () => {
   it('refuses paths that leave the output folder', () => {
     expect(() => writeOutput(dir, [file('../escape', 'x')])).to.throw(OutputError, /refusing/);
     expect(() => writeOutput(dir, [file('/abs', 'x')])).to.throw(OutputError, /refusing/);
+  });
+
+  it('reports a committed write as such, and recoverOutput finishes it', () => {
+    writeOutput(dir, [file('a', 'old\n'), file('gone', 'x\n')]);
+    // A write that died after its commit point: next manifest in staging, one file still staged.
+    const staging = path.join(dir, '.quadlet-cdk-staging');
+    fs.mkdirSync(path.join(staging, 'files'), { recursive: true });
+    fs.writeFileSync(path.join(staging, 'files/a'), 'new\n');
+    const next = { generator: 'quadlet-cdk', version: 1, files: [{ path: 'a', sha256: require('crypto').createHash('sha256').update('new\n').digest('hex'), construct: 'app/a' }] };
+    fs.writeFileSync(path.join(staging, 'manifest.next.json'), JSON.stringify(next));
+    expect(outputState(dir)).to.equal('committed');
+    expect(recoverOutput(dir)).to.deep.equal({ found: 'committed', removed: ['gone'] });
+    expect(outputState(dir)).to.equal('clean');
+    expect(fs.readFileSync(path.join(dir, 'a'), 'utf8')).to.equal('new\n');
+    expect(fs.existsSync(path.join(dir, 'gone'))).to.equal(false);
+    expect(verifyOutput(dir).problems).to.deep.equal([]);
+  });
+
+  it('verifyOutput lists generated files that were edited or deleted since synth', () => {
+    writeOutput(dir, [file('a', '1\n'), file('b', '2\n')]);
+    fs.writeFileSync(path.join(dir, 'a'), 'edited\n');
+    fs.rmSync(path.join(dir, 'b'));
+    expect(verifyOutput(dir).problems).to.deep.equal(['a: changed since synth', 'b: missing']);
+  });
+
+  it('refuses to overwrite a file the manifest does not list, and adopts one that already has the content', () => {
+    fs.writeFileSync(path.join(dir, 'mine.container'), 'user\n');
+    expect(() => writeOutput(dir, [file('mine.container', 'generated\n')])).to.throw(OutputError, /mine\.container exists but was not written by quadlet-cdk/);
+    expect(fs.readFileSync(path.join(dir, 'mine.container'), 'utf8')).to.equal('user\n');
+    expect(fs.existsSync(path.join(dir, MANIFEST_FILE))).to.equal(false);
+    const r = writeOutput(dir, [file('mine.container', 'user\n')]);
+    expect(r.unchanged).to.deep.equal(['mine.container']);
+  });
+
+  it('refuses two generated paths where one is inside the other', () => {
+    expect(() => writeOutput(dir, [file('a', '1\n'), file('a/b', '2\n')])).to.throw(OutputError, /one is inside the other/);
+  });
+
+  it('replaces a generated file by a generated folder of the same name', () => {
+    writeOutput(dir, [file('docs/x', 'file\n')]);
+    writeOutput(dir, [file('docs/x/index.md', 'folder\n')]);
+    expect(fs.readFileSync(path.join(dir, 'docs/x/index.md'), 'utf8')).to.equal('folder\n');
+    writeOutput(dir, [file('docs/x', 'file again\n')]);
+    expect(fs.readFileSync(path.join(dir, 'docs/x'), 'utf8')).to.equal('file again\n');
+  });
+
+  it('cleans up the temporary lock files of synths that were killed', () => {
+    fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock.999999999.abcd'), '999999999 x');
+    writeOutput(dir, [file('a', '1\n')]);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal([MANIFEST_FILE, 'a']);
   });
 });

@@ -56,6 +56,24 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     expect(s.forum.envValue('MYSQL_HOSTNAME')).to.equal('forum-mysql');
   });
 
+  it('RedisCache.connect sets the host and port variables instead of a URL when asked', () => {
+    const t = lab();
+    const env = new EnvFile(t.site, 'photos-env', { name: 'photos' });
+    const photos = new Container(t.site, 'photos', { image: 'ghcr.io/immich-app/immich-server:v2.5.5', ports: [2283] });
+    const redis = new RedisCache(t.site, 'photos-redis');
+    redis.connect(photos, { envFile: env, hostVar: 'REDIS_HOSTNAME', portVar: 'REDIS_PORT' });
+    expect(env.variables).to.deep.equal(['REDIS_HOSTNAME', 'REDIS_PORT']);
+    expect(photos.envValue('REDIS_HOSTNAME')).to.equal('photos-redis');
+    expect(photos.envValue('REDIS_PORT')).to.equal('6379');
+    expect(photos.envFiles).to.deep.equal([env]);
+    expect(photos.requirements).to.include(redis.container);
+    // Both, when the URL variable is named too.
+    const other = new Container(t.site, 'other', { image: 'docker.io/example/app:1.0.0' });
+    redis.connect(other, { urlVar: 'REDIS_URL', hostVar: 'REDIS_HOST', db: 2 });
+    expect(other.environment).to.deep.equal({ REDIS_URL: 'redis://photos-redis:6379/2', REDIS_HOST: 'photos-redis' });
+    expect(found(t.app)).to.deep.equal([]);
+  });
+
   it('default to the official images', () => {
     const t = lab();
     expect(new PostgresDatabase(t.site, 'a-db').container.props.image).to.equal('docker.io/library/postgres:16');

@@ -1,0 +1,70 @@
+/**
+ * One measurement in a fresh process: `node child.js <lib> <shape> <n> [write]`, where lib is
+ * `quadlet-cdk` or `cdk8s`. Prints one JSON line: load, build (construct the tree), synth (render
+ * in memory, all checks included) and write times in ms, and the process's peak RSS in MB.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const startMs = performance.now(); // ms since the process started: node's own start-up
+
+function main(): void {
+  const [lib, shape, nText, write] = process.argv.slice(2);
+  const n = parseInt(nText, 10);
+  const t0 = performance.now();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const shapes = require(lib === 'cdk8s' ? './cdk8s-shapes' : './shapes');
+  // Diagnosis only: QUADLET_CDK_BENCH_SKIP=key,key replaces those site checks with no-ops.
+  for (const key of (process.env.QUADLET_CDK_BENCH_SKIP ?? '').split(',').filter(Boolean)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../lib/core/app').registerSiteCheck(key, () => {});
+  }
+  const t1 = performance.now();
+  const app = shapes[shape](n);
+  const t2 = performance.now();
+  let files = 0;
+  let writeMs = 0;
+  let rawWriteMs = 0;
+  if (lib === 'cdk8s') {
+    files = app.synthYaml().length; // bytes of YAML, for a sanity check
+  } else {
+    const out = app.synthFiles();
+    files = out.files.length;
+    if (write === 'write') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { writeOutput } = require('../lib/core/output');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-bench-'));
+      const w0 = performance.now();
+      writeOutput(dir, out.files);
+      writeMs = performance.now() - w0;
+      // The file system's own cost: the same files written with plain writeFileSync.
+      const raw = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-bench-raw-'));
+      const r0 = performance.now();
+      const made = new Set<string>();
+      for (const f of out.files) {
+        const p = path.join(raw, f.path);
+        if (!made.has(path.dirname(p))) fs.mkdirSync(path.dirname(p), { recursive: true });
+        made.add(path.dirname(p));
+        fs.writeFileSync(p, f.content);
+      }
+      rawWriteMs = performance.now() - r0;
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(raw, { recursive: true, force: true });
+    }
+  }
+  const t3 = performance.now();
+  const result = {
+    lib, shape, n, files,
+    startupMs: startMs,
+    loadMs: t1 - t0,
+    buildMs: t2 - t1,
+    synthMs: t3 - t2 - writeMs - rawWriteMs,
+    writeMs,
+    rawWriteMs,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main();

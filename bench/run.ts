@@ -1,0 +1,218 @@
+/**
+ * `npm run bench`: scale benchmark of quadlet-cdk against cdk8s + cdk8s-plus-31.
+ *
+ * 1. Compiles lib/, apps/ and bench/ with tsc (bench/tsconfig.json) into
+ *    node_modules/.cache/quadlet-cdk-bench, so every measurement runs plain JavaScript.
+ * 2. Times `node -e 0` against a node process that loads the library and synthesizes the
+ *    reference site in memory (compiled, and under ts-node --transpileOnly), medians of runs
+ *    interleaved so that machine noise hits both alike.
+ * 3. For each shape and N, runs bench/child.js in a fresh process (so peak memory is per N),
+ *    for quadlet-cdk and for cdk8s. cdk8s runs that exceed the time limit are reported, not waited for.
+ *
+ * Prints markdown tables. Figures are only comparable within one run: compare the ratios.
+ * Options: --quick (N up to 1,000), --runs=<k> (runs per quadlet-cdk cell, median; default 3),
+ * --no-cdk8s, --cdk8s-timeout=<s> (default 60), --skip=<site check keys> for the diagnosis table
+ * (default peer-hosts; none to leave it out).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'node_modules/.cache/quadlet-cdk-bench');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const opt = (name: string, def: number) => {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : def;
+};
+const QUICK = flag('quick');
+const RUNS = opt('runs', 3);
+const CDK8S = !flag('no-cdk8s');
+const CDK8S_TIMEOUT_MS = opt('cdk8s-timeout', 60) * 1000;
+const SIZES = QUICK ? [25, 1000] : [25, 1000, 10000];
+/** cdk8s's dense sort is exponential: these sizes bracket the 2.8 s the reference measured at 34. */
+const CDK8S_DENSE_SIZES = QUICK ? [20, 24, 28] : [20, 24, 28, 30, 32, 34];
+
+interface Measure {
+  lib: string;
+  shape: string;
+  n: number;
+  files: number;
+  startupMs: number;
+  loadMs: number;
+  buildMs: number;
+  synthMs: number;
+  writeMs: number;
+  rawWriteMs: number;
+  peakRssMb: number;
+  wallMs: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function timed(cmd: string, argv: string[], timeoutMs = 600_000, env: NodeJS.ProcessEnv = process.env): { ms: number; stdout: string; status: number | null; timedOut: boolean } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, env, maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const timedOut = (r.error as any)?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM';
+  if (r.status !== 0 && !timedOut) {
+    throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  }
+  return { ms, stdout: r.stdout, status: r.status, timedOut };
+}
+
+function measure(lib: string, shape: string, n: number, timeoutMs = 600_000, skip = ''): Measure | 'timeout' {
+  const env = { ...process.env, QUADLET_CDK_BENCH_SKIP: skip };
+  const r = timed(process.execPath, [path.join(OUT, 'bench/child.js'), lib, shape, String(n), lib === 'cdk8s' ? '' : 'write'], timeoutMs, env);
+  if (r.timedOut) return 'timeout';
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()!), wallMs: r.ms };
+}
+
+/** The median of `runs` fresh-process measurements, by build+synth time; peak RSS is the largest seen. */
+function measureMedian(lib: string, shape: string, n: number, runs: number, timeoutMs?: number): Measure | 'timeout' {
+  const all: Measure[] = [];
+  for (let i = 0; i < runs; i++) {
+    const m = measure(lib, shape, n, timeoutMs);
+    if (m === 'timeout') return 'timeout';
+    all.push(m);
+  }
+  all.sort((a, b) => a.buildMs + a.synthMs - (b.buildMs + b.synthMs));
+  const mid = all[Math.floor((all.length - 1) / 2)];
+  return { ...mid, peakRssMb: Math.max(...all.map((m) => m.peakRssMb)) };
+}
+
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const mb = (x: number) => x.toFixed(0);
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
+
+function compile(): number {
+  const t0 = Date.now();
+  fs.rmSync(OUT, { recursive: true, force: true });
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'bench/tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+  if (!fs.existsSync(path.join(OUT, 'bench/child.js'))) throw new Error(`tsc emitted nothing:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0) console.log(`(tsc reported type errors; the emitted JavaScript is used anyway)\n${r.stdout.split('\n').slice(0, 5).join('\n')}\n`);
+  return Date.now() - t0;
+}
+
+function referenceApp(): { name: string; note: string } {
+  if (fs.existsSync(path.join(ROOT, 'apps/sodimo.ts'))) return { name: 'sodimo', note: 'apps/sodimo.ts' };
+  return { name: 'demo', note: 'apps/demo.ts (apps/sodimo.ts does not exist yet)' };
+}
+
+function startupComparison(): void {
+  const ref = referenceApp();
+  const compiledApp = path.join(OUT, `apps/${ref.name}.js`);
+  const runner = path.join(OUT, 'bench/reference.js');
+  const tsNode = path.join(ROOT, 'node_modules/ts-node/register/transpile-only');
+  const env = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') };
+  const probe = timed(process.execPath, [runner, compiledApp], 60_000, env);
+  const files = /(\d+) files/.exec(probe.stdout)?.[1] ?? '?';
+  const breakdown = probe.stdout.trim().replace(/^\d+ files; /, '');
+  const base: number[] = [];
+  const compiled: number[] = [];
+  const transpiled: number[] = [];
+  const runs = QUICK ? 5 : 11;
+  for (let i = 0; i < runs; i++) {
+    base.push(timed(process.execPath, ['-e', '0']).ms);
+    compiled.push(timed(process.execPath, [runner, compiledApp], 60_000, env).ms);
+    transpiled.push(timed(process.execPath, ['-r', tsNode, path.join(ROOT, 'bench/reference.ts'), path.join(ROOT, `apps/${ref.name}.ts`)], 60_000, env).ms);
+  }
+  const b = median(base);
+  console.log(`## Start-up: the reference site against \`node -e 0\`\n`);
+  console.log(`Reference site: ${ref.note}, ${files} files, synthesized in memory (every check, no write). Median of ${runs} interleaved runs.\n`);
+  console.log('| process | wall ms | vs node -e 0 | target |');
+  console.log('| --- | ---: | ---: | --- |');
+  console.log(`| \`node -e 0\` | ${fmt(b)} | 1.00x | |`);
+  const c = median(compiled);
+  console.log(`| node + compiled library (tsc) + synth | ${fmt(c)} | ${ratio(c, b)} | within 2x: ${c <= 2 * b ? 'met' : 'MISSED'} |`);
+  const t = median(transpiled);
+  console.log(`| node + ts-node --transpileOnly + synth | ${fmt(t)} | ${ratio(t, b)} | (how \`npx projen synth\` runs apps) |`);
+  console.log(`\nWhere the compiled run's time goes (one run, measured inside the process): node ${breakdown} (load = requiring the app and the whole library).\n`);
+}
+
+function scaleTable(): void {
+  console.log(`## Scale: fresh process per cell (median of ${RUNS} for quadlet-cdk, 1 for cdk8s)\n`);
+  console.log('build = construct the tree; synth = every check + render in memory; write = writeOutput to an empty folder (raw = the same files with plain writeFileSync: the cost of the file system itself); peak = process maxRSS.\n');
+  console.log('| shape | N | files | build ms | synth ms | build+synth ms | write ms (raw) | peak MB | cdk8s build+synth ms | cdk8s peak MB | cdk8s / ours |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const ours: Record<string, Record<number, Measure>> = { site: {}, dense: {} };
+  for (const shape of ['site', 'dense']) {
+    for (const n of SIZES) {
+      const m = measureMedian('quadlet-cdk', shape, n, RUNS) as Measure;
+      ours[shape][n] = m;
+      let k8s: Measure | 'timeout' | undefined;
+      if (CDK8S && (shape === 'site' || n <= 34)) k8s = measure('cdk8s', shape, n, CDK8S_TIMEOUT_MS);
+      const k8sCells = k8s === undefined
+        ? (shape === 'dense' ? ['not run (exponential, see below)', '', ''] : ['', '', ''])
+        : k8s === 'timeout' ? [`> ${CDK8S_TIMEOUT_MS / 1000} s (killed)`, '', '']
+          : [fmt(k8s.buildMs + k8s.synthMs), mb(k8s.peakRssMb), ratio(k8s.buildMs + k8s.synthMs, m.buildMs + m.synthMs)];
+      console.log(`| ${shape} | ${n.toLocaleString('en')} | ${m.files} | ${fmt(m.buildMs)} | ${fmt(m.synthMs)} | ${fmt(m.buildMs + m.synthMs)} | ${fmt(m.writeMs)} (${fmt(m.rawWriteMs)}) | ${mb(m.peakRssMb)} | ${k8sCells.join(' | ')} |`);
+    }
+  }
+  console.log('');
+  console.log('Linearity (time per container at each N relative to N = 1,000; 1.00 = linear):\n');
+  console.log('| shape | ' + SIZES.map((n) => `N=${n.toLocaleString('en')}`).join(' | ') + ' |');
+  console.log('| --- | ' + SIZES.map(() => '---:').join(' | ') + ' |');
+  for (const shape of ['site', 'dense']) {
+    const per = (n: number) => (ours[shape][n].buildMs + ours[shape][n].synthMs) / n;
+    console.log(`| ${shape} | ${SIZES.map((n) => (per(n) / per(1000)).toFixed(2)).join(' | ')} |`);
+  }
+  console.log('');
+  const big = ours.site[SIZES[SIZES.length - 1]];
+  if (!QUICK) {
+    console.log(`Targets at N = 10,000 (site): build+synth ${fmt(big.buildMs + big.synthMs)} ms (target < 1,500: ${big.buildMs + big.synthMs < 1500 ? 'met' : 'MISSED'}), `
+      + `process wall ${fmt(big.wallMs)} ms including node start-up, module load and write; peak ${mb(big.peakRssMb)} MB (target < 200: ${big.peakRssMb < 200 ? 'met' : 'MISSED'}).\n`);
+  }
+}
+
+/**
+ * Diagnosis: the same cells with one site check switched off, to show which check a missed
+ * target comes from. `--skip=<key,...>` (default peer-hosts, lib/quadlet/peers.ts).
+ */
+function diagnosisTable(): void {
+  const skip = args.find((x) => x.startsWith('--skip='))?.split('=')[1] ?? 'peer-hosts';
+  if (skip === 'none') return;
+  console.log(`## Diagnosis: the same shapes without the site check(s) \`${skip}\`\n`);
+  console.log('| shape | N | build+synth ms, all checks | build+synth ms, without | peak MB without |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const shape of ['site', 'dense']) {
+    for (const n of SIZES.filter((x) => x >= 1000)) {
+      const all = measure('quadlet-cdk', shape, n) as Measure;
+      const without = measure('quadlet-cdk', shape, n, undefined, skip) as Measure;
+      console.log(`| ${shape} | ${n.toLocaleString('en')} | ${fmt(all.buildMs + all.synthMs)} | ${fmt(without.buildMs + without.synthMs)} | ${mb(without.peakRssMb)} |`);
+    }
+  }
+  console.log('');
+}
+
+function denseTable(): void {
+  if (!CDK8S) return;
+  console.log('## Dense graph at small N: cdk8s\'s exponential dependency sort\n');
+  console.log('| N | cdk8s build+synth ms | quadlet-cdk build+synth ms |');
+  console.log('| ---: | ---: | ---: |');
+  for (const n of CDK8S_DENSE_SIZES) {
+    const k = measure('cdk8s', 'dense', n, CDK8S_TIMEOUT_MS);
+    const q = measure('quadlet-cdk', 'dense', n) as Measure;
+    console.log(`| ${n} | ${k === 'timeout' ? `> ${CDK8S_TIMEOUT_MS / 1000} s` : fmt(k.buildMs + k.synthMs)} | ${fmt(q.buildMs + q.synthMs)} |`);
+  }
+  console.log('');
+}
+
+function main(): void {
+  const compileMs = compile();
+  const cpus = require('os').cpus();
+  console.log(`# quadlet-cdk benchmark\n`);
+  console.log(`node ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}; compiled with tsc in ${fmt(compileMs)} ms.`);
+  console.log(`Routes in the site shape: ${fs.existsSync(path.join(OUT, 'lib/caddy/index.js')) ? 'yes (lib/caddy)' : 'no (lib/caddy not built)'}.\n`);
+  startupComparison();
+  scaleTable();
+  diagnosisTable();
+  denseTable();
+}
+
+main();
