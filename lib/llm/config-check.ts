@@ -1,11 +1,10 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { IConstruct } from 'constructs';
 import { parse as parseYaml } from 'yaml';
 import { App, OutputValidator } from '../core/app';
 import './codes';
 import { checkMacroDefinitions, checkRefs } from './macros';
-import { LITELLM_SCHEMA } from './schemas/litellm.schema';
-import { LLAMA_SWAP_SCHEMA } from './schemas/llama-swap.schema';
+import * as generated from './schemas/validate.generated';
 
 /** Which loader reads a generated file. */
 export type ConfigKind = 'llama-swap' | 'litellm';
@@ -16,14 +15,16 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-let validators: Record<ConfigKind, ValidateFunction> | undefined;
+/**
+ * The schemas compiled ahead of time (validate.generated.ts, by scripts/gen-validators.ts with
+ * the options in schemas/standalone.ts): compiling them at every synth cost about 60 ms.
+ */
+const validators: Record<ConfigKind, ValidateFunction> = {
+  'llama-swap': generated.validateLlamaSwap as ValidateFunction,
+  'litellm': generated.validateLiteLlm as ValidateFunction,
+};
 
-/** Compiled once: `strict` so a schema typo is an error here, not a silently open rule (strictRequired off: it rejects `not: { required }`). */
 function compiled(): Record<ConfigKind, ValidateFunction> {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    validators = { 'llama-swap': ajv.compile(LLAMA_SWAP_SCHEMA), 'litellm': ajv.compile(LITELLM_SCHEMA) };
-  }
   return validators;
 }
 

@@ -46,16 +46,17 @@ registerSiteCheck('quadlet-names', (_site, resources, reporterOf) => {
 });
 
 registerSiteCheck('quadlet-ports', (_site, resources, reporterOf) => {
-  const bindings: Array<{ unit: QuadletUnit; m: PortMapping }> = [];
+  // Bindings by port and protocol: only bindings of one port can clash, so this stays linear.
+  const byPort = new Map<string, Array<{ unit: QuadletUnit; m: PortMapping }>>();
   for (const u of resources) {
     if (!(u instanceof QuadletUnit)) continue;
     for (const m of publishedBy(u)) {
-      const clash = bindings.find((b) => b.unit !== u && overlaps(b.m, m));
-      if (clash) {
-        const port = `${m.host ?? m.container}/${m.protocol ?? 'tcp'}`;
-        reporterOf(u)('PORT001', `host port ${port} is also published by ${clash.unit.node.path}`);
-      }
-      bindings.push({ unit: u, m });
+      const port = `${m.host ?? m.container}/${m.protocol ?? 'tcp'}`;
+      const same = byPort.get(port) ?? [];
+      const clash = same.find((b) => b.unit !== u && overlaps(b.m, m));
+      if (clash) reporterOf(u)('PORT001', `host port ${port} is also published by ${clash.unit.node.path}`);
+      same.push({ unit: u, m });
+      byPort.set(port, same);
     }
   }
 });

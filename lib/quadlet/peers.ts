@@ -3,7 +3,6 @@ import { Resource } from '../core/resource';
 import type { Site } from '../core/site';
 import { Container } from './container';
 import { requiredEnvOf } from './image-facts';
-import { INetwork } from './network';
 
 /** Hosts that are never peers on the container network. */
 const NOT_A_PEER = /^(localhost|host\.containers\.internal|host\.docker\.internal|\d+\.\d+\.\d+\.\d+|\[.*\])$/;
@@ -49,27 +48,38 @@ export function registerHostClaim(key: string, claim: HostClaim): void {
 
 registerSiteCheck('peer-hosts', (site, resources, reporterOf) => {
   const containers = resources.filter((r): r is Container => r instanceof Container);
-  const netKey = (n: INetwork) => n.networkName;
+  // Who answers to which name, per network: built once, so the check is linear in the site.
+  const byNetwork = new Map<string, Map<string, Container>>();
+  for (const p of containers) {
+    const names = [p.containerName, ...(p.props.networkAlias ?? []).map((a) => (typeof a === 'string' ? a : a.text))];
+    for (const n of p.networks) {
+      let m = byNetwork.get(n.networkName);
+      if (!m) byNetwork.set(n.networkName, (m = new Map()));
+      for (const name of names) if (!m.has(name)) m.set(name, p);
+    }
+  }
+  const peerOf = (c: Container, host: string): Container | undefined => {
+    for (const n of c.networks) {
+      const p = byNetwork.get(n.networkName)?.get(host);
+      if (p && p !== c) return p;
+    }
+    return undefined;
+  };
   for (const c of containers) {
     const report = reporterOf(c);
-    const mine = new Set(c.networks.map(netKey));
-    const peers = new Map<string, Container>();
-    for (const p of containers) {
-      if (p !== c && p.networks.some((n) => mine.has(netKey(n)))) {
-        peers.set(p.containerName, p);
-        for (const alias of p.props.networkAlias ?? []) peers.set(typeof alias === 'string' ? alias : alias.text, p);
-      }
-    }
-    const started = new Set<unknown>([...c.requirements, ...c.wantedUnits]);
     const vars = variables(c);
+    let started: Set<unknown> | undefined;
     for (const [name, value] of vars) {
       for (const host of hostsIn(name, value)) {
         if (host === c.containerName) continue;
-        const peer = peers.get(host);
+        const peer = peerOf(c, host);
         if (!peer) {
           if ([...hostClaims.values()].some((claim) => claim(site, c, host))) continue;
           report('ENV003', `${name} names host "${host}", which no container on ${c.containerName}'s networks answers to`);
-        } else if (!started.has(peer) && Resource.isResource(peer)) {
+          continue;
+        }
+        started ??= new Set<unknown>([...c.requirements, ...c.wantedUnits]);
+        if (!started.has(peer) && Resource.isResource(peer)) {
           report('ENV004', `${name} points at ${host}, but ${c.containerName} neither depends on nor wants ${peer.serviceName}`);
         }
       }

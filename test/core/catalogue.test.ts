@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { allCodes } from '../../lib';
 import { generateQuadletProps } from '../../lib/quadlet/codegen';
+import { generateLlmValidators } from '../../lib/llm/schemas/standalone';
 import { renderDiagnosticsDoc } from '../../lib/render/diagnostics-doc';
 
 function testSources(dir: string): string {
@@ -35,5 +36,10 @@ describe('catalogue', () => {
   it('lib/quadlet/keys.generated.ts is current (scripts/gen-quadlet-props.ts)', () => {
     const src = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'quadlet', 'keys.generated.ts'), 'utf8');
     expect(src).to.equal(generateQuadletProps());
+  });
+
+  it('lib/llm/schemas/validate.generated.ts is current (scripts/gen-validators.ts)', () => {
+    const src = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'llm', 'schemas', 'validate.generated.ts'), 'utf8');
+    expect(src).to.equal(generateLlmValidators());
   });
 });
