@@ -53,6 +53,8 @@ export class Caddy extends Resource {
   /** The Caddy container (`caddy.container`). */
   public readonly container: Container;
   public readonly props: CaddyProps;
+  /** Tunnels that forward to this Caddy (they register themselves), for the Caddyfile's comment. */
+  public readonly fedBy: Resource[] = [];
 
   public constructor(scope: Construct, id: string, props: CaddyProps = {}) {
     super(scope, id);
@@ -68,7 +70,7 @@ export class Caddy extends Resource {
     this.container = new Container(this, 'Container', {
       ...containerProps,
       name,
-      description: props.description ?? 'Caddy, the reverse proxy behind the tunnel',
+      description: props.description ?? 'Caddy, the reverse proxy (plain HTTP on :80)',
       containerName: props.containerName ?? name,
       image: props.image ?? 'docker.io/library/caddy:2-alpine',
       publish: props.publish ?? [{ container: 80, host: 80 }],
@@ -105,7 +107,9 @@ export class Caddy extends Resource {
 
   public render(ctx: RenderContext): void {
     const lines = headerFor(this.node.path).map((h) => `# ${h}`);
-    lines.push('# Plain HTTP behind the tunnel: TLS ends at Cloudflare, cloudflared forwards to :80.');
+    lines.push(this.fedBy.length > 0
+      ? '# Plain HTTP behind the tunnel: TLS ends at Cloudflare, cloudflared forwards to :80.'
+      : '# Plain HTTP on :80: automatic HTTPS is off, so TLS (if any) ends in front of Caddy.');
     lines.push('{', '\tauto_https off', '\tadmin off', '}', '');
     for (const r of this.routes) lines.push(`import ${r.fileName}`);
     if (this.props.catchAll ?? true) {

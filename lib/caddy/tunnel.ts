@@ -55,6 +55,7 @@ export class Tunnel extends Resource {
   public constructor(scope: Construct, id: string, props: TunnelProps) {
     super(scope, id);
     this.props = props;
+    props.caddy.fedBy.push(this);
   }
 
   /** The credentials file path. */
