@@ -115,8 +115,7 @@ export class Site extends Construct {
   /** This site's folder inside the app's output folder ('' for the top). */
   public get outputDir(): string {
     if (this.outputDirProp !== undefined) return this.outputDirProp;
-    const sites = this.node.root.node.findAll().filter(Site.isSite);
-    return sites.length > 1 ? this.name : '';
+    return countSites(this.node.root) > 1 ? this.name : '';
   }
 
   /** The folder, relative to the app's output folder, where files of an area go. */
@@ -153,6 +152,18 @@ export class Site extends Construct {
     const rel = { config: `.config/${this.name}`, caddy: '.config/caddy', quadlet: '.config/containers/systemd', systemd: '.config/systemd/user' }[area];
     return `%h/${rel}/${name}`;
   }
+}
+
+/** Sites in a tree, without walking into them (they hold the bulk of the constructs). */
+function countSites(root: IConstruct): number {
+  let n = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    if (Site.isSite(c)) n++;
+    else stack.push(...c.node.children);
+  }
+  return n;
 }
 
 let orphan: Site | undefined;

@@ -49,16 +49,23 @@ export function keyOfProp(section: QuadletSection, prop: string): string | undef
   return m.get(prop);
 }
 
-/** Compare dotted versions; `-dev` sorts after its release's predecessors but before the release. */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
+/** Parsed versions, memoized: every key of every unit is gated by version at synth. */
+const versions = new Map<string, { nums: number[]; pre: string }>();
+function parsedVersion(v: string): { nums: number[]; pre: string } {
+  let p = versions.get(v);
+  if (!p) {
     const [core, pre] = v.split('-');
     const nums = core.split('.').map((x) => parseInt(x, 10) || 0);
     while (nums.length < 3) nums.push(0);
-    return { nums, pre: pre ?? '' };
-  };
-  const x = parse(a);
-  const y = parse(b);
+    versions.set(v, (p = { nums, pre: pre ?? '' }));
+  }
+  return p;
+}
+
+/** Compare dotted versions; `-dev` sorts after its release's predecessors but before the release. */
+export function compareVersions(a: string, b: string): number {
+  const x = parsedVersion(a);
+  const y = parsedVersion(b);
   for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i] - y.nums[i];
   if (x.pre === y.pre) return 0;
   return x.pre === '' ? 1 : y.pre === '' ? -1 : x.pre < y.pre ? -1 : 1;

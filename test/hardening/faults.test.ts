@@ -14,14 +14,17 @@ import { GeneratedFile, MANIFEST_FILE, outputState, recoverOutput, verifyOutput,
 
 const OUTPUT_TS = path.resolve(__dirname, '../../lib/core/output.ts');
 
-/** A folder (world-readable, for the unprivileged child) with output.js and the child script. */
+/** A folder (world-readable, for the unprivileged child) with output.js (and its modules) and the child script. */
 function buildChild(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-fault-bin-'));
   fs.chmodSync(dir, 0o755);
-  const js = ts.transpileModule(fs.readFileSync(OUTPUT_TS, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  }).outputText;
-  fs.writeFileSync(path.join(dir, 'output.js'), js);
+  // output.ts and the modules it is split into (output-lock.ts, output-recovery.ts, ...).
+  for (const name of fs.readdirSync(path.dirname(OUTPUT_TS)).filter((n) => /^output(-[a-z]+)?\.ts$/.test(n))) {
+    const js = ts.transpileModule(fs.readFileSync(path.join(path.dirname(OUTPUT_TS), name), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    fs.writeFileSync(path.join(dir, name.replace(/\.ts$/, '.js')), js);
+  }
   // argv: outdir, files.json, killAt (0 = never), lockWaitMs, log file ('' = none), uid ('' = keep)
   fs.writeFileSync(path.join(dir, 'child.js'), `
 const fs = require('fs');
