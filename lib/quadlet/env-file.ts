@@ -100,7 +100,8 @@ export class EnvFile extends Resource {
    */
   public render(ctx: RenderContext): void {
     const lines = headerFor(this.node.path).map((h) => `# ${h}`);
-    lines.push(`# Copy to ${this.name}.env beside this file and fill in the secrets. ${this.name}.env must never be committed.`);
+    const real = this.hostPath.text.replace(/^%h\//, '~/');
+    lines.push(`# The units read ${real}: make it from this template on the host, fill in the secrets, and never commit it.`);
     for (const name of this.variables) {
       const secret = this.secs.get(name);
       if (secret) {

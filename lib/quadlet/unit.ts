@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { About, Docs } from '../core/about';
 import { Reporter } from '../core/diagnostics';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
@@ -250,7 +250,8 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     const report = ctx.report;
     const unitText = (key: string, v: UnitValue) => this.put(file, 'Unit', key, 'text', v, report);
 
-    unitText('Description', this.unitProps.description ?? `${this.kind} ${this.name}`);
+    // `systemctl status` shows the Description: say what the unit is for when the docs know it.
+    unitText('Description', this.unitProps.description ?? describeUnit(this, this.kind, this.name));
     const requires = [...this.requires].map((u) => u.serviceName).sort();
     const wants = [...this.wanted].map((u) => u.serviceName).sort();
     if (requires.length) file.add('Unit', 'Requires', requires.join(' '));
@@ -292,6 +293,12 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     file.sections.sort((a, b) => (rank(a.name) < 0 ? 99 : rank(a.name)) - (rank(b.name) < 0 ? 99 : rank(b.name)));
     ctx.emit('quadlet', this.unitFileName, renderUnitFile(file, headerFor(this.node.path)));
   }
+}
+
+/** `<name>: <role>` when the unit has documented a role, else `<kind> <name>`. */
+export function describeUnit(scope: IConstruct, kind: string, name: string): string {
+  const role = Docs.of(scope)?.role;
+  return role ? `${name}: ${role}` : `${kind} ${name}`;
 }
 
 /** The first lines of every generated file: who made it, from which construct. No timestamps. */

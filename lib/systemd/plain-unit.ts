@@ -3,7 +3,7 @@ import { Reporter } from '../core/diagnostics';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { EncodableValue, encodeValue, ParseMode } from '../render/encode';
 import { renderUnitFile, UnitFile } from '../render/unit-file';
-import { headerFor, InstallOptions } from '../quadlet/unit';
+import { describeUnit, headerFor, InstallOptions } from '../quadlet/unit';
 import './codes';
 
 const BRAND = Symbol.for('quadlet-cdk.PlainUnit');
@@ -83,7 +83,7 @@ export abstract class PlainUnit extends Resource {
   public render(ctx: RenderContext): void {
     const file = new UnitFile();
     const put = makePut(file, ctx.report);
-    put('Unit', 'Description', 'text', this.plainProps.description ?? `${this.kind} ${this.name}`);
+    put('Unit', 'Description', 'text', this.plainProps.description ?? describeUnit(this, this.kind, this.name));
     this.unitEntries(put);
     const partOf = this.site.partOfTarget;
     if (partOf && partOf !== this.unitFileName) file.add('Unit', 'PartOf', partOf);
