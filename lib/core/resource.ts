@@ -1,8 +1,20 @@
 import { Construct, IConstruct } from 'constructs';
-import { Reporter } from './diagnostics';
+import { defineCodes, Diagnostics, Reporter } from './diagnostics';
 import { Site } from './site';
 
 const BRAND = Symbol.for('quadlet-cdk.Resource');
+
+export const RESOURCE_CODES = defineCodes({
+  CORE006: { title: 'construct id used twice in one scope', hint: 'give each construct in a scope its own id (the id names the construct, e.g. \'wiki-db\' and \'wiki-db-data\')' },
+});
+
+/** `id`, or `id-2`, `id-3`, ... when the scope already has a child called `id`. */
+function freeId(scope: Construct, id: string): string {
+  if (!scope?.node.tryFindChild(id)) return id;
+  let n = 2;
+  while (scope.node.tryFindChild(`${id}-${n}`)) n++;
+  return `${id}-${n}`;
+}
 
 /** Where in a site's tree a file goes; the site's layout turns it into a path. */
 export type OutputArea =
@@ -57,7 +69,10 @@ export abstract class Resource extends Construct {
   private readonly deps = new Set<Resource>();
 
   public constructor(scope: Construct, id: string) {
-    super(scope, id);
+    // The constructs library throws on a taken id; a site author's typo must be a diagnostic.
+    const free = freeId(scope, id);
+    super(scope, free);
+    if (free !== id) Diagnostics.report(this, 'CORE006', `id "${id}" is already used by ${scope.node.tryFindChild(id)!.node.path}; this construct was renamed ${free}`);
     Object.defineProperty(this, BRAND, { value: true });
     this.site = Site.of(this);
   }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { App, Aspects, Container, Diagnostics, EnvFile, Network, Resource, Site, ValidationError } from '../../lib';
+import { App, Aspects, Container, Diagnostics, EnvFile, Network, Resource, Site, ValidationError, Volume } from '../../lib';
 import { Testing } from '../../lib/testing';
 
 /** A tree with several independent mistakes. */
@@ -147,6 +147,15 @@ describe('synth', () => {
     new Broken(site, 'x');
     new Container(site, 'c', { image: 'redis:7.2', networkMode: 'none' });
     expect(Testing.codes(app)).to.deep.equal(['CORE004', 'IMAGE001']);
+  });
+
+  it('a construct id used twice is a diagnostic (CORE006), not an exception', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 'web', { image: 'docker.io/library/redis:7.2', networkMode: 'none' });
+    new Volume(site, 'web');
+    const d = Testing.diagnostics(app);
+    expect(d.map((x) => `${x.code} ${x.path}`)).to.deep.equal(['CORE006 test/web-2']);
+    expect(d[0].message).to.equal('id "web" is already used by test/web; this construct was renamed web-2');
   });
 
   it('records construct-time problems without throwing', () => {
