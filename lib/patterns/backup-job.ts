@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { Diagnostics } from '../core/diagnostics';
-import { literalOf, SystemdText, UnitValue } from '../render/systemd-value';
+import { reporterFor } from '../core/diagnostics';
+import { isAbsolutePath, literalOf, UnitValue } from '../render/systemd-value';
 import { Mount } from '../quadlet/container';
 import { EnvFile } from '../quadlet/env-file';
 import { IVolume } from '../quadlet/volume';
@@ -103,13 +103,12 @@ export class BackupJob {
   }
 
   private check(props: BackupJobProps, name: string): void {
-    const report = (code: string, message: string) => Diagnostics.report(this.timer, code, message);
+    const report = reporterFor(this.timer);
     const volumes = props.volumes ?? [];
     const paths = Object.keys(props.paths ?? {});
     if (volumes.length + paths.length === 0) report('PATTERN007', `backup ${name} lists no volume and no path`);
     const target = literalOf(props.target);
-    const absolute = SystemdText.is(props.target) ? /^(\/|%[hSCELt](\/|$))/.test(target) : target.startsWith('/');
-    if (!absolute) report('PATTERN008', `backup ${name}: target "${target}" is not an absolute host folder`);
+    if (!isAbsolutePath(props.target)) report('PATTERN008', `backup ${name}: target "${target}" is not an absolute host folder`);
     const names = new Set<string>();
     for (const n of [...volumes.map((v) => v.volumeName), ...paths]) {
       if (!SOURCE_NAME.test(n)) report('PATTERN008', `backup ${name}: source name "${n}" cannot be a folder under /backup`);
@@ -119,7 +118,7 @@ export class BackupJob {
     if (!props.allowLiveDatabase) {
       for (const v of volumes) {
         const db = databaseOfVolume(v);
-        if (db) Diagnostics.report(this.timer, 'PATTERN006', `backup ${name} copies ${v.volumeName}, the data directory of the running ${db.container.name}`);
+        if (db) report('PATTERN006', `backup ${name} copies ${v.volumeName}, the data directory of the running ${db.container.name}`);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { Reporter } from '../core/diagnostics';
-import { literalOf, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
+import { isAbsolutePath, literalOf, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
 import type { IVolume } from './volume';
 
 /** A mount of a named volume, a host folder or a file. */
@@ -29,9 +29,8 @@ export function checkMounts(mounts: readonly Mount[], report: Reporter): void {
     }
     if ('hostPath' in m) {
       const src = literalOf(m.hostPath);
-      const specifier = SystemdText.is(m.hostPath) && src.startsWith('%');
       if (src.includes(':')) report('QUADLET003', `host path "${src}" contains ":", which podman reads as the end of the source`);
-      else if (!specifier && !src.startsWith('/') && !src.startsWith('./')) {
+      else if (!isAbsolutePath(m.hostPath) && !src.startsWith('./')) {
         report('QUADLET003', `host path "${src}" is not absolute: podman would take it as the name of a volume`, 'give an absolute path, home(...) for a path under the home folder, or ./ for one beside the unit file');
       }
     }

@@ -1,4 +1,4 @@
-import { escapeDollar, escapePercent, literalOf, SystemdText, UnitValue } from './systemd-value';
+import { literalOf, SystemdText, toSystemd, UnitValue } from './systemd-value';
 
 /**
  * How the quadlet generator (or systemd) reads one key's value. The quadlet modes are the
@@ -37,8 +37,7 @@ function cEscape(s: string): string {
 
 /** Escapes systemd would expand, unless the value is systemd text already. */
 function expand(v: UnitValue, text: string, dollar: boolean): string {
-  if (SystemdText.is(v)) return text;
-  return dollar ? escapePercent(escapeDollar(text)) : escapePercent(text);
+  return SystemdText.is(v) ? text : toSystemd(text, { dollar });
 }
 
 /** One argument of a shell-like word list (Exec=, PodmanArgs=, ExecStart=, Secret=, ...). */

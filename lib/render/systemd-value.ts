@@ -72,6 +72,16 @@ export function toSystemd(v: UnitValue, opts: { dollar: boolean }): string {
   return opts.dollar ? escapePercent(escapeDollar(v)) : escapePercent(v);
 }
 
+/**
+ * Whether a value names an absolute path once systemd expands it: a literal starting with `/`,
+ * or systemd text starting with `/` or a folder specifier (`%h`, `%t`, `%S`, `%C`, `%E`, `%L`)
+ * followed by `/` or nothing. `%U` and the like expand to names, not folders.
+ */
+export function isAbsolutePath(v: UnitValue): boolean {
+  const s = literalOf(v);
+  return SystemdText.is(v) ? /^(\/|%[hStCEL](\/|$))/.test(s) : s.startsWith('/');
+}
+
 /** The value with systemd's expansion undone, for messages and comparisons. */
 export function literalOf(v: UnitValue): string {
   return SystemdText.is(v) ? v.text : v;

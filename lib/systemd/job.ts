@@ -1,6 +1,6 @@
 import { Reporter } from '../core/diagnostics';
 import { Site } from '../core/site';
-import { literalOf, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
+import { isAbsolutePath, literalOf, systemdText, UnitValue } from '../render/systemd-value';
 import { checkMounts, Mount, mountSpec } from '../quadlet/mounts';
 import { EnvFile, SECRET_NAME } from '../quadlet/env-file';
 import { Image } from '../quadlet/image';
@@ -147,9 +147,7 @@ export function checkCommand(argv: readonly UnitValue[], report: Reporter): void
     report('UNIT006', 'the command is empty');
     return;
   }
-  const cmd = literalOf(argv[0]);
-  const absolute = SystemdText.is(argv[0]) ? /^(\/|%[hStECLUT])/.test(cmd) : cmd.startsWith('/');
-  if (!absolute) report('UNIT003', `"${cmd}" is not an absolute path`);
+  if (!isAbsolutePath(argv[0])) report('UNIT003', `"${literalOf(argv[0])}" is not an absolute path`);
 }
 
 function checkLiteralSecrets(env: Record<string, UnitValue>, report: Reporter): void {

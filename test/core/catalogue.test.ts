@@ -23,8 +23,8 @@ describe('catalogue', () => {
 
   it('every code has a title and a hint', () => {
     for (const [code, info] of allCodes()) {
-      expect(info.title, code).to.not.equal('');
-      expect(info.hint, code).to.not.equal('');
+      expect(info.title, code).to.be.a('string').and.not.equal('');
+      expect(info.hint, code).to.be.a('string').and.not.equal('');
     }
   });
 

@@ -36,3 +36,45 @@ describe('synth:examples (lib/cli/synth-apps.ts over examples/)', () => {
     expect(missing.stderr).to.contain('no apps (*.ts, or */app.ts) in examples named nope');
   });
 });
+
+describe('synth (lib/cli/synth-apps.ts over an apps folder)', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quadlet-cdk-apps-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const LIB = JSON.stringify(path.join(ROOT, 'lib'));
+  const write = (name: string, body: string) => fs.writeFileSync(path.join(dir, 'apps', name), body);
+
+  it('runs an app that calls app.synth() itself into <out>/<name> (apps/demo.ts)', () => {
+    const r = synthApps('apps', path.join(dir, 'out'), 'demo');
+    expect(r.status, r.stderr + r.stdout).to.equal(0);
+    expect(r.stdout).to.match(/apps\/demo\.ts -> .*demo: \d+ files, \d+ written, 0 unchanged/);
+    expect(fs.existsSync(path.join(dir, 'out', 'demo', '.config', 'containers', 'systemd', 'wiki.container'))).to.equal(true);
+  });
+
+  it('runs every app even after one fails, writes nothing for the failed one, and exits 1', () => {
+    fs.mkdirSync(path.join(dir, 'apps'));
+    write('a-bad.ts', `import { App, Container, Site } from ${LIB};
+export default (app: App) => { new Container(new Site(app, 'bad'), 'web', { image: 'nginx', networkMode: 'none' }); };
+`);
+    write('b-good.ts', `import { App, Container, Site } from ${LIB};
+export default (app: App) => { new Container(new Site(app, 'good'), 'web', { image: 'docker.io/library/nginx:1.27', networkMode: 'none' }); };
+`);
+    write('c-idle.ts', 'export const nothing = 1;\n');
+    const out = path.join(dir, 'out');
+    const r = synthApps(path.join(dir, 'apps'), out);
+    expect(r.status, r.stderr + r.stdout).to.equal(1);
+    expect(r.stderr).to.contain('a-bad.ts: nothing written.');
+    expect(r.stderr).to.contain('IMAGE001 [bad/web]');
+    expect(r.stderr).to.contain('c-idle.ts neither called app.synth() nor exported a default function');
+    expect(r.stdout).to.match(/b-good\.ts -> .*b-good: \d+ files, \d+ written, 0 unchanged/);
+    expect(fs.existsSync(path.join(out, 'a-bad'))).to.equal(false);
+    expect(fs.existsSync(path.join(out, 'b-good', '.config', 'containers', 'systemd', 'web.container'))).to.equal(true);
+  });
+
+  it('fails on a missing apps folder', () => {
+    const r = synthApps(path.join(dir, 'nowhere'), path.join(dir, 'out'));
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.contain(`no apps folder ${path.join(dir, 'nowhere')}`);
+  });
+});

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { encodeValue, home, SystemdText } from '../../lib';
+import { encodeValue, home, isAbsolutePath, SystemdText, toSystemd } from '../../lib';
 
 const lines = (mode: Parameters<typeof encodeValue>[0], v: Parameters<typeof encodeValue>[1]) => {
   const e = encodeValue(mode, v);
@@ -49,5 +49,23 @@ describe('encodeValue', () => {
     expect(lines('env', { A: '$z' })).to.deep.equal(['"A=$z"']);
     expect(lines('multi-keyval', { 'bad name': 'x' })).to.match(/not a valid variable name/);
     expect(lines('multi-keyval', { A: new SystemdText('%h/x') })).to.deep.equal(['"A=%h/x"']);
+  });
+
+  it('toSystemd: escapes % (and $ when asked) in literal strings, keeps systemd text as written', () => {
+    expect(toSystemd('50% of $HOME', { dollar: true })).to.equal('50%% of $$HOME');
+    expect(toSystemd('50% of $HOME', { dollar: false })).to.equal('50%% of $HOME');
+    expect(toSystemd(home('a%b'), { dollar: true })).to.equal('%h/a%%b');
+    expect(toSystemd(new SystemdText('%h/$X'), { dollar: true })).to.equal('%h/$X');
+  });
+
+  it('isAbsolutePath: a literal /, or a folder specifier; %U (a number) and relative paths are not', () => {
+    expect(isAbsolutePath('/srv/x')).to.equal(true);
+    expect(isAbsolutePath(home('.local/bin/x'))).to.equal(true);
+    expect(isAbsolutePath(new SystemdText('%t/podman.sock'))).to.equal(true);
+    expect(isAbsolutePath(new SystemdText('%h'))).to.equal(true);
+    expect(isAbsolutePath(new SystemdText('%U/x'))).to.equal(false);
+    expect(isAbsolutePath(new SystemdText('%hx'))).to.equal(false);
+    expect(isAbsolutePath('%h/x')).to.equal(false); // a literal string: its % is escaped, not a specifier
+    expect(isAbsolutePath('bin/x')).to.equal(false);
   });
 });
