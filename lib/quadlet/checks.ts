@@ -3,7 +3,11 @@ import { registerSiteCheck } from '../core/app';
 import { Reporter } from '../core/diagnostics';
 import { Resource } from '../core/resource';
 import { Container, PortMapping } from './container';
+import { Kube } from './kube';
+import { Network } from './network';
+import { Pod } from './pod';
 import { QuadletUnit } from './unit';
+import { Volume } from './volume';
 
 /** Reports every group of units that share a key, on each unit after the first. */
 function reportClashes<T extends Resource>(items: T[], keyOf: (t: T) => string | undefined, reporterOf: (c: IConstruct) => Reporter, code: string, what: string): void {
@@ -17,10 +21,9 @@ function reportClashes<T extends Resource>(items: T[], keyOf: (t: T) => string |
   }
 }
 
-/** Ports a unit publishes, whatever its kind (containers and pods both take `publish`). */
-function publishedBy(u: QuadletUnit): PortMapping[] {
-  const publish = (u as unknown as { props?: { publish?: PortMapping[] } }).props?.publish;
-  return Array.isArray(publish) ? publish : [];
+/** Ports a unit publishes: containers, pods and kube units take `publish`. */
+function publishedBy(u: QuadletUnit): readonly PortMapping[] {
+  return u instanceof Container || u instanceof Pod || u instanceof Kube ? u.props.publish ?? [] : [];
 }
 
 /** Two bindings clash when protocol and port match and the addresses overlap. */
@@ -36,9 +39,9 @@ registerSiteCheck('quadlet-names', (_site, resources, reporterOf) => {
   reportClashes(units, (u) => u.serviceName, reporterOf, 'QUADLET011', 'service');
   const containers = units.filter((u): u is Container => u instanceof Container);
   reportClashes(containers, (c) => c.containerName, reporterOf, 'QUADLET012', 'container name');
-  reportClashes(units.filter((u) => u.section === 'Network'), (u) => (u as any).networkName, reporterOf, 'QUADLET014', 'network name');
-  reportClashes(units.filter((u) => u.section === 'Volume'), (u) => (u as any).volumeName, reporterOf, 'QUADLET014', 'volume name');
-  const podNames = new Map(units.filter((u) => u.section === 'Pod').map((p) => [(p as any).podName as string, p]));
+  reportClashes(units.filter((u): u is Network => u instanceof Network), (n) => n.networkName, reporterOf, 'QUADLET014', 'network name');
+  reportClashes(units.filter((u): u is Volume => u instanceof Volume), (v) => v.volumeName, reporterOf, 'QUADLET014', 'volume name');
+  const podNames = new Map(units.filter((u): u is Pod => u instanceof Pod).map((p) => [p.podName, p]));
   for (const c of containers) {
     const pod = podNames.get(c.containerName);
     if (pod) reporterOf(c)('QUADLET013', `container name "${c.containerName}" is also the name of pod ${pod.node.path}`);

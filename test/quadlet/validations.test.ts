@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Container, EnvFile, Network, Secret, Site, Volume } from '../../lib';
+import { Container, EnvFile, Kube, Network, Secret, Site, Volume } from '../../lib';
 import { Testing } from '../../lib/testing';
 
 const IMG = 'docker.io/library/redis:7.2';
@@ -18,6 +18,10 @@ const cases: Array<{ code: string; what: string; site?: ConstructorParameters<ty
   { code: 'PORT001', what: 'a public port clashing with a loopback one', build: (s) => {
     new Container(s, 'a', { image: IMG, publish: [{ container: 25, public: true }] });
     new Container(s, 'b', { image: IMG, publish: [{ container: 25 }] });
+  } },
+  { code: 'PORT001', what: 'a kube unit and a container on one host port', build: (s) => {
+    new Kube(s, 'k', { yaml: '/srv/k.yaml', publish: [{ container: 3000, host: 8080 }] });
+    new Container(s, 'b', { image: IMG, publish: [{ container: 81, host: 8080 }] });
   } },
   { code: 'PORT002', what: 'a port on all interfaces not marked public', build: (s) => new Container(s, 'c', { image: IMG, publish: [{ container: 80, bind: '0.0.0.0' }] }) },
   { code: 'PORT003', what: 'a port out of range', build: (s) => new Container(s, 'c', { image: IMG, ports: [70000] }) },
