@@ -11,6 +11,12 @@ export const SITE_CODES = defineCodes({
   SITE004: { title: 'invalid domain', hint: 'give a DNS name such as example.org' },
 });
 
+/** What the site needs to know of its default network (quadlet's `INetwork` has this shape). */
+export interface DefaultNetwork {
+  readonly networkName: string;
+  readonly networkRef: string;
+}
+
 /** How the site's files are laid out under its output folder. */
 export type SiteLayout =
   /** Paths relative to the user's home: `.config/containers/systemd/...` */
@@ -88,7 +94,7 @@ export class Site extends Construct {
   public readonly digestPolicy: DigestPolicy;
   public readonly allowFloatingTags: boolean;
   /** The network containers join when they name none. Set it, or create a Network with `default: true`. */
-  public defaultNetwork?: IConstruct;
+  public defaultNetwork?: DefaultNetwork;
   /** The systemd unit every unit's `[Install]` joins; a Target construct sets it. @default 'default.target' */
   public installTarget = 'default.target';
   /** Set by a Target construct: units also get `PartOf=` it, so stopping the target stops the stack. */

@@ -82,8 +82,7 @@ export class Network extends QuadletUnit implements INetwork {
 /** The networks a unit joins: the ones it names, else the site's default network (if any). */
 export function networksOrDefault(site: Site, explicit: INetwork[] | undefined): INetwork[] {
   if (explicit) return explicit;
-  const d = site.defaultNetwork as unknown as INetwork | undefined;
-  return d ? [d] : [];
+  return site.defaultNetwork ? [site.defaultNetwork] : [];
 }
 
 function asList(v: string | readonly unknown[] | undefined): string[] {
