@@ -24,6 +24,8 @@ export interface LiteLlmDatabase {
   readonly container: Container;
   /** The env var holding `postgresql://user:password@host:5432/db`. @default 'DATABASE_URL' */
   readonly urlVar?: string;
+  /** How to build that URL, for the env template (never the password itself). @default - the URL with `<user>`, `<password>` and `<db>` placeholders */
+  readonly urlDescription?: string;
 }
 
 /** The gateway's Redis (shared rpm/tpm counters, optional response cache). */
@@ -114,7 +116,7 @@ export class LiteLlm extends Resource {
         [props.saltKeyVar ?? 'LITELLM_SALT_KEY']: { description: 'encrypts stored credentials; openssl rand -hex 32; never change it once models are stored' },
       },
     });
-    if (props.database) this.envFile.addSecret(props.database.urlVar ?? 'DATABASE_URL', { description: `postgresql://<user>:<password>@${props.database.container.hostname}:5432/<db>` });
+    if (props.database) this.envFile.addSecret(props.database.urlVar ?? 'DATABASE_URL', { description: props.database.urlDescription ?? `postgresql://<user>:<password>@${props.database.container.hostname}:5432/<db>` });
     if (props.cache?.passwordVar) this.envFile.addSecret(props.cache.passwordVar, { description: `the password of ${props.cache.container.hostname}` });
     const extra = props.containerProps ?? {};
     const configPath = props.configPath ?? '/app/config.yaml';
