@@ -33,6 +33,7 @@ export class MariaDb extends SqlDatabase {
       dataPath: '/var/lib/mysql',
       scheme: 'mysql',
       values: (database, user) => ({ MYSQL_DATABASE: database, MYSQL_USER: user }),
+      passwordVar: 'MYSQL_PASSWORD',
       secrets: (description) => ({ MYSQL_PASSWORD: { description }, MYSQL_ROOT_PASSWORD: { description: root } }),
     });
   }

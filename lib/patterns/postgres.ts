@@ -42,6 +42,7 @@ export class PostgresDatabase extends SqlDatabase {
       scheme: 'postgresql',
       defaultUrlVar: 'DATABASE_URL',
       values: (database, user) => ({ POSTGRES_USER: user, POSTGRES_DB: database }),
+      passwordVar: 'POSTGRES_PASSWORD',
       secrets: (description) => ({ POSTGRES_PASSWORD: { description } }),
     });
   }

@@ -64,6 +64,8 @@ export interface SqlEngine {
   readonly scheme: string;
   readonly values: (database: string, user: string) => Record<string, string>;
   readonly secrets: (passwordDescription: string) => Record<string, EnvSecret>;
+  /** The variable in the database's own env file that holds the app user's password. */
+  readonly passwordVar: string;
   readonly defaultUrlVar?: string;
 }
 
@@ -159,7 +161,8 @@ export abstract class SqlDatabase {
     if (o.portVar) ensureValue(o.envFile, o.portVar, String(this.port));
     if (o.databaseVar) ensureValue(o.envFile, o.databaseVar, this.database);
     if (o.userVar) ensureValue(o.envFile, o.userVar, this.user);
-    if (o.passwordVar) ensureSecret(o.envFile, o.passwordVar, { description: this.passwordDescription });
+    // The consumer needs the database's password, not a new one: say where it comes from.
+    if (o.passwordVar) ensureSecret(o.envFile, o.passwordVar, { description: `the same value as ${this.engine.passwordVar} in ${this.envFile.name}.env` });
     ensureEnvFile(consumer, o.envFile);
     consumer.addRequirement(this.container);
     recordLink(consumer, this.container, this.engine.label);
