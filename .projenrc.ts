@@ -63,14 +63,18 @@ project.deps.removeDependency('constructs', DependencyType.BUILD);
 // Tests: type-check everything (lib, apps, examples, tests) once, then run mocha transpile-only.
 project.testTask.reset();
 project.testTask.exec('tsc --noEmit -p test/tsconfig.json');
-project.testTask.exec('mocha', { receiveArgs: true });
+// The spec list lives here, not in .mocharc.json: mocha adds named files to a configured spec list,
+// so `npx mocha test/x/y.test.ts` would run the whole suite instead of one file.
+project.testTask.exec("mocha 'test/**/*.test.ts'", { receiveArgs: true });
 new JsonFile(project, '.mocharc.json', {
   obj: {
-    'require': ['ts-node/register/transpile-only'],
-    'spec': ['test/**/*.test.ts'],
+    // test/root-hooks.ts refuses UPDATE_* variables under CI before any test runs.
+    'require': ['ts-node/register/transpile-only', 'test/root-hooks.ts'],
     'extension': ['ts'],
     'timeout': 60000,
     'reporter': 'spec',
+    // A committed `.only` would silently skip the rest of the suite; `--no-forbid-only` allows one locally.
+    'forbid-only': true,
   },
 });
 

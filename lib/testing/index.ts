@@ -3,9 +3,12 @@ import * as path from 'path';
 import { App, SynthOutput } from '../core/app';
 import { Diagnostic } from '../core/diagnostics';
 import { Site, SiteProps } from '../core/site';
+import { updateRequested } from './update';
 
 export * from './validators';
 export * from './systemd-exec';
+export * from './expect-diagnostic';
+export * from './update';
 
 /** Helpers for testing sites and constructs: in-memory synth, diagnostics, golden files. */
 export class Testing {
@@ -42,11 +45,12 @@ export class Testing {
   }
 
   /**
-   * Compare `files` with the golden tree in `dir`. UPDATE_GOLDEN=1 rewrites it. Returns the
-   * list of differences (empty when equal) so the caller's assertion shows them.
+   * Compare `files` with the golden tree in `dir`. UPDATE_GOLDEN=1 rewrites it (refused under CI,
+   * see {@link updateRequested}). Returns the list of differences (empty when equal) so the
+   * caller's assertion shows them.
    */
   public static golden(files: Record<string, string>, dir: string): string[] {
-    if (process.env.UPDATE_GOLDEN === '1') {
+    if (updateRequested('UPDATE_GOLDEN')) {
       fs.rmSync(dir, { recursive: true, force: true });
       for (const [p, c] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { allCodes, Diagnostic, formatDiagnostics } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing, updateRequested } from '../../lib/testing';
 import { BAD_INPUTS, BadInput } from './bad-inputs';
 
 const DOC = path.resolve(__dirname, '../../docs/errors-catalogue.md');
@@ -49,18 +49,18 @@ export function renderCatalogue(): string {
     '',
     '<!-- Generated from test/hardening/bad-inputs.ts by test/hardening/catalogue.test.ts (UPDATE_ERRORS_CATALOGUE=1 npx mocha). Do not edit. -->',
     '',
-    `${BAD_INPUTS.length} bad inputs, each with the code synth answers with and the exact message it prints.`,
-    'Every one is a test: the input must produce its code, and never an exception. `s` is a site named `test`',
+    `${BAD_INPUTS.length} bad inputs covering all ${new Set(BAD_INPUTS.map((c) => c.code)).size} codes, each with the code synth answers with, its severity and the exact message it prints.`,
+    'Every one is a test: the input must produce its code with that severity, an error must fail the synth and write nothing, a warning must not; never an exception. `s` is a site named `test`',
     `(domains \`example.org\`), \`app\` its App, and \`IMG\` a valid pinned image. For what each code means in general, see [diagnostics.md](diagnostics.md).`,
     '',
-    '| # | code | bad input |',
-    '| ---: | --- | --- |',
-    ...BAD_INPUTS.map((c, i) => `| ${i + 1} | [${c.code}](#${i + 1}-${c.code.toLowerCase()}) | ${c.what} |`),
+    '| # | code | severity | bad input |',
+    '| ---: | --- | --- | --- |',
+    ...BAD_INPUTS.map((c, i) => `| ${i + 1} | [${c.code}](#${i + 1}-${c.code.toLowerCase()}) | ${c.severity} | ${c.what} |`),
     '',
   ];
   BAD_INPUTS.forEach((c, i) => {
     const found = run(c).filter((d) => d.code === c.code);
-    out.push(`## ${i + 1}. ${c.code}`, '', `${c.what[0].toUpperCase()}${c.what.slice(1)}.`, '');
+    out.push(`## ${i + 1}. ${c.code}`, '', `${c.what[0].toUpperCase()}${c.what.slice(1)} (${c.severity}).`, '');
     if (c.site) out.push(`Site props: \`${JSON.stringify(c.site)}\``, '');
     out.push('```ts', sources[i], '```', '', '```', formatDiagnostics(found).split('\n').slice(1).join('\n'), '```', '');
   });
@@ -73,13 +73,19 @@ describe('errors catalogue (hardening)', () => {
     expect(new Set(BAD_INPUTS.map((c) => c.code)).size).to.be.at.least(40);
   });
 
+  it('covers every registered code', () => {
+    const covered = new Set(BAD_INPUTS.map((c) => c.code));
+    expect(allCodes().map(([c]) => c).filter((c) => !covered.has(c))).to.deep.equal([]);
+  });
+
   const known = new Set(allCodes().map(([c]) => c));
   BAD_INPUTS.forEach((c, i) => {
-    it(`${i + 1}. ${c.code}: ${c.what}`, () => {
-      expect(known.has(c.code), `${c.code} is not a registered code`).to.equal(true);
+    it(`${i + 1}. ${c.code} (${c.severity}): ${c.what}`, () => {
+      const { app, site } = Testing.site({ domains: ['example.org'], ...c.site });
+      expect(() => c.build(site, app)).to.not.throw();
       let diagnostics: Diagnostic[] = [];
-      expect(() => (diagnostics = run(c))).to.not.throw();
-      expect(diagnostics.map((d) => d.code), formatDiagnostics(diagnostics)).to.include(c.code);
+      expect(() => (diagnostics = Testing.diagnostics(app))).to.not.throw();
+      expectDiagnostic(app, c.code, c.severity);
       for (const d of diagnostics) {
         expect(known.has(d.code), `${d.code} is not registered`).to.equal(true);
         expect(d.message, d.code).to.be.a('string').and.not.equal('');
@@ -91,7 +97,7 @@ describe('errors catalogue (hardening)', () => {
 
   it('docs/errors-catalogue.md is current', () => {
     const text = renderCatalogue();
-    if (process.env.UPDATE_ERRORS_CATALOGUE === '1') fs.writeFileSync(DOC, text);
+    if (updateRequested('UPDATE_ERRORS_CATALOGUE')) fs.writeFileSync(DOC, text);
     expect(fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '', 'run UPDATE_ERRORS_CATALOGUE=1 npx mocha').to.equal(text);
   });
 });
