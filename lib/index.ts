@@ -4,6 +4,7 @@ export * from './core/app';
 export * from './core/aspects';
 export * from './core/diagnostics';
 export * from './core/graph';
+export * from './core/names';
 export * from './core/output';
 export * from './core/resource';
 export * from './core/site';

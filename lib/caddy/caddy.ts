@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { commentLines } from '../core/names';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { SystemdText } from '../render/systemd-value';
 import { Container, ContainerProps, IImageSource, Mount, PortMapping } from '../quadlet/container';
@@ -106,7 +107,7 @@ export class Caddy extends Resource {
   }
 
   public render(ctx: RenderContext): void {
-    const lines = headerFor(this.node.path).map((h) => `# ${h}`);
+    const lines = commentLines(headerFor(this.node.path));
     lines.push(this.fedBy.length > 0
       ? '# Plain HTTP behind the tunnel: TLS ends at Cloudflare, cloudflared forwards to :80.'
       : '# Plain HTTP on :80: automatic HTTPS is off, so TLS (if any) ends in front of Caddy.');

@@ -1,3 +1,4 @@
+import { commentLines } from '../core/names';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { Reporter } from '../core/diagnostics';
 import { Site } from '../core/site';
@@ -127,8 +128,8 @@ export class Route extends Resource {
   }
 
   public render(ctx: RenderContext): void {
-    const lines = headerFor(this.node.path).map((h) => `# ${h}`);
-    if (this.props.description) lines.push(...this.props.description.split(/\r?\n/).map((l) => `# ${l}`.trimEnd()));
+    const lines = commentLines(headerFor(this.node.path));
+    if (this.props.description) lines.push(...commentLines(this.props.description.split(/\r?\n/)));
     lines.push(`http://${this.host} {`);
     for (const p of this.props.paths ?? []) lines.push(`\treverse_proxy ${p.path} ${Route.dialOf(p) ?? ''}`.trimEnd());
     lines.push(`\treverse_proxy ${Route.dialOf(this.props) ?? ''}`.trimEnd(), '}');

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkName } from '../core/names';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { Data, renderYaml } from '../render/data-formats';
 import { headerFor } from '../quadlet/unit';
@@ -102,6 +103,11 @@ export class Tunnel extends Resource {
     }
     if (!this.credentialsFile.startsWith('/') || !this.credentialsFile.endsWith('.json')) {
       report('TUNNEL006', `credentials file "${this.credentialsFile}" is not an absolute path to a .json file`);
+    }
+    if (p.configPath !== undefined) {
+      // The path is a file under the output's host area and appears in the file's own header.
+      const parts = p.configPath.split('/');
+      parts.forEach((part, i) => checkName(report, part, `configPath "${p.configPath}" part ${i + 1}`));
     }
     if (!p.caddy.loopback) report('TUNNEL007', `${p.caddy.container.name} does not publish its port 80 on the host`);
     if (p.caddy.routes.length === 0) report('TUNNEL001', `${p.caddy.node.path} has no routes`);

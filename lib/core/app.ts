@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { applyAspects } from './aspects';
 import { defineCodes, Diagnostic, Diagnostics, makeDiagnostic, Reporter, sortDiagnostics, ValidationError } from './diagnostics';
 import { DependencyGraph } from './graph';
+import { byteLength, controlCharIn, escapeControls, MAX_NAME_BYTES } from './names';
 import { GeneratedFile, writeOutput, WriteResult } from './output';
 import { OutputArea, Resource, resourcesIn } from './resource';
 import { Site } from './site';
@@ -106,6 +107,7 @@ export class App extends Construct {
     const reporterOf = (scope: IConstruct): Reporter => (code, message, hint, severity) =>
       found.push(makeDiagnostic(scope.node.path, code, message, hint, severity));
 
+    checkIds(this, reporterOf);
     applyAspects(this, reporterOf);
     const resources = resourcesIn(this);
     for (const r of resources) guarded(r, reporterOf(r), () => r.validate({ site: r.site, report: reporterOf(r) }));
@@ -126,9 +128,11 @@ export class App extends Construct {
     for (const r of order) {
       const report = reporterOf(r);
       const emit = (area: OutputArea, name: string, content: string) => {
-        const path = [r.site.dirOf(area), name].filter((p) => p !== '').join('/');
+        const path = r.site.pathOf(area, name);
         const prior = files.get(path);
+        const long = path.split('/').find((part) => byteLength(part) > MAX_NAME_BYTES);
         if (prior) report('CORE003', `${path} is also written by ${prior.constructPath}`);
+        else if (long) report('NAME002', `file name ${long.slice(0, 20)}...${long.slice(-12)} is ${byteLength(long)} bytes long (at most ${MAX_NAME_BYTES})`);
         else files.set(path, { path, content, constructPath: r.node.path });
       };
       guarded(r, report, () => r.render({ site: r.site, emit, report, files }));
@@ -142,8 +146,9 @@ export class App extends Construct {
       }
     }
     this.scanSecrets(files, found);
+    checkCaseCollisions(files, found);
 
-    const diagnostics = sortDiagnostics([...Diagnostics.collect(this), ...found]);
+    const diagnostics = sortDiagnostics([...Diagnostics.collect(this), ...found].map((d) => this.redact(d)));
     const failing = diagnostics.filter((d) => d.severity === 'error' || (this.strict && d.severity === 'warning'));
     if (failing.length > 0 && !options.allowErrors) throw new ValidationError(diagnostics);
     const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -161,6 +166,14 @@ export class App extends Construct {
   /** Called after every successful `synth()`; the synth runner uses it to print what changed. */
   public static readonly synthListeners: Array<(app: App, result: SynthResult) => void> = [];
 
+  /** A diagnostic with every registered secret value masked: messages reach terminals and CI logs. */
+  private redact(d: Diagnostic): Diagnostic {
+    if (this.secretValues.size === 0) return d;
+    const values = [...this.secretValues].sort((a, b) => b.length - a.length);
+    const mask = (s: string) => values.reduce((text, v) => text.split(v).join('***'), s);
+    return { ...d, path: mask(d.path), message: mask(d.message), hint: mask(d.hint) };
+  }
+
   private scanSecrets(files: ReadonlyMap<string, GeneratedFile>, found: Diagnostic[]): void {
     if (this.secretValues.size === 0) return;
     for (const f of files.values()) {
@@ -168,6 +181,25 @@ export class App extends Construct {
         if (f.content.includes(v)) found.push(makeDiagnostic(f.constructPath, 'CORE005', `${f.path} contains the value of a registered secret`));
       }
     }
+  }
+}
+
+/** Ids become paths and file headers: a control character in one is refused (the header escapes it too). */
+function checkIds(root: IConstruct, reporterOf: (scope: IConstruct) => Reporter): void {
+  for (const c of root.node.findAll()) {
+    const bad = controlCharIn(c.node.id);
+    if (bad) reporterOf(c)('NAME005', `construct id "${escapeControls(c.node.id)}" holds the control character ${bad}`);
+  }
+}
+
+/** Paths that differ only in case collide on case-insensitive file systems: warn on the later one. */
+function checkCaseCollisions(files: ReadonlyMap<string, GeneratedFile>, found: Diagnostic[]): void {
+  const seen = new Map<string, GeneratedFile>();
+  for (const f of [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    const key = f.path.toLowerCase();
+    const prior = seen.get(key);
+    if (prior) found.push(makeDiagnostic(f.constructPath, 'NAME003', `${f.path} differs from ${prior.path} (written by ${prior.constructPath}) only in case`));
+    else seen.set(key, f);
   }
 }
 

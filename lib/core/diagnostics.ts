@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { escapeControls, maskCredentials } from './text';
 
 /** How bad a problem is. Errors stop synth; warnings stop it only when the app is strict. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -83,11 +84,17 @@ export function reporterFor(scope: IConstruct): Reporter {
   return (code, message, hint, severity) => Diagnostics.report(scope, code, message, hint, severity);
 }
 
-/** A diagnostic for `path`, with the code's default hint and severity. */
+/**
+ * A diagnostic for `path`, with the code's default hint and severity. Every diagnostic is made
+ * here, so this is where its text is made safe to print: control characters escaped (one line per
+ * problem, no terminal escapes) and credentials in URLs and image references masked. The App
+ * masks the secret values registered with it on top.
+ */
 export function makeDiagnostic(path: string, code: string, message: string, hint?: string, severity?: Severity): Diagnostic {
   const info = catalogue.get(code);
   if (!info) throw new Error(`unknown diagnostic code ${code}`);
-  return { severity: severity ?? info.severity ?? 'error', code, path, message, hint: hint ?? info.hint };
+  const safe = (s: string) => maskCredentials(escapeControls(String(s)));
+  return { severity: severity ?? info.severity ?? 'error', code, path: escapeControls(path), message: safe(message), hint: safe(hint ?? info.hint) };
 }
 
 /** Sort so that output never depends on the order checks happened to run in. */

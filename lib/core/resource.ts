@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { defineCodes, Diagnostics, Reporter } from './diagnostics';
+import { controlCharIn, escapeControls } from './names';
 import { Site } from './site';
 
 const BRAND = Symbol.for('quadlet-cdk.Resource');
@@ -74,6 +75,9 @@ export abstract class Resource extends Construct {
     super(scope, free);
     if (free !== id) Diagnostics.report(this, 'CORE006', `id "${id}" is already used by ${scope.node.tryFindChild(id)!.node.path}; this construct was renamed ${free}`);
     Object.defineProperty(this, BRAND, { value: true });
+    // `constructs` turns "\n" and "/" into "--" in node ids, but names default to the raw id.
+    const control = controlCharIn(id);
+    if (control) Diagnostics.report(this, 'NAME005', `construct id "${escapeControls(id)}" holds the control character ${control}`);
     this.site = Site.of(this);
   }
 

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { defineCodes, Diagnostics } from './diagnostics';
+import { chezmoiSourceName } from './names';
 import type { OutputArea } from './resource';
 
 const BRAND = Symbol.for('quadlet-cdk.Site');
@@ -147,6 +148,17 @@ export class Site extends Construct {
         'chezmoi-root': '',
       };
     return [this.outputDir, dirs[area]].filter((p) => p !== '').join('/');
+  }
+
+  /**
+   * The output path of a file of `area`: its folder, then `name`. In the chezmoi layout, names
+   * under `home/` that start with a chezmoi attribute prefix get `literal_`, so that chezmoi
+   * neither runs nor renames them.
+   */
+  public pathOf(area: OutputArea, name: string): string {
+    const inHome = this.layout === 'chezmoi' && this.rootless && !['host', 'docs'].includes(area);
+    const file = inHome ? name.split('/').map(chezmoiSourceName).join('/') : name;
+    return [this.dirOf(area), file].filter((p) => p !== '').join('/');
   }
 
   /**

@@ -2,7 +2,8 @@ import { IConstruct } from 'constructs';
 import { Site } from '../core/site';
 import { literalOf, UnitValue } from '../render/systemd-value';
 import { Container, IImageSource, Mount, SecretMount } from '../quadlet/container';
-import { EnvFile, SECRET_NAME } from '../quadlet/env-file';
+import { EnvFile } from '../quadlet/env-file';
+import { literalSecretIn } from '../quadlet/literal-secrets';
 import { publishSpec } from '../quadlet/ports';
 import { QuadletUnit } from '../quadlet/unit';
 import { byText, code, listOf } from './markdown';
@@ -46,7 +47,7 @@ export function portsText(u: RoutableUnit): string {
  * already rejects literal secrets), unless the unit lists it as `notSecret`.
  */
 export function envText(environment: Record<string, UnitValue>, envFiles: readonly EnvFile[], notSecret: readonly string[] = []): string {
-  const shown = (k: string, v: string) => (SECRET_NAME.test(k) && !notSecret.includes(k) && v !== '' ? `${k}=(hidden)` : `${k}=${v}`);
+  const shown = (k: string, v: string) => (!notSecret.includes(k) && literalSecretIn(k, v) ? `${k}=(hidden)` : `${k}=${v}`);
   const parts: string[] = [];
   const direct = Object.entries(environment).sort(([a], [b]) => byText(a, b)).map(([k, v]) => code(shown(k, literalOf(v))));
   if (direct.length) parts.push(direct.join(', '));

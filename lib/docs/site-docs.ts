@@ -4,6 +4,7 @@ import { Site } from '../core/site';
 import { Caddy } from '../caddy/caddy';
 import { Tunnel } from '../caddy/tunnel';
 import { Container } from '../quadlet/container';
+import { escapeControls } from '../core/names';
 import { headerFor } from '../quadlet/unit';
 import './codes';
 import { FileRecord, relativeToSite } from './facts';
@@ -79,7 +80,7 @@ export class SiteDocs extends Resource {
     const caddies = resources.filter((r): r is Caddy => r instanceof Caddy);
     const sectionCtx: SectionContext = { site, files, hops, caddies, units };
 
-    const out: string[] = [`<!-- ${headerFor(this.node.path).join(' ')} -->`, '', `# ${oneLine(this.props.title ?? `${site.name}: units`)}`, ''];
+    const out: string[] = [`<!-- ${escapeControls(headerFor(this.node.path).join(' ')).replace(/>/g, '&gt;')} -->`, '', `# ${oneLine(this.props.title ?? `${site.name}: units`)}`, ''];
     out.push(this.props.intro ?? defaultIntro(site, units), '');
     out.push(...routingPosture(site, resources, sectionCtx), '');
     out.push('## Dependencies', '');

@@ -239,7 +239,8 @@ export class LiteLlm extends Resource {
         const key = route.apiKey as unknown;
         const v = typeof key === 'object' && key !== null ? (key as any).envVar : undefined;
         if (typeof v !== 'string') r('LLM023', `route ${route.name}: apiKey is not { envVar: NAME }`);
-        else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) r('LLM023', `route ${route.name}: "${v}" is not an env var name`);
+        // The value is not echoed: a key pasted where its variable's name belongs would be printed.
+        else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) r('LLM023', `route ${route.name}: apiKey.envVar is not an env var name (its ${v.length} characters are not shown: it may be the key itself)`);
         if (!/^[a-z0-9_-]+$/.test(route.provider)) r('LLM028', `route ${route.name}: provider "${route.provider}" is not a LiteLLM provider prefix`);
         if ((route.maxBudget === undefined) !== (route.budgetDuration === undefined)) r('LLM028', `route ${route.name}: maxBudget and budgetDuration go together`);
       }

@@ -31,9 +31,10 @@ export const QUADLET_CODES = defineCodes({
   DEP001: { title: 'dependency on a unit that is not in the tree', hint: 'add the unit to the site, or import it with fromName() if it is defined elsewhere' },
   SECRET001: { title: 'secret given as a literal value', hint: 'put it in an EnvFile secret entry or a podman Secret; literal values land in the unit file' },
   SECRET002: { title: 'secret name invalid', hint: 'podman secret names use letters, digits, "-", "_" and "."' },
+  SECRET003: { title: 'secret mount smuggles options', hint: 'podman splits Secret= on commas: give env as a variable name and target as a plain path (no commas, spaces or ".."), and only one of them' },
   ENV001: { title: 'variable set twice', hint: 'set each variable in one place' },
   ENV003: { title: 'names a host no peer answers to', hint: 'add the container it names to a network this one is on, or fix the hostname' },
   ENV004: { title: 'uses a peer it does not start after', hint: 'add the peer to dependsOn (or wants, if it can start without it)', severity: 'warning' },
   IMAGE010: { title: 'image needs a peer it is not given', hint: 'set the variable to the hostname of the peer container and depend on it' },
-  ENV002: { title: 'invalid variable name', hint: 'use letters, digits and "_", not starting with a digit' },
+  ENV002: { title: 'invalid variable name or value', hint: 'use letters, digits and "_", not starting with a digit' },
 });

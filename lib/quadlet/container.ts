@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { Reporter } from '../core/diagnostics';
+import { checkPodmanName, controlCharIn } from '../core/names';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
 import { literalOf, UnitValue } from '../render/systemd-value';
-import { EnvFile, SECRET_NAME } from './env-file';
+import { EnvFile } from './env-file';
+import { literalSecretIn } from './literal-secrets';
 import { checkImageRef } from './image-ref';
 import { ContainerKeys } from './keys.generated';
 import { checkMounts, Mount, mountSpec } from './mounts';
@@ -176,7 +178,9 @@ export class Container extends QuadletUnit {
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
     const p = this.props;
+    checkPodmanName(ctx.report, this.containerName, 'container name', p.containerName === undefined);
     checkMounts(p.volumes ?? [], ctx.report);
+    for (const s of p.secrets ?? []) checkSecretMount(s, ctx.report);
     const report = ctx.report;
     if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
     checkPorts(p.ports ?? [], report);
@@ -189,9 +193,8 @@ export class Container extends QuadletUnit {
     }
     const notSecret = new Set(p.notSecret ?? []);
     for (const [k, v] of Object.entries(this.environment)) {
-      if (SECRET_NAME.test(k) && !notSecret.has(k) && literalOf(v) !== '') {
-        report('SECRET001', `${k} looks like a secret but is set as a literal Environment= value`);
-      }
+      const secret = notSecret.has(k) ? undefined : literalSecretIn(k, literalOf(v));
+      if (secret) report('SECRET001', `${secret} but is set as a literal Environment= value`);
     }
     const seen = new Map<string, string>();
     const note = (k: string, where: string) => {
@@ -236,6 +239,21 @@ export class Container extends QuadletUnit {
       ['Exec', p.command],
     ];
   }
+}
+
+/**
+ * `Secret=name,type=env,target=X` is split on commas by podman: a comma in `env` or `target`
+ * would add options (`mode=0444`, `type=`), so both are checked (SECRET003).
+ */
+function checkSecretMount(s: SecretMount, report: Reporter): void {
+  const name = s.secret.secretName;
+  if (s.env !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.env)) {
+    report('SECRET003', `secret ${name}: env "${s.env}" is not a variable name`);
+  }
+  if (s.target !== undefined && (s.target === '' || /[,\s]/.test(s.target) || controlCharIn(s.target) || s.target.split('/').includes('..'))) {
+    report('SECRET003', `secret ${name}: target "${s.target}" is not a plain path (no commas, spaces, control characters or "..")`);
+  }
+  if (s.env !== undefined && s.target !== undefined) report('SECRET003', `secret ${name}: give env or target, not both`);
 }
 
 function sortedRecord(r: Record<string, UnitValue>): Record<string, UnitValue> {

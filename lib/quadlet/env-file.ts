@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
-import { Diagnostics } from '../core/diagnostics';
+import { checkName, commentLines } from '../core/names';
+import { Diagnostics, reporterFor } from '../core/diagnostics';
 import { RenderContext, Resource } from '../core/resource';
 import { SystemdText } from '../render/systemd-value';
 import './codes';
 import { ChezmoiIgnore } from './chezmoi-ignore';
+import { literalSecretIn } from './literal-secrets';
 import { headerFor } from './unit';
 
 /** A variable whose real value is a secret: only its name and description are written. */
@@ -21,9 +23,6 @@ export interface EnvFileProps {
   readonly secrets?: Record<string, EnvSecret>;
 }
 
-/** Secret-looking variable names: these must not be given literal values. */
-export const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_KEY|PRIVATE_KEY|MASTER_KEY|SALT_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?)($|_)/i;
-
 /**
  * An environment file on the host (`%h/.config/<site>/<name>.env`) that units read with
  * `EnvironmentFile=`. The real file holds secrets and is never generated; the output has a
@@ -40,6 +39,8 @@ export class EnvFile extends Resource {
     this.name = props.name ?? id;
     this.vals = new Map(Object.entries(props.values ?? {}));
     this.secs = new Map(Object.entries(props.secrets ?? {}));
+    // The name becomes a file name, a .chezmoiignore line (a Go template) and EnvironmentFile=.
+    checkName(reporterFor(this), this.name, 'env file name', '.env.tmpl');
     for (const [k] of [...this.vals, ...this.secs]) this.checkName(k);
     for (const [k, v] of this.vals) this.checkValue(k, v);
     ChezmoiIgnore.of(this.site).add(`.config/${this.site.name}/${this.name}.env`);
@@ -88,10 +89,14 @@ export class EnvFile extends Resource {
   }
 
   private checkValue(name: string, value: string): void {
-    if (SECRET_NAME.test(name) && value !== '') {
-      Diagnostics.report(this, 'SECRET001', `${name} looks like a secret but is given a literal value in ${this.name}.env`, `declare it with secrets: { ${name}: { description: '...' } } and put the value in the real .env`);
+    const secret = literalSecretIn(name, value);
+    if (secret) {
+      Diagnostics.report(this, 'SECRET001', `${secret} but is given a literal value in ${this.name}.env`, `declare it with secrets: { ${name}: { description: '...' } } and put the value in the real .env`);
     }
-    if (/[\r\n]/.test(value)) Diagnostics.report(this, 'ENV002', `the value of ${name} contains a newline, which env files cannot hold`);
+    if (/[\r\n]/.test(value)) {
+      Diagnostics.report(this, 'ENV002', `the value of ${name} contains a newline, which env files cannot hold`,
+        'write the value on one line: podman reads an env file line by line, so the newline would end the value and the rest would become another line; put multi-line data in a mounted file or a podman Secret');
+    }
   }
 
   /**
@@ -99,13 +104,13 @@ export class EnvFile extends Resource {
    * takes everything after the first `=` literally, quotes included.
    */
   public render(ctx: RenderContext): void {
-    const lines = headerFor(this.node.path).map((h) => `# ${h}`);
+    const lines = commentLines(headerFor(this.node.path));
     const real = this.hostPath.text.replace(/^%h\//, '~/');
     lines.push(`# The units read ${real}: make it from this template on the host, fill in the secrets, and never commit it.`);
     for (const name of this.variables) {
       const secret = this.secs.get(name);
       if (secret) {
-        lines.push(`# secret: ${secret.description.replace(/[\r\n]+/g, ' ')}`);
+        lines.push(...commentLines([`secret: ${secret.description.replace(/\r?\n/g, ' ')}`]));
         lines.push(`${name}=`);
       } else {
         lines.push(`${name}=${this.vals.get(name)!}`);

@@ -13,6 +13,7 @@ export * from './image-ref';
 export * from './keys';
 export * from './keys.generated';
 export * from './kube';
+export * from './literal-secrets';
 export * from './network';
 export * from './pod';
 export * from './ports';

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { Reporter } from '../core/diagnostics';
+import { checkName } from '../core/names';
+import { ValidationContext } from '../core/resource';
 import { Site } from '../core/site';
 import { EncodableValue } from '../render/encode';
 import { NetworkKeys } from './keys.generated';
@@ -59,6 +61,11 @@ export class Network extends QuadletUnit implements INetwork {
 
   protected get longRunning(): boolean {
     return false;
+  }
+
+  public validate(ctx: ValidationContext): void {
+    super.validate(ctx);
+    if (this.netProps.networkName !== undefined) checkName(ctx.report, this.networkName, 'network name');
   }
 
   protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {

@@ -13,14 +13,54 @@ const HOST_VAR = /(^|_)(HOST|HOSTNAME|SERVER|ADDR)$/;
 /**
  * The single-label host names a value points at: URLs (`http://litellm:4000`), `inet:` socket
  * specs (`inet:rspamd:11332`), and whole values of *_HOST-style variables. Names with a dot are
- * outside the site (DNS), so they are not peers.
+ * outside the site (DNS), so they are not peers. Linear in the value's length: env values can be
+ * whole certificates, and a scheme regex tried at every offset of one is quadratic.
  */
 export function hostsIn(name: string, value: string): string[] {
-  const hosts: string[] = [];
-  for (const m of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[^\]\s]*\]|[^:/?#\s,]+)/gi)) hosts.push(m[1]);
+  const hosts = urlHosts(value);
   for (const m of value.matchAll(/\binet:([^:\s,]+):\d+/g)) hosts.push(m[1]);
   if (HOST_VAR.test(name) && /^[A-Za-z0-9_.-]+(:\d+)?$/.test(value)) hosts.push(value.split(':')[0]);
   return [...new Set(hosts)].filter((h) => !h.includes('.') && !NOT_A_PEER.test(h) && h !== '');
+}
+
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+const LETTER = /[a-z]/i;
+const SPACE = /\s/;
+
+/**
+ * Hosts of `scheme://[userinfo@]host` in a value: anchored on each `://`, the scheme is read
+ * backwards and the authority forwards, never past the previous match or the next `/`, so every
+ * character is visited a bounded number of times.
+ */
+function urlHosts(value: string): string[] {
+  const hosts: string[] = [];
+  let floor = 0;
+  for (let at = value.indexOf('://'); at >= 0; at = value.indexOf('://', Math.max(at + 1, floor))) {
+    // A scheme is a run of scheme characters holding a letter, ending right before "://".
+    let letter = false;
+    for (let i = at - 1; i >= floor && SCHEME_CHAR.test(value[i]); i--) if (LETTER.test(value[i])) letter = true;
+    if (!letter) continue;
+    const start = at + 3;
+    let j = start;
+    while (j < value.length && value[j] !== '@' && value[j] !== '/' && !SPACE.test(value[j])) j++;
+    const host = (value[j] === '@' ? hostAt(value, j + 1) : undefined) ?? hostAt(value, start);
+    if (!host) continue;
+    hosts.push(host.text);
+    floor = host.end;
+  }
+  return hosts;
+}
+
+/** A bracketed IPv6 literal or a run of host characters at `i`. */
+function hostAt(value: string, i: number): { text: string; end: number } | undefined {
+  if (value[i] === '[') {
+    let k = i + 1;
+    while (k < value.length && value[k] !== ']' && !SPACE.test(value[k])) k++;
+    if (value[k] === ']') return { text: value.slice(i, k + 1), end: k + 1 };
+  }
+  let k = i;
+  while (k < value.length && !':/?#,'.includes(value[k]) && !SPACE.test(value[k])) k++;
+  return k > i ? { text: value.slice(i, k), end: k } : undefined;
 }
 
 /** Every variable a container sees with a literal value: its environment and its env files. */

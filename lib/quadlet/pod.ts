@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Diagnostics, Reporter } from '../core/diagnostics';
+import { checkPodmanName } from '../core/names';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
 import { IPod } from './container';
@@ -69,6 +70,7 @@ export class Pod extends QuadletUnit implements IPod {
 
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
+    checkPodmanName(ctx.report, this.podName, 'pod name', this.props.podName === undefined);
     checkPublish(this.props.publish ?? [], ctx.report);
     checkMounts(this.props.volumes ?? [], ctx.report);
   }

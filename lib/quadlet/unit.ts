@@ -1,10 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
 import { About, Docs } from '../core/about';
 import { Reporter } from '../core/diagnostics';
+import { checkUnitList, encodeUnitList, escapeControls, nameProblem } from '../core/names';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { EncodableValue, encodeValue, ParseMode } from '../render/encode';
 import { renderUnitFile, UnitFile } from '../render/unit-file';
-import { UnitValue } from '../render/systemd-value';
+import { literalOf, UnitValue } from '../render/systemd-value';
+import { credentialFlagIn, credsHavePassword } from './literal-secrets';
 import './codes';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
 
@@ -76,9 +78,6 @@ interface RawEntry {
 const SERVICE_SUFFIX: Record<QuadletSection, string> = {
   Container: '', Kube: '', Pod: '-pod', Network: '-network', Volume: '-volume', Image: '-image', Build: '-build', Artifact: '-artifact', Quadlet: '',
 };
-
-/** Unit names: systemd's charset without `@` (template units are not modelled) and `\`. */
-const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /**
  * The base of `.container`, `.pod`, `.network`, `.volume`, `.image`, `.build`, `.kube` and
@@ -168,7 +167,11 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
 
   public validate(ctx: ValidationContext): void {
     const site = ctx.site;
-    if (!UNIT_NAME.test(this.name)) ctx.report('QUADLET004', `"${this.name}" is not a valid unit name`);
+    const own = nameProblem(this.name, 'unit name', KEY_TABLE[this.section].extension);
+    if (own?.code === 'NAME001') ctx.report('QUADLET004', `"${escapeControls(this.name)}" is not a valid unit name`);
+    else if (own) ctx.report(own.code, own.message);
+    else checkUnitList(ctx.report, [this.serviceName], 'generated service');
+    checkUnitList(ctx.report, [...this.requires, ...this.wanted].map((u) => u.serviceName), 'dependency');
     const since = KEY_TABLE[this.section].since;
     if (compareVersions(since, site.podmanVersion) > 0) {
       ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${since}; this site targets ${site.podmanVersion}`);
@@ -176,10 +179,8 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (this.unitProps.serviceName !== undefined) this.checkKey(this.section, 'ServiceName', ctx.report);
     const type = this.unitProps.service?.type;
     if (type && !['notify', 'oneshot'].includes(type)) ctx.report('QUADLET023', `Type=${type} is not accepted by quadlet`);
-    for (const target of [...(this.installOptions()?.wantedBy ?? []), ...(this.installOptions()?.requiredBy ?? [])]) {
-      if (target.includes('/')) ctx.report('QUADLET026', `install target "${target}" contains "/" and would be ignored`);
-      if (site.rootless && target === 'multi-user.target') ctx.report('QUADLET027', 'multi-user.target does not exist for user units; the unit would never start at boot');
-    }
+    checkInstall(this.installOptions(), site, ctx.report);
+    this.checkCredentials(ctx.report);
     for (const e of this.raw) {
       if (e.section === this.section || e.section === 'Quadlet') {
         const sec = e.section as QuadletSection;
@@ -196,6 +197,19 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
         ctx.report('QUADLET023', `Type=${e.value} is not accepted by quadlet`);
       }
     }
+  }
+
+  /** Credentials in `Creds=` and in podman arguments land in the unit file: SECRET001. */
+  private checkCredentials(report: Reporter): void {
+    const hint = 'log in once on the host (podman login writes ${XDG_RUNTIME_DIR}/containers/auth.json) or point authFile at a credentials file; never write the password into the unit';
+    const creds = this.generic.creds;
+    const rawCreds = this.raw.filter((e) => e.key === 'Creds').map((e) => e.value);
+    for (const c of [...(creds === undefined ? [] : [literalOf(creds as UnitValue)]), ...rawCreds]) {
+      if (credsHavePassword(c)) report('SECRET001', `Creds= holds a password (user:password) in ${this.unitFileName}`, hint);
+    }
+    const args = [...((this.generic.podmanArgs as UnitValue[] | undefined) ?? []), ...((this.generic.globalArgs as UnitValue[] | undefined) ?? [])].map((a) => literalOf(a));
+    const flag = credentialFlagIn([...args, ...this.raw.filter((e) => /^(PodmanArgs|GlobalArgs)$/.test(e.key)).map((e) => e.value)]);
+    if (flag) report('SECRET001', `${flag} among the podman arguments of ${this.unitFileName} puts a credential in the unit`, hint);
   }
 
   /** Reports a key unknown to the section or newer than the target podman; true when usable. */
@@ -254,10 +268,10 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     unitText('Description', this.unitProps.description ?? describeUnit(this, this.kind, this.name));
     const requires = [...this.requires].map((u) => u.serviceName).sort();
     const wants = [...this.wanted].map((u) => u.serviceName).sort();
-    if (requires.length) file.add('Unit', 'Requires', requires.join(' '));
-    if (wants.length) file.add('Unit', 'Wants', wants.join(' '));
-    if (requires.length + wants.length) file.add('Unit', 'After', [...requires, ...wants].join(' '));
-    if (this.site.partOfTarget) file.add('Unit', 'PartOf', this.site.partOfTarget);
+    if (requires.length) file.add('Unit', 'Requires', encodeUnitList(requires));
+    if (wants.length) file.add('Unit', 'Wants', encodeUnitList(wants));
+    if (requires.length + wants.length) file.add('Unit', 'After', encodeUnitList([...requires, ...wants]));
+    if (this.site.partOfTarget) file.add('Unit', 'PartOf', encodeUnitList([this.site.partOfTarget]));
 
     const own = this.quadletEntries(report).filter((e): e is [string, EncodableValue] => e[1] !== undefined);
     if (this.unitProps.serviceName !== undefined) own.push(['ServiceName', this.unitProps.serviceName]);
@@ -280,12 +294,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
       if (this.checkKey('Quadlet', 'DefaultDependencies', report)) this.put(file, 'Quadlet', 'DefaultDependencies', 'bool', this.unitProps.defaultDependencies, report);
     }
 
-    const install = this.installOptions();
-    if (install) {
-      if (install.wantedBy?.length) file.add('Install', 'WantedBy', install.wantedBy.join(' '));
-      if (install.requiredBy?.length) file.add('Install', 'RequiredBy', install.requiredBy.join(' '));
-      if (install.alias?.length) file.add('Install', 'Alias', install.alias.join(' '));
-    }
+    renderInstall(file, this.installOptions());
 
     for (const e of this.raw) file.add(e.section, e.key, e.value);
     // Canonical section order: Unit, the quadlet section, Service, Quadlet, Install, then others.
@@ -293,6 +302,26 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     file.sections.sort((a, b) => (rank(a.name) < 0 ? 99 : rank(a.name)) - (rank(b.name) < 0 ? 99 : rank(b.name)));
     ctx.emit('quadlet', this.unitFileName, renderUnitFile(file, headerFor(this.node.path)));
   }
+}
+
+/**
+ * Checks `[Install]` lists: full unit names (NAME001), no "/" (QUADLET026: the generator drops
+ * those without a word), no multi-user.target for user units (QUADLET027).
+ */
+export function checkInstall(install: InstallOptions | undefined, site: { readonly rootless: boolean }, report: Reporter): void {
+  for (const target of [...(install?.wantedBy ?? []), ...(install?.requiredBy ?? [])]) {
+    if (typeof target === 'string' && target.includes('/') && !/[\s\u0000-\u001f]/.test(target)) report('QUADLET026', `install target "${escapeControls(target)}" contains "/" and would be ignored`);
+    else checkUnitList(report, [target], 'install target');
+    if (site.rootless && target === 'multi-user.target') report('QUADLET027', 'multi-user.target does not exist for user units; the unit would never start at boot');
+  }
+  checkUnitList(report, install?.alias ?? [], 'alias');
+}
+
+/** `[Install]` entries, each list encoded as unit names. */
+export function renderInstall(file: UnitFile, install: InstallOptions | undefined): void {
+  if (install?.wantedBy?.length) file.add('Install', 'WantedBy', encodeUnitList(install.wantedBy));
+  if (install?.requiredBy?.length) file.add('Install', 'RequiredBy', encodeUnitList(install.requiredBy));
+  if (install?.alias?.length) file.add('Install', 'Alias', encodeUnitList(install.alias));
 }
 
 /** `<name>: <role>` when the unit has documented a role, else `<kind> <name>`. */
@@ -303,5 +332,5 @@ export function describeUnit(scope: IConstruct, kind: string, name: string): str
 
 /** The first lines of every generated file: who made it, from which construct. No timestamps. */
 export function headerFor(constructPath: string): string[] {
-  return [`Generated by quadlet-cdk from ${constructPath}. Do not edit: change the site's TypeScript and synth again.`];
+  return [`Generated by quadlet-cdk from ${escapeControls(constructPath)}. Do not edit: change the site's TypeScript and synth again.`];
 }

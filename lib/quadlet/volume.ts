@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { Reporter } from '../core/diagnostics';
+import { checkName } from '../core/names';
+import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
 import { VolumeKeys } from './keys.generated';
 import { QuadletUnit, QuadletUnitProps } from './unit';
@@ -44,6 +46,11 @@ export class Volume extends QuadletUnit implements IVolume {
 
   protected get longRunning(): boolean {
     return false;
+  }
+
+  public validate(ctx: ValidationContext): void {
+    super.validate(ctx);
+    if (this.volProps.volumeName !== undefined) checkName(ctx.report, this.volumeName, 'volume name');
   }
 
   protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {

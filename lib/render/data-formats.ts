@@ -1,5 +1,6 @@
 import * as TOML from '@iarna/toml';
 import { stringify as yamlStringify } from 'yaml';
+import { commentLines } from '../core/names';
 
 /** Plain data that YAML, TOML and JSON all carry. */
 export type Data = string | number | boolean | null | readonly Data[] | { readonly [k: string]: Data | undefined };
@@ -37,7 +38,7 @@ export function canonical(value: Data | undefined, order: KeyOrder = {}): Data |
 }
 
 function commentHeader(header: readonly string[]): string {
-  return header.map((h) => `# ${h}`.trimEnd()).join('\n') + (header.length ? '\n' : '');
+  return commentLines(header).map((l) => `${l}\n`).join('');
 }
 
 /** YAML 1.2 with canonical key order, no line folding, no anchors. */

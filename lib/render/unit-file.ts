@@ -1,3 +1,5 @@
+import { commentLines } from '../core/names';
+
 /**
  * The model of a systemd-style unit file: ordered sections, each an ordered list of entries.
  * Keys may repeat (Environment=, Volume=, ...), so this is not a map.
@@ -38,7 +40,7 @@ export class UnitFile {
 /** Text of a unit file: header comments, then each non-empty section; LF, one trailing newline. */
 export function renderUnitFile(file: UnitFile, header: readonly string[]): string {
   const blocks: string[] = [];
-  if (header.length > 0) blocks.push(header.map((h) => `# ${h}`.trimEnd()).join('\n'));
+  if (header.length > 0) blocks.push(commentLines(header).join('\n'));
   for (const s of file.sections) {
     if (s.entries.length === 0) continue;
     blocks.push([`[${s.name}]`, ...s.entries.map((e) => `${e.key}=${e.value}`)].join('\n'));

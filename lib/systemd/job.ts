@@ -2,7 +2,8 @@ import { Reporter } from '../core/diagnostics';
 import { Site } from '../core/site';
 import { isAbsolutePath, literalOf, systemdText, UnitValue } from '../render/systemd-value';
 import { checkMounts, Mount, mountSpec } from '../quadlet/mounts';
-import { EnvFile, SECRET_NAME } from '../quadlet/env-file';
+import { EnvFile } from '../quadlet/env-file';
+import { literalSecretIn } from '../quadlet/literal-secrets';
 import { Image } from '../quadlet/image';
 import { checkImageRef } from '../quadlet/image-ref';
 import { INetwork } from '../quadlet/network';
@@ -152,6 +153,7 @@ export function checkCommand(argv: readonly UnitValue[], report: Reporter): void
 
 function checkLiteralSecrets(env: Record<string, UnitValue>, report: Reporter): void {
   for (const [k, v] of Object.entries(env)) {
-    if (SECRET_NAME.test(k) && literalOf(v) !== '') report('SECRET001', `${k} looks like a secret but is set as a literal value in the unit`);
+    const secret = literalSecretIn(k, literalOf(v));
+    if (secret) report('SECRET001', `${secret} but is set as a literal value in the unit`);
   }
 }

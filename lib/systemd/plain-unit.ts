@@ -3,13 +3,11 @@ import { Reporter } from '../core/diagnostics';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { EncodableValue, encodeValue, ParseMode } from '../render/encode';
 import { renderUnitFile, UnitFile } from '../render/unit-file';
-import { describeUnit, headerFor, InstallOptions } from '../quadlet/unit';
+import { escapeControls, encodeUnitList, nameProblem } from '../core/names';
+import { checkInstall, describeUnit, headerFor, InstallOptions, renderInstall } from '../quadlet/unit';
 import './codes';
 
 const BRAND = Symbol.for('quadlet-cdk.PlainUnit');
-
-/** systemd's unit name charset, without `@` (template units are not modelled) and `\`. */
-const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Props every plain unit takes. */
 export interface PlainUnitProps {
@@ -62,10 +60,10 @@ export abstract class PlainUnit extends Resource {
   }
 
   public validate(ctx: ValidationContext): void {
-    if (!UNIT_NAME.test(this.name)) ctx.report('UNIT001', `"${this.name}" is not a valid unit name`);
-    for (const t of this.installOptions()?.wantedBy ?? []) {
-      if (ctx.site.rootless && t === 'multi-user.target') ctx.report('QUADLET027', 'multi-user.target does not exist for user units; the unit would never start at boot');
-    }
+    const own = nameProblem(this.name, 'unit name', `.${this.unitType}`);
+    if (own?.code === 'NAME001') ctx.report('UNIT001', `"${escapeControls(this.name)}" is not a valid unit name`);
+    else if (own) ctx.report(own.code, own.message);
+    checkInstall(this.installOptions(), ctx.site, ctx.report);
   }
 
   /** The unit's own sections, in order, after `[Unit]` and before `[Install]`. */
@@ -86,12 +84,9 @@ export abstract class PlainUnit extends Resource {
     put('Unit', 'Description', 'text', this.plainProps.description ?? describeUnit(this, this.kind, this.name));
     this.unitEntries(put);
     const partOf = this.site.partOfTarget;
-    if (partOf && partOf !== this.unitFileName) file.add('Unit', 'PartOf', partOf);
+    if (partOf && partOf !== this.unitFileName) file.add('Unit', 'PartOf', encodeUnitList([partOf]));
     this.fill(file, put);
-    const install = this.installOptions();
-    if (install?.wantedBy?.length) file.add('Install', 'WantedBy', install.wantedBy.join(' '));
-    if (install?.requiredBy?.length) file.add('Install', 'RequiredBy', install.requiredBy.join(' '));
-    if (install?.alias?.length) file.add('Install', 'Alias', install.alias.join(' '));
+    renderInstall(file, this.installOptions());
     ctx.emit('systemd', this.unitFileName, renderUnitFile(file, headerFor(this.node.path)));
   }
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Resource, ValidationContext } from '../core/resource';
-import { UnitValue } from '../render/systemd-value';
+import { checkUnitList, encodeUnitList } from '../core/names';
+import { SystemdText, UnitValue } from '../render/systemd-value';
 import { UnitFile } from '../render/unit-file';
 import { EnvFile } from '../quadlet/env-file';
 import { IServiceUnit, RestartPolicy } from '../quadlet/unit';
@@ -84,14 +85,15 @@ export class Service extends PlainUnit implements IServiceUnit {
       ctx.report('UNIT006', `service ${this.name}: envFiles and environment go on the job when job is given`, 'set them on the HostCommand or ContainerJob');
     }
     this.job?.validate(ctx.site, ctx.report);
+    checkUnitList(ctx.report, [...(p.dependsOn ?? []), ...(p.wants ?? []), ...(this.job?.requires ?? [])].map((u) => u.serviceName), 'dependency');
   }
 
   protected unitEntries(put: PutFn): void {
     const requires = [...new Set([...(this.props.dependsOn ?? []), ...(this.job?.requires ?? [])].map((u) => u.serviceName))].sort();
     const wants = [...new Set((this.props.wants ?? []).map((u) => u.serviceName))].sort();
-    if (requires.length) put('Unit', 'Requires', 'text', requires.join(' '));
-    if (wants.length) put('Unit', 'Wants', 'text', wants.join(' '));
-    if (requires.length + wants.length) put('Unit', 'After', 'text', [...requires, ...wants].join(' '));
+    if (requires.length) put('Unit', 'Requires', 'text', new SystemdText(encodeUnitList(requires)));
+    if (wants.length) put('Unit', 'Wants', 'text', new SystemdText(encodeUnitList(wants)));
+    if (requires.length + wants.length) put('Unit', 'After', 'text', new SystemdText(encodeUnitList([...requires, ...wants])));
   }
 
   protected fill(file: UnitFile, put: PutFn): void {

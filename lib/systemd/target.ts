@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Diagnostics } from '../core/diagnostics';
-import { resourcesIn } from '../core/resource';
+import { resourcesIn, ValidationContext } from '../core/resource';
+import { checkInstall, renderInstall } from '../quadlet/unit';
 import { Site } from '../core/site';
 import { UnitFile } from '../render/unit-file';
 import './checks';
@@ -57,7 +58,12 @@ export class Target extends PlainUnit {
     if (members.length) put('Unit', 'Wants', 'text', members.join(' '));
   }
 
+  public validate(ctx: ValidationContext): void {
+    super.validate(ctx);
+    checkInstall({ wantedBy: this.wantedBy }, ctx.site, ctx.report);
+  }
+
   protected fill(file: UnitFile): void {
-    file.add('Install', 'WantedBy', this.wantedBy.join(' '));
+    renderInstall(file, { wantedBy: this.wantedBy });
   }
 }

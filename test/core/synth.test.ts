@@ -145,7 +145,7 @@ describe('synth', () => {
     }
     const { app, site } = Testing.site();
     new Broken(site, 'x');
-    new Container(site, 'c', { image: 'redis:7.2', networkMode: 'none' });
+    new Container(site, 'cache', { image: 'redis:7.2', networkMode: 'none' });
     expect(Testing.codes(app)).to.deep.equal(['CORE004', 'IMAGE001']);
   });
 

@@ -29,20 +29,20 @@ export const IMG = 'docker.io/library/alpine:3.20';
 export const BAD_INPUTS: BadInput[] = [
   // core
   { code: 'CORE001', severity: 'error', what: 'two containers that require each other', build: (s) => {
-    const a = new Container(s, 'a', { image: IMG });
-    const b = new Container(s, 'b', { image: IMG, dependsOn: [a] });
+    const a = new Container(s, 'web', { image: IMG });
+    const b = new Container(s, 'api', { image: IMG, dependsOn: [a] });
     a.addRequirement(b);
   } },
   { code: 'CORE001', severity: 'error', what: 'a dependency cycle through three units', build: (s) => {
     const net = new Network(s, 'net');
     const vol = new Volume(s, 'vol');
-    const c = new Container(s, 'c', { image: IMG, networks: [net], volumes: [{ volume: vol, path: '/data' }] });
+    const c = new Container(s, 'app', { image: IMG, networks: [net], volumes: [{ volume: vol, path: '/data' }] });
     net.addDependency(vol);
     vol.addDependency(c);
   } },
   { code: 'CORE002', severity: 'error', what: 'a unit that depends on a unit of another site', build: (s, app) => {
     const other = new Site(app, 'other');
-    const db = new Container(other, 'db', { image: IMG });
+    const db = new Container(other, 'app-db', { image: IMG });
     new Container(s, 'web', { image: IMG, dependsOn: [db] });
   } },
   { code: 'CORE003', severity: 'error', what: 'two env files with one name (one file)', build: (s) => {
@@ -73,34 +73,34 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'SITE004', severity: 'error', what: 'a domain that is not a DNS name', site: { domains: ['example org'] }, build: () => {} },
   // images
   { code: 'IMAGE001', severity: 'error', what: 'a short image name', build: (s) => {
-    new Container(s, 'db', { image: 'postgres:16.4' });
+    new Container(s, 'app-db', { image: 'postgres:16.4' });
   } },
   { code: 'IMAGE001', severity: 'error', what: 'a short image name in an .image unit', build: (s) => {
     new Image(s, 'img', { image: 'alpine:3.20' });
   } },
   { code: 'IMAGE002', severity: 'error', what: 'the :latest tag', build: (s) => {
-    new Container(s, 'db', { image: 'docker.io/library/postgres:latest' });
+    new Container(s, 'app-db', { image: 'docker.io/library/postgres:latest' });
   } },
   { code: 'IMAGE002', severity: 'error', what: 'no tag at all (means :latest)', build: (s) => {
-    new Container(s, 'db', { image: 'docker.io/library/postgres' });
+    new Container(s, 'app-db', { image: 'docker.io/library/postgres' });
   } },
   { code: 'IMAGE002', severity: 'error', what: 'a tag without a version (alpine)', build: (s) => {
     new Container(s, 'proxy', { image: 'docker.io/library/caddy:alpine' });
   } },
   { code: 'IMAGE003', severity: 'warning', what: 'a tag without a digest on a site that asks for digests', site: { digestPolicy: 'warn' }, build: (s) => {
-    new Container(s, 'db', { image: 'docker.io/library/postgres:16.4' });
+    new Container(s, 'app-db', { image: 'docker.io/library/postgres:16.4' });
   } },
   { code: 'IMAGE004', severity: 'error', what: 'something that is not an image reference', build: (s) => {
-    new Container(s, 'db', { image: 'docker.io/library/Postgres 16' });
+    new Container(s, 'app-db', { image: 'docker.io/library/Postgres 16' });
   } },
   // ports
   { code: 'PORT001', severity: 'error', what: 'one host port published by two containers', build: (s) => {
-    new Container(s, 'a', { image: IMG, publish: [{ host: 8080, container: 80 }] });
-    new Container(s, 'b', { image: IMG, publish: [{ host: 8080, container: 8080 }] });
+    new Container(s, 'web', { image: IMG, publish: [{ host: 8080, container: 80 }] });
+    new Container(s, 'api', { image: IMG, publish: [{ host: 8080, container: 8080 }] });
   } },
   { code: 'PORT001', severity: 'error', what: 'a public port that overlaps a loopback one', build: (s) => {
-    new Container(s, 'a', { image: IMG, publish: [{ host: 25, container: 25, public: true }] });
-    new Container(s, 'b', { image: IMG, publish: [{ host: 25, container: 2525 }] });
+    new Container(s, 'web', { image: IMG, publish: [{ host: 25, container: 25, public: true }] });
+    new Container(s, 'api', { image: IMG, publish: [{ host: 25, container: 2525 }] });
   } },
   { code: 'PORT002', severity: 'error', what: 'a port bound to 0.0.0.0 without public: true', build: (s) => {
     new Container(s, 'web', { image: IMG, publish: [{ host: 8080, container: 80, bind: '0.0.0.0' }] });
@@ -157,8 +157,8 @@ export const BAD_INPUTS: BadInput[] = [
     new Kube(s, 'web-kube', { name: 'web', yaml: '/srv/web.yaml' });
   } },
   { code: 'QUADLET012', severity: 'error', what: 'two containers with one container name', build: (s) => {
-    new Container(s, 'a', { image: IMG, containerName: 'db' });
-    new Container(s, 'b', { image: IMG, containerName: 'db' });
+    new Container(s, 'web', { image: IMG, containerName: 'app-db' });
+    new Container(s, 'api', { image: IMG, containerName: 'app-db' });
   } },
   { code: 'QUADLET013', severity: 'error', what: 'a pod and a container with one name', build: (s) => {
     new Pod(s, 'app');
@@ -195,7 +195,7 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'DEP001', severity: 'error', what: 'a dependency on a unit of another app', build: (s) => {
     const elsewhere = new Site(new App(), 'elsewhere');
-    new Container(s, 'web', { image: IMG, dependsOn: [new Container(elsewhere, 'db', { image: IMG })] });
+    new Container(s, 'web', { image: IMG, dependsOn: [new Container(elsewhere, 'app-db', { image: IMG })] });
   } },
   // environment and secrets
   { code: 'ENV001', severity: 'error', what: 'a variable set in environment and in an env file', build: (s) => {
@@ -213,13 +213,51 @@ export const BAD_INPUTS: BadInput[] = [
     new EnvFile(s, 'web-env', { values: { MOTD: 'line one\nline two' } });
   } },
   { code: 'SECRET001', severity: 'error', what: 'a password as a literal environment value', build: (s) => {
-    new Container(s, 'db', { image: IMG, environment: { POSTGRES_PASSWORD: 'hunter2' } });
+    new Container(s, 'app-db', { image: IMG, environment: { POSTGRES_PASSWORD: 'hunter2' } });
   } },
   { code: 'SECRET001', severity: 'error', what: 'a token as a literal env file value', build: (s) => {
     new EnvFile(s, 'api-env', { values: { API_TOKEN: 'abc123' } });
   } },
   { code: 'SECRET002', severity: 'error', what: 'a podman secret name with a space', build: (s) => {
     new Secret(s, 'key', { name: 'api key' });
+  } },
+  { code: 'SECRET001', severity: 'error', what: 'a password inside a URL', build: (s) => {
+    new Container(s, 'web', { image: IMG, environment: { DATABASE_URL: 'postgres://app:hunter2@app-db/app' } });
+  } },
+  { code: 'SECRET001', severity: 'error', what: 'registry credentials with a password', build: (s) => {
+    new Image(s, 'img', { image: IMG, creds: 'robot:hunter2' });
+  } },
+  { code: 'SECRET001', severity: 'error', what: 'a credential flag among podman arguments', build: (s) => {
+    new Container(s, 'web', { image: IMG, podmanArgs: ['--creds=robot:hunter2'] });
+  } },
+  { code: 'SECRET003', severity: 'error', what: 'a secret mount target with a comma', build: (s) => {
+    new Container(s, 'web', { image: IMG, secrets: [{ secret: new Secret(s, 'key'), target: '/run/key,mode=0444' }] });
+  } },
+  // names
+  { code: 'NAME001', severity: 'error', what: 'an env file name with a newline', build: (s) => {
+    new EnvFile(s, 'web-env', { name: 'web\n*' });
+  } },
+  { code: 'NAME001', severity: 'error', what: 'a container name with a space', build: (s) => {
+    new Container(s, 'web', { image: IMG, containerName: 'web evil' });
+  } },
+  { code: 'NAME001', severity: 'error', what: 'an install target with a specifier', build: (s) => {
+    new Container(s, 'web', { image: IMG, install: { wantedBy: ['%i.target'] } });
+  } },
+  { code: 'NAME001', severity: 'error', what: 'a dependency on a container name with a newline', build: (s) => {
+    new Container(s, 'web', { image: IMG, dependsOn: [Container.fromName('db\nExecStartPre=/bin/sh')] });
+  } },
+  { code: 'NAME002', severity: 'error', what: 'a network name too long for its service name', build: (s) => {
+    new Network(s, 'n'.repeat(245));
+  } },
+  { code: 'NAME003', severity: 'warning', what: 'two units whose names differ only in case', build: (s) => {
+    new Container(s, 'Web', { image: IMG, containerName: 'Web-app' });
+    new Container(s, 'web', { image: IMG });
+  } },
+  { code: 'NAME004', severity: 'error', what: 'a container name made only of hex digits', build: (s) => {
+    new Container(s, 'db', { image: IMG });
+  } },
+  { code: 'NAME005', severity: 'error', what: 'a construct id with a carriage return', build: (s) => {
+    new Container(s, 'web\r[Service]', { image: IMG, name: 'web' });
   } },
   // edge: Caddy, routes, tunnel
   { code: 'CADDY001', severity: 'error', what: 'CADDY_ADMIN set on the Caddy container', build: (s) => {
@@ -304,8 +342,8 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'ENV004', severity: 'warning', what: 'a peer named in an env file but not depended on', build: (s) => {
     new Network(s, 'net', { default: true });
-    new Container(s, 'db', { image: IMG });
-    new Container(s, 'web', { image: IMG, envFiles: [new EnvFile(s, 'web-env', { values: { DB_HOST: 'db' } })] });
+    new Container(s, 'app-db', { image: IMG });
+    new Container(s, 'web', { image: IMG, envFiles: [new EnvFile(s, 'web-env', { values: { DB_HOST: 'app-db' } })] });
   } },
   { code: 'IMAGE010', severity: 'error', what: 'piler without the MYSQL_HOSTNAME of its database', build: (s) => {
     new Network(s, 'net', { default: true });
@@ -429,7 +467,7 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'PATTERN002', severity: 'error', what: 'a database name with a space (it cannot go into a URL)', build: (s) => {
     new Network(s, 'net', { default: true });
-    new PostgresDatabase(s, 'db', { database: 'my db' });
+    new PostgresDatabase(s, 'app-db', { database: 'my db' });
   } },
   { code: 'PATTERN003', severity: 'error', what: 'a consumer on another network than its database', build: (s) => {
     new Network(s, 'net', { default: true });

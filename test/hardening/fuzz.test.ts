@@ -124,8 +124,8 @@ function buildValid(t: Tree): { app: App; site: Site; units: QuadletUnit[] } {
     const source = next(4);
     const img = source === 1 && images.length ? images[next(images.length)] : source === 2 && builds.length ? builds[next(builds.length)] : t.images[next(10)];
     const earlier: IServiceUnit[] = subset(containers.slice(-3));
-    const c = new Container(site, `c${i}`, {
-      name: name('c', i),
+    const c = new Container(site, `ct${i}`, {
+      name: name('ct', i),
       image: img,
       description: chance(30) ? `d ${val()}.` : undefined, // not blank at either end: the generator trims (QUADLET003)
       pod: inPod ? pods[next(pods.length)] : undefined,

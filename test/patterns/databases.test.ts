@@ -84,8 +84,8 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
 
   it('a database or user name that cannot go into a URL (PATTERN002)', () => {
     const t = lab();
-    new PostgresDatabase(t.site, 'db', { database: 'my db', user: 'ok_user' });
-    expect(found(t.app)).to.deep.equal(['PATTERN002 lab/db']);
+    new PostgresDatabase(t.site, 'app-db', { database: 'my db', user: 'ok_user' });
+    expect(found(t.app)).to.deep.equal(['PATTERN002 lab/app-db']);
   });
 
   it('a consumer on another network than its database (PATTERN003)', () => {

@@ -61,9 +61,9 @@ describe('patterns: WebApp', () => {
 
   it('a host without a caddy, or a caddy without a host (PATTERN004)', () => {
     const t = lab();
-    new WebApp(t.site, 'a', { image: 'docker.io/example/a:1.0.0', port: 80, host: 'a.example.org' });
-    new WebApp(t.site, 'b', { image: 'docker.io/example/b:1.0.0', port: 80, caddy: caddyOf(t.site) });
-    expect(found(t.app)).to.deep.equal(['PATTERN004 lab/a', 'PATTERN004 lab/b']);
+    new WebApp(t.site, 'app-a', { image: 'docker.io/example/a:1.0.0', port: 80, host: 'a.example.org' });
+    new WebApp(t.site, 'app-b', { image: 'docker.io/example/b:1.0.0', port: 80, caddy: caddyOf(t.site) });
+    expect(found(t.app)).to.deep.equal(['PATTERN004 lab/app-a', 'PATTERN004 lab/app-b']);
   });
 
   it('route checks still apply: a host outside the site\'s domains (CADDY011)', () => {

@@ -39,11 +39,11 @@ describe('Pod', () => {
     const { app, site } = Testing.site();
     new Network(site, 'edge', { default: true });
     const own = new Network(site, 'own');
-    new Pod(site, 'a');
-    new Pod(site, 'b', { networks: [own] });
+    new Pod(site, 'alpha');
+    new Pod(site, 'bravo', { networks: [own] });
     const files = quadletFiles(app);
-    expect(values(files['a.pod'], 'Network')).to.deep.equal(['edge.network']);
-    expect(values(files['b.pod'], 'Network')).to.deep.equal(['own.network']);
+    expect(values(files['alpha.pod'], 'Network')).to.deep.equal(['edge.network']);
+    expect(values(files['bravo.pod'], 'Network')).to.deep.equal(['own.network']);
   });
 
   it('never writes Restart=, and warns when a restart policy was asked for (A5)', () => {
@@ -67,7 +67,7 @@ describe('Pod', () => {
   it('takes part in the site port clash check (PORT001)', () => {
     const { app, site } = Testing.site();
     new Pod(site, 'p', { publish: [{ container: 80, host: 8080 }] });
-    new Container(site, 'c', { image: IMG, publish: [{ container: 8080 }] });
+    new Container(site, 'ctr', { image: IMG, publish: [{ container: 8080 }] });
     expect(Testing.codes(app)).to.deep.equal(['PORT001']);
   });
 
@@ -85,7 +85,7 @@ describe('Pod', () => {
   it('reports ports or networks on a member container (QUADLET021)', () => {
     const { app, site } = Testing.site();
     const pod = new Pod(site, 'p');
-    new Container(site, 'c', { image: IMG, pod, publish: [{ container: 80 }] });
+    new Container(site, 'ctr', { image: IMG, pod, publish: [{ container: 80 }] });
     expect(Testing.codes(app)).to.deep.equal(['QUADLET021']);
   });
 
@@ -123,8 +123,8 @@ describe('Image=, Pod= references between units', () => {
     const img = new Image(site, 'base', { image: 'docker.io/library/debian:12.7-slim' });
     const built = new Build(site, 'tool', { imageTag: 'localhost/tool:1', file: '/srv/tool/Containerfile' });
     const pod = new Pod(site, 'stack', { publish: [{ container: 8080 }] });
-    const a = new Container(site, 'a', { image: img, pod });
-    const b = new Container(site, 'b', { image: built, pod });
+    const a = new Container(site, 'alpha', { image: img, pod });
+    const b = new Container(site, 'bravo', { image: built, pod });
     return { app, a, b };
   }
 
@@ -138,14 +138,14 @@ describe('Image=, Pod= references between units', () => {
     needQuadlet(this);
     const r = dryRun(tree().app);
     expect(r.ok, r.stderr).to.equal(true);
-    expect(values(r.services['a.service'], 'Requires')).to.deep.equal(['base-image.service']);
-    expect(values(r.services['b.service'], 'Requires')).to.deep.equal(['tool-build.service']);
-    for (const s of ['a.service', 'b.service']) {
+    expect(values(r.services['alpha.service'], 'Requires')).to.deep.equal(['base-image.service']);
+    expect(values(r.services['bravo.service'], 'Requires')).to.deep.equal(['tool-build.service']);
+    for (const s of ['alpha.service', 'bravo.service']) {
       expect(values(r.services[s], 'BindsTo')).to.deep.equal(['stack-pod.service']);
       expect(values(r.services[s], 'After')).to.include('stack-pod.service');
     }
-    expect(values(r.services['stack-pod.service'], 'Wants')).to.include.members(['a.service', 'b.service']);
-    expect(r.services['a.service']).to.match(/ docker\.io\/library\/debian:12\.7-slim$/m);
-    expect(r.services['b.service']).to.match(/ localhost\/tool:1$/m);
+    expect(values(r.services['stack-pod.service'], 'Wants')).to.include.members(['alpha.service', 'bravo.service']);
+    expect(r.services['alpha.service']).to.match(/ docker\.io\/library\/debian:12\.7-slim$/m);
+    expect(r.services['bravo.service']).to.match(/ localhost\/tool:1$/m);
   });
 });

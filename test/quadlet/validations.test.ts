@@ -91,7 +91,7 @@ describe('quadlet validations', () => {
 
   it('a floating tag is fine with a reason', () => {
     const { app, site } = Testing.site();
-    new Container(site, 'c', { image: 'quay.io/cockpit/ws:latest', allowFloatingTag: 'slow cadence, strong compat' });
+    new Container(site, 'cockpit', { image: 'quay.io/cockpit/ws:latest', allowFloatingTag: 'slow cadence, strong compat' });
     expect(Testing.codes(app)).to.deep.equal([]);
   });
 

@@ -10,7 +10,7 @@ const argText = text.filter((s) => s !== ';');
 /** Renders one container per case and runs them all through the generator in one go. */
 function roundTrip(cases: Array<{ env: string; args: string[] }>) {
   const { app, site } = Testing.site();
-  cases.forEach((c, i) => new Container(site, `c${i}`, {
+  cases.forEach((c, i) => new Container(site, `case${i}`, {
     image: 'docker.io/library/alpine:3.20',
     environment: { VALUE: c.env },
     command: c.args,
@@ -19,7 +19,7 @@ function roundTrip(cases: Array<{ env: string; args: string[] }>) {
   const files = Testing.area(Testing.synth(app), '.config/containers/systemd');
   const result = quadletDryRun(files);
   expect(result.ok, result.stderr).to.equal(true);
-  return cases.map((_c, i) => systemdArgv(execStartOf(result.services[`c${i}.service`])));
+  return cases.map((_c, i) => systemdArgv(execStartOf(result.services[`case${i}.service`])));
 }
 
 describe('encoding round trip through the real quadlet generator', function () {

@@ -79,7 +79,7 @@ describe('cross-host endpoints', () => {
     const b = new Site(app, 'b');
     new Network(a, 'a', { default: true });
     new Network(b, 'b', { default: true });
-    const db = new Container(a, 'db', { image: 'docker.io/library/postgres:16.4', publish: [{ container: 5432, public: true }] });
+    const db = new Container(a, 'app-db', { image: 'docker.io/library/postgres:16.4', publish: [{ container: 5432, public: true }] });
     const ep = new Endpoint(a, 'db-ep', { target: db.port(5432), address: 'fd00::10', scheme: 'postgres' });
     const web = new Container(b, 'web', { image: 'docker.io/library/nginx:1.27' });
     ep.connect(web, { envVar: 'DB_URL', path: '/app' });

@@ -1,0 +1,200 @@
+/**
+ * Every name that becomes a file name, a unit name, a podman name or an entry of a unit list goes
+ * through one validator and one encoder (lib/core/names.ts). Each case is a crafted input that
+ * used to reach a file raw; the real quadlet generator checks the limits.
+ */
+import { expect } from 'chai';
+import { App, Container, Diagnostic, EnvFile, Network, Pod, Secret, Service, Site, SiteProps, Target, Volume } from '../../lib';
+import { Caddy, Route, Tunnel } from '../../lib/caddy';
+import { expectDiagnostic, findValidators, quadletDryRun, requireValidators, Testing } from '../../lib/testing';
+
+const IMG = 'docker.io/library/alpine:3.20';
+const TUNNEL = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
+
+/** The diagnostics of a tree built under site `test`. */
+function run(build: (s: Site) => void, props: SiteProps = {}): { app: App; all: Diagnostic[] } {
+  const { app, site } = Testing.site({ domains: ['example.org'], ...props });
+  build(site);
+  return { app, all: Testing.diagnostics(app) };
+}
+
+/** Asserts `code` with `severity` (and what it does to a real synth) through expectDiagnostic. */
+function expectCode(r: { app: App }, code: string, severity: 'error' | 'warning' = 'error'): Diagnostic {
+  return expectDiagnostic(r.app, code, severity)[0];
+}
+
+const NEWLINE_KEY = 'x\nExecStartPre=/bin/sh -c evil';
+
+describe('names are validated and encoded (NAME001)', () => {
+  it('an env file name with a newline or a Go template', () => {
+    expectCode(run((s) => new EnvFile(s, 'env', { name: 'web\n*' })), 'NAME001');
+    expectCode(run((s) => new EnvFile(s, 'env', { name: '{{ output "sh" "-c" "id" }}' }), { layout: 'chezmoi' }), 'NAME001');
+  });
+
+  it('a tunnel config path with a newline or ..', () => {
+    const tunnel = (configPath: string) => (s: Site) => {
+      new Network(s, 'edge', { default: true });
+      const caddy = new Caddy(s, 'caddy');
+      const web = new Container(s, 'web', { image: IMG, ports: [80] });
+      new Route(caddy, 'web', { host: 'web.example.org', target: web.port(80) });
+      new Tunnel(s, 'tunnel', { caddy, tunnelId: TUNNEL, configPath });
+    };
+    expectCode(run(tunnel('etc/cloudflared/config.yml\nwarp-routing:')), 'NAME001');
+    expectCode(run(tunnel('../../outside.yml')), 'NAME001');
+    expect(run(tunnel('etc/cloudflared/main.yml')).all.filter((d) => d.severity === 'error')).to.deep.equal([]);
+  });
+
+  for (const [what, install] of [
+    ['wantedBy', { wantedBy: [`default.target\n${NEWLINE_KEY}`] }],
+    ['wantedBy with a specifier', { wantedBy: ['%i.target'] }],
+    ['requiredBy', { requiredBy: ['app.target ExecStartPre=x'] }],
+    ['alias', { alias: ['web\n[Service]'] }],
+  ] as Array<[string, { wantedBy?: string[]; requiredBy?: string[]; alias?: string[] }]>) {
+    it(`install.${what} of a container and a plain service`, () => {
+      expectCode(run((s) => new Container(s, 'web', { image: IMG, install })), 'NAME001');
+      expectCode(run((s) => new Service(s, 'job', { exec: ['/bin/true'], install })), 'NAME001');
+    });
+  }
+
+  it('Target.wantedBy', () => {
+    expectCode(run((s) => new Target(s, 'target', { wantedBy: [`default.target\n${NEWLINE_KEY}`] })), 'NAME001');
+  });
+
+  it('Container.fromName() as a dependency of a container and of a service', () => {
+    const other = Container.fromName(NEWLINE_KEY);
+    expectCode(run((s) => new Container(s, 'web', { image: IMG, dependsOn: [other] })), 'NAME001');
+    expectCode(run((s) => new Service(s, 'job', { exec: ['/bin/true'], dependsOn: [other] })), 'NAME001');
+    expectCode(run((s) => new Container(s, 'web', { image: IMG, wants: [Container.fromName('%i')] })), 'NAME001');
+  });
+
+  it('a container name with a space (Caddy would dial two upstreams)', () => {
+    const d = expectCode(run((s) => new Container(s, 'web', { image: IMG, containerName: 'web evil' })), 'NAME001');
+    expect(d.message).to.include('container name');
+  });
+
+  it('network and volume names', () => {
+    expectCode(run((s) => new Network(s, 'net', { networkName: 'a b' })), 'NAME001');
+    expectCode(run((s) => new Volume(s, 'vol', { volumeName: 'a/b' })), 'NAME001');
+  });
+
+  it('good names pass and are written as given', () => {
+    const { app, site } = Testing.site();
+    new Target(site, 'target', { wantedBy: ['default.target'] });
+    new Container(site, 'web', { image: IMG, install: { wantedBy: ['test.target'], alias: ['www.service'] }, dependsOn: [Container.fromName('app-db')] });
+    const files = Testing.synth(app);
+    const unit = files['.config/containers/systemd/web.container'];
+    expect(unit).to.include('Requires=app-db.service');
+    expect(unit).to.include('WantedBy=test.target');
+    expect(unit).to.include('Alias=www.service');
+  });
+});
+
+describe('name lengths (NAME002)', () => {
+  const at = (n: number) => `n${'x'.repeat(n - 1)}`;
+  it('a network name whose generated service exceeds 255 bytes', () => {
+    // <name>-network.service: 16 bytes of suffix.
+    expectCode(run((s) => new Network(s, at(245))), 'NAME002');
+    expectCode(run((s) => new Network(s, at(250))), 'NAME002');
+    const d = expectCode(run((s) => new Container(s, at(300), { image: IMG })), 'NAME002');
+    expect(d.path).to.include('test/');
+  });
+
+  it('an env file name whose file exceeds 255 bytes', () => {
+    expectCode(run((s) => new EnvFile(s, 'env', { name: at(250) })), 'NAME002');
+  });
+
+  it('the longest accepted name is accepted by the real quadlet generator', function () {
+    if (!findValidators().quadlet) {
+      if (requireValidators()) throw new Error('quadlet generator missing: run scripts/ensure-validators.sh');
+      this.skip();
+    }
+    const { app, site } = Testing.site();
+    new Network(site, at(239));
+    const files = Testing.area(Testing.synth(app), '.config/containers/systemd');
+    const res = quadletDryRun(files);
+    expect(res.ok, res.stderr).to.equal(true);
+    expect(Object.keys(res.services)).to.deep.equal([`${at(239)}-network.service`]);
+    expect(run((s) => new Network(s, at(240))).all.map((d) => d.code)).to.include('NAME002');
+  });
+});
+
+describe('names that differ only in case (NAME003)', () => {
+  it('warns for units and env files', () => {
+    const r = run((s) => {
+      new Network(s, 'net', { default: true });
+      new Container(s, 'Web', { image: IMG, containerName: 'Web-app' });
+      new Container(s, 'web', { image: IMG });
+      new EnvFile(s, 'Web-env', { name: 'Conf' });
+      new EnvFile(s, 'web-env', { name: 'conf' });
+    });
+    const d = expectDiagnostic(r.app, 'NAME003', 'warning');
+    expect(d).to.have.length(2);
+    expect(d.map((x) => x.message).join('\n')).to.include('web.container').and.include('conf.env.tmpl');
+  });
+
+  it('is an error on a strict app', () => {
+    const app = new App({ outdir: '/nonexistent/x', strict: true });
+    const site = new Site(app, 'test');
+    new Container(site, 'Web', { image: IMG, containerName: 'Web-app' });
+    new Container(site, 'web', { image: IMG });
+    expect(() => app.synthFiles()).to.throw(/NAME003/);
+  });
+});
+
+describe('all-hex container and pod names (NAME004)', () => {
+  for (const name of ['b', 'db', 'add', 'cafe', 'dead', '93b']) {
+    it(`"${name}" is refused`, () => {
+      const d = expectCode(run((s) => new Container(s, name, { image: IMG })), 'NAME004');
+      expect(d.hint).to.include('app-db');
+    });
+  }
+
+  it('as containerName and as a pod name', () => {
+    expectCode(run((s) => new Container(s, 'web', { image: IMG, containerName: 'beef' })), 'NAME004');
+    expectCode(run((s) => new Pod(s, 'face')), 'NAME004');
+  });
+
+  it('names with another letter, a dash or upper case pass', () => {
+    for (const name of ['app-db', 'web', 'dbx', 'DB']) {
+      expect(run((s) => new Container(s, name, { image: IMG })).all.map((d) => d.code), name).to.not.include('NAME004');
+    }
+  });
+});
+
+describe('secret mounts cannot smuggle options (SECRET003)', () => {
+  it('a comma in target or env', () => {
+    const key = (s: Site) => new Secret(s, 'api-key');
+    expectCode(run((s) => new Container(s, 'web', { image: IMG, secrets: [{ secret: key(s), target: '/run/k,mode=0444' }] })), 'SECRET003');
+    expectCode(run((s) => new Container(s, 'web', { image: IMG, secrets: [{ secret: key(s), env: 'KEY,type=mount' }] })), 'SECRET003');
+    const ok = run((s) => new Container(s, 'web', { image: IMG, secrets: [{ secret: key(s), target: '/run/secrets/key' }, { secret: new Secret(s, 'b-key'), env: 'B_KEY' }] }));
+    expect(ok.all.filter((d) => d.severity === 'error')).to.deep.equal([]);
+  });
+});
+
+describe('chezmoi attribute prefixes in file names', () => {
+  const files = (layout: 'home' | 'chezmoi') => {
+    const { app, site } = Testing.site({ layout });
+    new Container(site, 'run_backup', { image: IMG });
+    new Container(site, 'remove_web', { image: IMG });
+    new Service(site, 'symlink_data', { exec: ['/bin/true'] });
+    new EnvFile(site, 'private_x', { values: { A: '1' } });
+    new Network(site, 'dot_net');
+    return Object.keys(Testing.synth(app));
+  };
+
+  it('get chezmoi\'s literal_ prefix in the chezmoi layout', () => {
+    const f = files('chezmoi');
+    expect(f).to.include.members([
+      'home/dot_config/containers/systemd/literal_run_backup.container',
+      'home/dot_config/containers/systemd/literal_remove_web.container',
+      'home/dot_config/containers/systemd/literal_dot_net.network',
+      'home/dot_config/systemd/user/literal_symlink_data.service',
+      'home/dot_config/test/literal_private_x.env.tmpl',
+    ]);
+    expect(f.filter((p) => /\/(run|remove|symlink|private|dot)_[a-z]/.test(p) && !p.includes('/literal_') && !p.includes('/dot_config/'))).to.deep.equal([]);
+  });
+
+  it('are left alone in the home layout', () => {
+    expect(files('home')).to.include('.config/containers/systemd/run_backup.container');
+  });
+});
