@@ -18,4 +18,5 @@ export * from './caddy';
 export * from './systemd';
 export * from './config';
 export * from './patterns';
+export * from './import';
 export * from './docs';

@@ -38,7 +38,8 @@ registerSiteCheck('quadlet-names', (_site, resources, reporterOf) => {
   reportClashes(units, (u) => u.unitFileName, reporterOf, 'QUADLET010', 'unit file');
   reportClashes(units, (u) => u.serviceName, reporterOf, 'QUADLET011', 'service');
   const containers = units.filter((u): u is Container => u instanceof Container);
-  reportClashes(containers, (c) => c.containerName, reporterOf, 'QUADLET012', 'container name');
+  // `%N`, `%p`, `%i` (quadlet's own defaults systemd-%N, systemd-%p_%i) expand per unit: compare what they become.
+  reportClashes(containers, (c) => expandUnitSpecifiers(c.containerName, c.serviceName), reporterOf, 'QUADLET012', 'container name');
   reportClashes(units.filter((u): u is Network => u instanceof Network), (n) => n.networkName, reporterOf, 'QUADLET014', 'network name');
   reportClashes(units.filter((u): u is Volume => u instanceof Volume), (v) => v.volumeName, reporterOf, 'QUADLET014', 'volume name');
   const podNames = new Map(units.filter((u): u is Pod => u instanceof Pod).map((p) => [p.podName, p]));
@@ -74,3 +75,10 @@ registerSiteCheck('quadlet-dependencies', (site, resources, reporterOf) => {
     }
   }
 });
+
+/** A name with the unit-name specifiers `%N`, `%p` and `%i` of `serviceName` filled in. */
+function expandUnitSpecifiers(name: string, serviceName: string): string {
+  const base = serviceName.replace(/\.service$/, '');
+  const [prefix, instance = ''] = base.split('@');
+  return name.replace(/%N/g, base).replace(/%p/g, prefix).replace(/%i/g, instance);
+}

@@ -54,8 +54,12 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
    * @default - floating tags are errors
    */
   readonly allowFloatingTag?: string;
-  /** The podman container name, which is its DNS name on shared networks. @default - the unit name */
-  readonly containerName?: string;
+  /**
+   * The podman container name, which is its DNS name on shared networks. Systemd text keeps
+   * specifiers (quadlet's own default is `systemd-%N`).
+   * @default - the unit name
+   */
+  readonly containerName?: UnitValue;
   /** Networks to join. @default - the site's default network (none when in a pod) */
   readonly networks?: INetwork[];
   /** A podman network mode instead of networks. @default - none */
@@ -72,6 +76,12 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
   readonly environment?: Record<string, UnitValue>;
   /** Variables whose names look secret but are not (e.g. `DISABLE_TOKEN_CHECK`). @default - none */
   readonly notSecret?: string[];
+  /**
+   * Host names the variables use that are not containers of this site (a bucket, a host on the
+   * LAN, a name the image resolves itself): the peer check (ENV003) leaves them alone.
+   * @default - none
+   */
+  readonly externalHosts?: string[];
   /** Env files on the host. @default - none */
   readonly envFiles?: EnvFile[];
   /** Podman secrets. @default - none */
@@ -101,7 +111,7 @@ export class Container extends QuadletUnit {
   public constructor(scope: Construct, id: string, props: ContainerProps) {
     super(scope, id, props, props);
     this.props = props;
-    this.containerName = props.containerName ?? this.name;
+    this.containerName = props.containerName === undefined ? this.name : literalOf(props.containerName);
     this.declaredPorts = new Set([...(props.ports ?? []), ...(props.publish ?? []).map((p) => p.container)]);
     if (props.image instanceof QuadletUnit) this.addDependency(props.image);
     for (const n of props.networks ?? []) if (n instanceof QuadletUnit) this.addDependency(n);
@@ -227,7 +237,7 @@ export class Container extends QuadletUnit {
     }
     return [
       ['Image', image],
-      ['ContainerName', this.containerName],
+      ['ContainerName', p.containerName ?? this.containerName],
       ['Pod', p.pod?.podRef],
       ['Network', networks.length ? networks : undefined],
       ['PublishPort', publish.length ? publish : undefined],

@@ -38,14 +38,19 @@ function urlHosts(value: string): string[] {
   for (let at = value.indexOf('://'); at >= 0; at = value.indexOf('://', Math.max(at + 1, floor))) {
     // A scheme is a run of scheme characters holding a letter, ending right before "://".
     let letter = false;
-    for (let i = at - 1; i >= floor && SCHEME_CHAR.test(value[i]); i--) if (LETTER.test(value[i])) letter = true;
+    let from = at;
+    for (let i = at - 1; i >= floor && SCHEME_CHAR.test(value[i]); i--) {
+      if (LETTER.test(value[i])) letter = true;
+      from = i;
+    }
     if (!letter) continue;
     const start = at + 3;
     let j = start;
     while (j < value.length && value[j] !== '@' && value[j] !== '/' && !SPACE.test(value[j])) j++;
     const host = (value[j] === '@' ? hostAt(value, j + 1) : undefined) ?? hostAt(value, start);
     if (!host) continue;
-    hosts.push(host.text);
+    // Object-store and file URLs name a bucket or a path where other URLs name a host.
+    if (!/^(s3|gs|az|file)$/i.test(value.slice(from, at))) hosts.push(host.text);
     floor = host.end;
   }
   return hosts;
@@ -111,7 +116,7 @@ registerSiteCheck('peer-hosts', (site, resources, reporterOf) => {
     let started: Set<unknown> | undefined;
     for (const [name, value] of vars) {
       for (const host of hostsIn(name, value)) {
-        if (host === c.containerName) continue;
+        if (host === c.containerName || c.props.externalHosts?.includes(host)) continue;
         const peer = peerOf(c, host);
         if (!peer) {
           if ([...hostClaims.values()].some((claim) => claim(site, c, host))) continue;

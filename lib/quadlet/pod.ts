@@ -49,7 +49,7 @@ export class Pod extends QuadletUnit implements IPod {
     // library does not write one either (a warning says so when one was asked for).
     const { restart, ...service } = props.service ?? {};
     super(scope, id, { ...props, service }, props);
-    if (restart !== undefined) {
+    if (restart !== undefined && restart !== false) {
       Diagnostics.report(this, 'QUADLET029', `restart: '${restart}' on pod ${this.name} is replaced by Restart=on-failure by quadlet`);
     }
     this.props = props;

@@ -21,8 +21,12 @@ export type RestartPolicy = 'no' | 'always' | 'on-success' | 'on-failure' | 'on-
 
 /** The `[Service]` settings a quadlet unit commonly needs. Others go through `addEntry`. */
 export interface ServiceOptions {
-  /** @default 'always' for long-running units, nothing for oneshot ones */
-  readonly restart?: RestartPolicy;
+  /**
+   * `false` writes no `Restart=` at all (quadlet's own default: no restart), as a hand-written
+   * unit without one had.
+   * @default 'always' for long-running units, nothing for oneshot ones
+   */
+  readonly restart?: RestartPolicy | false;
   /** Seconds between restarts. @default - systemd's (100ms) */
   readonly restartSec?: number;
   /** Seconds a start may take; image pulls on first start can be slow. @default - systemd's (90s) */
@@ -50,8 +54,11 @@ export interface QuadletUnitProps {
    * @default - the construct id
    */
   readonly name?: string;
-  /** `[Unit] Description=`. @default - "<kind> <name>" */
-  readonly description?: string;
+  /**
+   * `[Unit] Description=`; `false` writes none (what an imported unit without one had).
+   * @default - "<kind> <name>", or the documented role
+   */
+  readonly description?: string | false;
   /** Units to start first: `Requires=` and `After=` on their `.service` names. @default - none */
   readonly dependsOn?: IServiceUnit[];
   /** Units to start first if present: `Wants=` and `After=`. @default - none */
@@ -167,7 +174,9 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
 
   public validate(ctx: ValidationContext): void {
     const site = ctx.site;
-    const own = nameProblem(this.name, 'unit name', KEY_TABLE[this.section].extension);
+    // One `@` marks a template (`web@.container`) or an instance (`web@a.container`): each side is a name.
+    const [prefix, instance] = this.name.split(/@(.*)/s);
+    const own = nameProblem(prefix, 'unit name', KEY_TABLE[this.section].extension) ?? (instance ? nameProblem(instance, 'unit name') : undefined);
     if (own?.code === 'NAME001') ctx.report('QUADLET004', `"${escapeControls(this.name)}" is not a valid unit name`);
     else if (own) ctx.report(own.code, own.message);
     else checkUnitList(ctx.report, [this.serviceName], 'generated service');
@@ -265,7 +274,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     const unitText = (key: string, v: UnitValue) => this.put(file, 'Unit', key, 'text', v, report);
 
     // `systemctl status` shows the Description: say what the unit is for when the docs know it.
-    unitText('Description', this.unitProps.description ?? describeUnit(this, this.kind, this.name));
+    if (this.unitProps.description !== false) unitText('Description', this.unitProps.description ?? describeUnit(this, this.kind, this.name));
     const requires = [...this.requires].map((u) => u.serviceName).sort();
     const wants = [...this.wanted].map((u) => u.serviceName).sort();
     if (requires.length) file.add('Unit', 'Requires', encodeUnitList(requires));
@@ -282,7 +291,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     }
 
     const svc = this.unitProps.service ?? {};
-    const restart = svc.restart ?? (this.longRunning && this.section !== 'Pod' ? 'always' : undefined);
+    const restart = svc.restart === false ? undefined : svc.restart ?? (this.longRunning && this.section !== 'Pod' ? 'always' : undefined);
     if (svc.type) file.add('Service', 'Type', svc.type);
     if (restart) file.add('Service', 'Restart', restart);
     if (svc.restartSec !== undefined) this.put(file, 'Service', 'RestartSec', 'int', svc.restartSec, report);

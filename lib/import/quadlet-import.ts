@@ -1,0 +1,556 @@
+/**
+ * A folder of hand-written quadlet units -> a site model. Keys with a typed prop become that
+ * prop (references to units of the folder become references to their constructs); a value the
+ * typed prop would write differently stays exactly as written, through `addEntry`. The library's
+ * opinions (Description, Restart=always, the site target, its container naming) are switched
+ * off where the file did not ask for them, so the units render as they did.
+ */
+import * as path from 'path';
+import { encodeValue } from '../render/encode';
+import { literalOf, SystemdText } from '../render/systemd-value';
+import { SECRET_NAME } from '../quadlet/literal-secrets';
+import { KEY_TABLE, propNameOf, QuadletSection } from '../quadlet/keys';
+import { Mount, mountSpec } from '../quadlet/mounts';
+import { PortMapping, publishSpec } from '../quadlet/ports';
+import { parseEnvFile } from './interpolate';
+import { Call, ConstructClass, Decl, ModelBuilder, Ref, SiteModel, Value } from './model';
+import { ReportBuilder } from './report';
+import { floats, siteNameOf, systemdSafe } from './values';
+import { parseUnitFile, UnitSection, valuesOf } from './unit-parse';
+import { systemdSplit } from './words';
+
+/** One file of the folder, by its path relative to the folder. */
+export interface UnitFileInput {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** Options of the quadlet import. */
+export interface QuadletImportOptions {
+  /** The site name. @default 'imported' */
+  readonly siteName?: string;
+  /** The podman release the site targets. @default '5.4.2' */
+  readonly podmanVersion?: string;
+  readonly homeDir?: string;
+}
+
+const CLASS_OF: Record<string, [ConstructClass, QuadletSection]> = {
+  '.container': ['Container', 'Container'], '.volume': ['Volume', 'Volume'], '.network': ['Network', 'Network'],
+  '.pod': ['Pod', 'Pod'], '.image': ['Image', 'Image'], '.build': ['Build', 'Build'], '.kube': ['Kube', 'Kube'],
+  '.artifact': ['Artifact', 'Artifact'],
+};
+const SERVICE_SUFFIX: Record<string, string> = { '.container': '', '.kube': '', '.pod': '-pod', '.network': '-network', '.volume': '-volume', '.image': '-image', '.build': '-build', '.artifact': '-artifact' };
+const RESTART = new Set(['no', 'always', 'on-success', 'on-failure', 'on-abnormal', 'on-abort', 'on-watchdog']);
+
+interface Unit {
+  readonly file: string;
+  readonly base: string;
+  readonly ext: string;
+  readonly sections: UnitSection[];
+  readonly decl: Decl;
+  readonly section: QuadletSection;
+  readonly serviceName: string;
+}
+
+export function mapQuadlets(files: readonly UnitFileInput[], options: QuadletImportOptions, report: ReportBuilder): SiteModel {
+  const model = new ModelBuilder();
+  const units: Unit[] = [];
+  const envFiles = new Map<string, UnitFileInput>();
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    report.sources.push(f.path);
+    const ext = path.extname(f.path);
+    const base = path.basename(f.path, ext);
+    if (f.path.endsWith('.env')) {
+      envFiles.set(path.basename(f.path), f);
+      continue;
+    }
+    if (/\.d\//.test(f.path)) {
+      report.add('IMPORT012', f.path, undefined, 'drop-in files are not imported yet (the library does not model drop-ins); merge it into its unit by hand');
+      continue;
+    }
+    if (['.service', '.timer', '.target', '.socket', '.path', '.mount'].includes(ext)) {
+      report.add('IMPORT012', f.path, undefined, `plain .${ext.slice(1)} units are not imported as constructs yet; keep the file beside the site (~/.config/systemd/user)`);
+      continue;
+    }
+    const cls = CLASS_OF[ext];
+    if (!cls) {
+      report.add('IMPORT012', f.path, undefined, 'not a unit file the import knows');
+      continue;
+    }
+    const parsed = parseUnitFile(f.text);
+    if ('error' in parsed) {
+      report.add('IMPORT001', f.path, undefined, parsed.error);
+      continue;
+    }
+    const serviceName = valuesOf(parsed.sections, 'Quadlet', 'ServiceName').concat(valuesOf(parsed.sections, cls[1], 'ServiceName')).pop();
+    const decl = model.add(cls[0], base, {});
+    decl.notes.push(`from ${f.path}`);
+    units.push({ file: f.path, base, ext, sections: parsed.sections, decl, section: cls[1], serviceName: `${serviceName ?? `${base}${SERVICE_SUFFIX[ext]}`}.service` });
+  }
+  const byFile = new Map(units.map((u) => [`${u.base}${u.ext}`, u]));
+  const byService = new Map(units.map((u) => [u.serviceName, u]));
+  const siteName = siteNameOf(options.siteName ?? 'imported');
+  for (const u of units) new UnitMapper(u, byFile, byService, envFiles, model, report, siteName).run();
+  return {
+    siteName,
+    siteProps: options.podmanVersion && options.podmanVersion !== '5.4.2' ? { podmanVersion: options.podmanVersion } : {},
+    decls: model.decls,
+    shared: model.shared,
+    header: ['Imported by quadlet-cdk import quadlet.', 'Review every TODO(import) comment and the import report before you deploy it.'],
+  };
+}
+
+class UnitMapper {
+  private readonly props: Record<string, Value> = {};
+
+  public constructor(
+    private readonly u: Unit,
+    private readonly byFile: Map<string, Unit>,
+    private readonly byService: Map<string, Unit>,
+    private readonly envFiles: Map<string, UnitFileInput>,
+    private readonly model: ModelBuilder,
+    private readonly report: ReportBuilder,
+    private readonly siteName: string,
+  ) {}
+
+  private raw(section: string, key: string, value: string): void {
+    this.u.decl.entries.push([section, key, value]);
+  }
+
+  public run(): void {
+    const u = this.u;
+    for (const s of u.sections) {
+      if (s.name === 'Unit') this.unitSection(s);
+      else if (s.name === 'Service') this.serviceSection(s);
+      else if (s.name === 'Install') this.installSection(s);
+      else if (s.name === 'Quadlet') this.quadletSection(s);
+      else if (s.name === u.section) this.mainSection(s);
+      else {
+        for (const e of s.entries) this.raw(s.name, e.key, e.value);
+        if (s.entries.length) this.report.add('IMPORT004', u.file, `[${s.name}]`, `section [${s.name}] kept through addEntry`);
+      }
+    }
+    if (!u.sections.some((s) => s.name === 'Unit' && s.entries.some((e) => e.key === 'Description'))) this.props.description = false;
+    if (!u.sections.some((s) => s.name === 'Install')) this.props.install = false;
+    const restartSet = valuesOf(u.sections, 'Service', 'Restart').length > 0;
+    if (!restartSet && (u.section === 'Container' || u.section === 'Kube')) this.props.service = { ...((this.props.service as object) ?? {}), restart: false };
+    // Quadlet's own default names: the library's differ (no systemd- prefix), so say them.
+    const defaults: Partial<Record<QuadletSection, [string, Value]>> = {
+      Container: ['containerName', new Call('new SystemdText', [u.base.includes('@') ? 'systemd-%p_%i' : 'systemd-%N'])],
+      Network: ['networkName', `systemd-${u.base}`],
+      Volume: ['volumeName', `systemd-${u.base}`],
+      Pod: ['podName', `systemd-${u.base}`],
+    };
+    const d = defaults[u.section];
+    if (d && this.props[d[0]] === undefined) this.props[d[0]] = d[1];
+    u.decl.props = this.props;
+  }
+
+  private unitSection(s: UnitSection): void {
+    const list = (key: string) => s.entries.filter((e) => e.key === key).flatMap((e) => e.value.split(/\s+/).filter((x) => x));
+    const after = new Set(list('After'));
+    const typed = new Set<string>();
+    for (const [key, prop] of [['Requires', 'dependsOn'], ['Wants', 'wants']] as const) {
+      const refs: Value[] = [];
+      for (const name of list(key)) {
+        const target = this.byService.get(name);
+        if (target && after.has(name) && target !== this.u) {
+          refs.push(new Ref(target.decl));
+          typed.add(`${key}:${name}`);
+          typed.add(`After:${name}`);
+        }
+      }
+      if (refs.length) this.props[prop] = refs;
+    }
+    for (const e of s.entries) {
+      if (e.key === 'Description' && !/[%$]/.test(e.value) && e.value !== '') {
+        this.props.description = e.value;
+        continue;
+      }
+      if (e.key === 'Description') {
+        this.props.description = false;
+        this.raw('Unit', 'Description', e.value);
+        continue;
+      }
+      if (['Requires', 'Wants', 'After'].includes(e.key)) {
+        const rest = e.value.split(/\s+/).filter((x) => x && !typed.has(`${e.key}:${x}`));
+        if (rest.length) this.raw('Unit', e.key, rest.join(' '));
+        continue;
+      }
+      this.raw('Unit', e.key, e.value);
+    }
+  }
+
+  private serviceSection(s: UnitSection): void {
+    const service: Record<string, Value> = {};
+    for (const e of s.entries) {
+      if (e.key === 'Restart' && RESTART.has(e.value) && !service.restart) service.restart = e.value;
+      else if (['RestartSec', 'TimeoutStartSec', 'TimeoutStopSec'].includes(e.key) && /^\d+$/.test(e.value) && service[camel(e.key)] === undefined) service[camel(e.key)] = parseInt(e.value, 10);
+      else if (e.key === 'Type' && ['notify', 'oneshot'].includes(e.value) && !service.type && (this.u.section === 'Container' || this.u.section === 'Kube')) service.type = e.value;
+      else this.raw('Service', e.key, e.value);
+    }
+    // Several Restart= lines: the last wins in systemd; typed keeps the first, so keep all raw then.
+    if (s.entries.filter((e) => e.key === 'Restart').length > 1) {
+      delete service.restart;
+      for (const e of s.entries.filter((x) => x.key === 'Restart')) this.raw('Service', 'Restart', e.value);
+    }
+    if (this.u.section === 'Pod' && service.restart) {
+      this.raw('Service', 'Restart', String(service.restart));
+      delete service.restart;
+    }
+    if (Object.keys(service).length) this.props.service = { ...((this.props.service as object) ?? {}), ...service };
+  }
+
+  private installSection(s: UnitSection): void {
+    const install: Record<string, Value> = { wantedBy: [] };
+    for (const e of s.entries) {
+      const words = e.value.split(/\s+/).filter((x) => x);
+      const prop = { WantedBy: 'wantedBy', RequiredBy: 'requiredBy', Alias: 'alias' }[e.key];
+      if (prop && words.length) install[prop] = [...((install[prop] as string[]) ?? []), ...words];
+      else this.raw('Install', e.key, e.value);
+    }
+    this.props.install = install;
+  }
+
+  private quadletSection(s: UnitSection): void {
+    for (const e of s.entries) {
+      if (e.key === 'DefaultDependencies' && bool(e.value) !== undefined) this.props.defaultDependencies = bool(e.value);
+      else if (e.key === 'ServiceName' && !/[%$"]/.test(e.value)) this.props.serviceName = e.value;
+      else this.raw('Quadlet', e.key, e.value);
+    }
+  }
+
+  private mainSection(s: UnitSection): void {
+    const sec = this.u.section;
+    const keys = [...new Set(s.entries.map((e) => e.key))];
+    for (const key of keys) {
+      const values = s.entries.filter((e) => e.key === key).map((e) => e.value);
+      if (!this.special(key, values)) this.generic(key, values);
+    }
+    if (sec === 'Container' && this.props.image === undefined && !keys.includes('Image')) {
+      this.u.decl.todos.push('Image: the unit runs a rootfs (or nothing); the Container construct needs an image');
+      this.report.add('IMPORT003', this.u.file, 'Image', 'no Image=: the Container construct needs one');
+      this.props.image = '';
+    }
+  }
+
+  /** Keys the constructs take in their own shape; false to fall back to the generic mapping. */
+  private special(key: string, values: string[]): boolean {
+    const sec = this.u.section;
+    const last = KEY_TABLE[sec].keys[key]?.parse === 'single' ? unquoteSingle(values[values.length - 1]) : values[values.length - 1];
+    const rawAll = () => values.forEach((v) => this.raw(sec, key, v));
+    const typedUnit = (v: string, ext: string) => (v.endsWith(ext) ? this.byFile.get(v) : undefined);
+    switch (`${sec}.${key}`) {
+      case 'Container.Image': {
+        const unit = typedUnit(last, '.image') ?? typedUnit(last, '.build');
+        if (/[%$"]/.test(last)) return false;
+        if (unit) this.props.image = new Ref(unit.decl);
+        else {
+          this.props.image = last;
+          if (floats(last)) this.props.allowFloatingTag = 'imported as written: pin a version';
+        }
+        return true;
+      }
+      case 'Image.Image':
+        if (values.length > 1 || /[%$"]/.test(last)) return false;
+        this.props.image = last;
+        if (floats(last)) this.props.allowFloatingTag = 'imported as written: pin a version';
+        return true;
+      case 'Artifact.Artifact':
+        if (values.length > 1 || /[%$"]/.test(last)) return false;
+        this.props.artifact = last;
+        return true;
+      case 'Container.ContainerName':
+      case 'Network.NetworkName':
+      case 'Volume.VolumeName':
+      case 'Pod.PodName': {
+        if (/["]/.test(last) || last === '') return false;
+        const prop = propNameOf(key);
+        if (sec !== 'Container' && /[%$]/.test(last)) return false;
+        this.props[prop] = systemdSafe(last);
+        if (values.length > 1) this.report.add('IMPORT011', this.u.file, key, `${key}= is given ${values.length} times; the last one counts`);
+        return true;
+      }
+      case 'Container.Pod': {
+        const pod = typedUnit(last, '.pod');
+        if (!pod || values.length > 1) return false;
+        this.props.pod = new Ref(pod.decl);
+        return true;
+      }
+      case 'Container.Network':
+      case 'Pod.Network':
+      case 'Kube.Network':
+      case 'Build.Network':
+        return this.networks(values);
+      case 'Container.PublishPort':
+      case 'Pod.PublishPort':
+      case 'Kube.PublishPort': {
+        const maps = values.map(portOf);
+        if (maps.some((m) => !m)) rawAll();
+        else this.props.publish = maps as Value[];
+        return true;
+      }
+      case 'Container.Volume':
+      case 'Pod.Volume': {
+        const mounts = values.map((v) => this.mountOf(v));
+        if (mounts.some((m) => !m)) rawAll();
+        else this.props.volumes = mounts as Value[];
+        return true;
+      }
+      case 'Container.Environment':
+        return this.environment(values);
+      case 'Container.EnvironmentFile':
+        return this.environmentFiles(values);
+      case 'Container.Exec': {
+        const words = systemdSplit(last, true);
+        if (!words || words.length === 0) return false;
+        this.props.command = words.map(systemdSafe);
+        return true;
+      }
+      case 'Container.Entrypoint':
+        if (values.length > 1 || /[%$"]/.test(last)) return false;
+        this.props.entrypoint = last;
+        return true;
+      case 'Container.Secret':
+      case 'Build.Secret':
+        rawAll();
+        return true;
+      case 'Build.ImageTag':
+        if (values.some((v) => v === '' || /[%$]/.test(v))) return false;
+        this.props.imageTag = values.length === 1 ? values[0] : values;
+        return true;
+      case 'Build.File':
+      case 'Build.SetWorkingDirectory':
+        if (values.length > 1 || /"/.test(last)) return false;
+        this.props[propNameOf(key)] = systemdSafe(last);
+        return true;
+      case 'Kube.Yaml':
+        if (values.some((v) => /"/.test(v) || v === '')) return false;
+        this.props.yaml = values.length === 1 ? systemdSafe(values[0]) : values.map(systemdSafe);
+        return true;
+      case 'Network.Subnet':
+      case 'Network.Gateway':
+        if (values.some((v) => v === '' || /[%$"]/.test(v))) return false;
+        this.props[propNameOf(key)] = values.length === 1 ? values[0] : values;
+        return true;
+      case 'Volume.User':
+      case 'Volume.Group':
+        if (values.length > 1 || !/^\d+$/.test(last)) {
+          rawAll();
+          return true;
+        }
+        this.props[propNameOf(key)] = parseInt(last, 10);
+        return true;
+    }
+    return false;
+  }
+
+  private networks(values: string[]): boolean {
+    const sec = this.u.section;
+    const refs: Value[] = [];
+    for (const v of values) {
+      const unit = v.endsWith('.network') ? this.byFile.get(v) : undefined;
+      if (unit) refs.push(new Ref(unit.decl));
+      else if (sec === 'Container' && values.length === 1 && ['host', 'none', 'pasta', 'slirp4netns', 'private'].includes(v)) {
+        this.props.networkMode = v;
+        return true;
+      } else if (sec === 'Container' && values.length === 1 && v.endsWith('.container') && this.byFile.get(v)) {
+        this.props.networkOf = new Ref(this.byFile.get(v)!.decl);
+        return true;
+      } else if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v)) refs.push(new Call('Network.fromName', [v]));
+      else {
+        values.forEach((x) => this.raw(sec, 'Network', x));
+        if (sec !== 'Build') this.props.networks = [];
+        return true;
+      }
+    }
+    this.props.networks = refs;
+    return true;
+  }
+
+  private mountOf(v: string): Value | undefined {
+    const parts = v.split(':');
+    if (parts.length < 2 || parts.length > 3) return undefined;
+    const [src, dst, opts] = parts;
+    const options = opts ? opts.split(',') : [];
+    const readOnly = options[0] === 'ro';
+    const rest = readOnly ? options.slice(1) : options;
+    if (rest.includes('ro') || options.some((o) => o === '')) return undefined;
+    let source: Value;
+    let check: Mount;
+    const unit = src.endsWith('.volume') ? this.byFile.get(src) : undefined;
+    if (unit) {
+      source = new Ref(unit.decl);
+      check = { volume: { volumeName: '', volumeRef: src }, path: dst };
+    } else if (/^(\/|%h(\/|$)|\.\/)/.test(src)) {
+      source = systemdSafe(src);
+      check = { hostPath: /[%$]/.test(src) ? new SystemdText(src) : src, path: dst };
+    } else if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src)) {
+      source = new Call('Volume.fromName', [src]);
+      check = { volume: { volumeName: src, volumeRef: src }, path: dst };
+    } else return undefined;
+    if (!dst.startsWith('/') || /[%$]/.test(dst)) return undefined;
+    const m: Record<string, Value> = 'volume' in check ? { volume: source, path: dst } : { hostPath: source, path: dst };
+    if (readOnly) m.readOnly = true;
+    if (rest.length) m.options = rest;
+    const spec = mountSpec({ ...check, readOnly, options: rest.length ? rest : undefined } as Mount);
+    return spec.text === v ? m : undefined;
+  }
+
+  private environment(values: string[]): boolean {
+    const env: Record<string, Value> = {};
+    const secrets: Record<string, { description: string }> = {};
+    for (const line of values) {
+      for (const word of systemdSplit(line, true) ?? [' ']) {
+        const i = word.indexOf('=');
+        if (i <= 0) return false;
+        const k = word.slice(0, i);
+        const v = word.slice(i + 1);
+        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k)) return false;
+        if (SECRET_NAME.test(k) && v !== '' && !/^(true|false|yes|no|0|1)$/i.test(v)) {
+          secrets[k] = { description: `was Environment=${k}=... in ${this.u.file}` };
+          delete env[k];
+        } else env[k] = systemdSafe(v);
+      }
+    }
+    if (Object.keys(secrets).length) {
+      const f = this.model.add('EnvFile', `${this.u.base}-secrets`, { name: `${this.u.base}-secrets`, secrets });
+      f.notes.push(`secret variables of ${this.u.file}: fill in the real file on the host`);
+      this.addEnvFile(new Ref(f));
+      this.report.add('IMPORT006', this.u.file, 'Environment', `${Object.keys(secrets).join(', ')} look secret: moved to ${this.u.base}-secrets.env (a template with empty values), not written into the site`);
+    }
+    if (Object.keys(env).length) this.props.environment = env;
+    return true;
+  }
+
+  private addEnvFile(ref: Value): void {
+    this.props.envFiles = [...((this.props.envFiles as Value[]) ?? []), ref];
+  }
+
+  private environmentFiles(values: string[]): boolean {
+    for (const v of values) {
+      const file = this.envFiles.get(path.basename(v));
+      if (!file) {
+        this.raw('Container', 'EnvironmentFile', v);
+        continue;
+      }
+      const vars = parseEnvFile(file.text, () => undefined);
+      const plain: Record<string, string> = {};
+      const secrets: Record<string, { description: string }> = {};
+      for (const [k, x] of vars) {
+        if (SECRET_NAME.test(k) && x !== '' && !/^(true|false|yes|no|0|1)$/i.test(x)) secrets[k] = { description: `from ${file.path}` };
+        else plain[k] = x;
+      }
+      const name = path.basename(file.path, '.env');
+      const f = this.model.add('EnvFile', `${name}-env`, { name, values: Object.keys(plain).length ? plain : undefined, secrets: Object.keys(secrets).length ? secrets : undefined });
+      f.notes.push(`from ${file.path}`);
+      this.addEnvFile(new Ref(f));
+      this.report.add('IMPORT011', this.u.file, 'EnvironmentFile', `${v} becomes the site's env file ${name}.env (~/.config/${this.siteName}/${name}.env)${Object.keys(secrets).length ? `; ${Object.keys(secrets).join(', ')} look secret and are left empty in its template` : ''}`);
+    }
+    return true;
+  }
+
+  /** Any other key: typed by how quadlet parses it, or kept as written. */
+  private generic(key: string, values: string[]): void {
+    const sec = this.u.section;
+    const info = KEY_TABLE[sec].keys[key];
+    const rawAll = () => values.forEach((v) => this.raw(sec, key, v));
+    if (!info) {
+      rawAll();
+      this.report.add('IMPORT004', this.u.file, key, `${key}= is not a key the library knows for [${sec}]; kept through addEntry`);
+      return;
+    }
+    const last = info.parse === 'single' ? unquoteSingle(values[values.length - 1]) : values[values.length - 1];
+    let value: Value;
+    let check: unknown;
+    switch (info.parse) {
+      case 'bool':
+        value = bool(last);
+        check = value;
+        break;
+      case 'int':
+        value = /^-?\d+$/.test(last) ? parseInt(last, 10) : undefined;
+        check = value;
+        break;
+      case 'single':
+        value = systemdSafe(last);
+        check = unit(last);
+        break;
+      case 'multi-raw':
+        if (values.some((v) => v === '')) break;
+        value = values.map(systemdSafe);
+        check = values.map(unit);
+        break;
+      case 'multi-words':
+      case 'multi-args':
+      case 'last-args': {
+        const split = (info.parse === 'last-args' ? [last] : values).map((v) => systemdSplit(v, true));
+        if (split.some((w) => w === undefined)) break;
+        const words = split.flat() as string[];
+        if (words.length === 0) break;
+        value = words.map(systemdSafe);
+        check = words.map(unit);
+        break;
+      }
+      case 'multi-keyval': {
+        const rec: Record<string, Value> = {};
+        const chk: Record<string, unknown> = {};
+        let ok = true;
+        for (const w of values.flatMap((v) => systemdSplit(v, true) ?? ['='])) {
+          const i = w.indexOf('=');
+          if (i <= 0) ok = false;
+          else {
+            rec[w.slice(0, i)] = systemdSafe(w.slice(i + 1));
+            chk[w.slice(0, i)] = unit(w.slice(i + 1));
+          }
+        }
+        if (ok && Object.keys(rec).length) {
+          value = rec;
+          check = chk;
+        }
+        break;
+      }
+    }
+    if (value === undefined || !encodeValue(info.parse, check as any).ok || (info.parse === 'single' && values.length > 1)) {
+      rawAll();
+      return;
+    }
+    this.props[propNameOf(key)] = value;
+  }
+}
+
+/** Quadlet strips the quotes around a single value (`Image="x"` is `x`); inner quotes stay. */
+function unquoteSingle(v: string): string {
+  return /^"[^"]*"$/.test(v) ? v.slice(1, -1) : v;
+}
+
+function unit(s: string): string | SystemdText {
+  return /[%$]/.test(s) ? new SystemdText(s) : s;
+}
+
+function bool(v: string): boolean | undefined {
+  if (/^(1|yes|true|on)$/i.test(v)) return true;
+  if (/^(0|no|false|off)$/i.test(v)) return false;
+  return undefined;
+}
+
+function camel(k: string): string {
+  return k[0].toLowerCase() + k.slice(1);
+}
+
+/** A `PublishPort=` value as a typed mapping, only when the library writes it back identically. */
+function portOf(v: string): Value | undefined {
+  const m = /^(?:(\[[0-9a-fA-F:]+\]|[0-9.]+|):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp))?$/.exec(v);
+  if (!m) return undefined;
+  const [, ipRaw, host, container, proto] = m;
+  if (host === undefined) return undefined;
+  const ip = ipRaw?.replace(/^\[|\]$/g, '');
+  if (ip === '' || ip === '0.0.0.0' || ip === '::') return undefined;
+  const mapping: Record<string, Value> = { container: parseInt(container, 10) };
+  if (host !== container) mapping.host = parseInt(host, 10);
+  if (proto === 'udp') mapping.protocol = 'udp';
+  if (ipRaw === undefined) mapping.public = true;
+  else if (ip !== '127.0.0.1') mapping.bind = ip;
+  const spec = publishSpec(mapping as unknown as PortMapping);
+  return spec === v && literalOf(spec) === v ? mapping : undefined;
+}
