@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkCompose, ComposeCheck, composeProjects } from './compose-corpus';
+import { scratchDir, typeCheck } from './support';
+
+describe('import compose: real projects', function () {
+  this.timeout(10 * 60_000);
+  const checks = new Map<string, ComposeCheck>();
+  let dir: string;
+
+  before(() => {
+    dir = scratchDir('compose');
+    for (const { name, file } of composeProjects()) checks.set(name, checkCompose(name, file, dir));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('has at least 20 projects', () => {
+    expect(checks.size).to.be.at.least(20);
+  });
+
+  it('imports every file with a report, and each site synthesizes and passes the quadlet generator', () => {
+    for (const [name, c] of checks) {
+      expect(c.result.ok, name).to.equal(true);
+      expect(c.result.report.sources.length, name).to.be.greaterThan(0);
+      expect(c.problems, name).to.deep.equal([]);
+      expect(Object.keys(c.quadlets).length, name).to.be.greaterThan(0);
+    }
+  });
+
+  it('every generated site type-checks against the library', () => {
+    expect(typeCheck([...checks.values()].map((c) => c.site))).to.equal('');
+  });
+
+  it('never writes a secret value into the source or the synthesized files', () => {
+    for (const [name, c] of checks) {
+      const dirOf = path.dirname(composeProjects().find((p) => p.name === name)!.file);
+      const secrets = fs.readdirSync(dirOf).filter((f) => f.startsWith('.env')).flatMap((f) => fs.readFileSync(path.join(dirOf, f), 'utf8').split('\n'))
+        .map((l) => /^[A-Z_]*(PASS|SECRET|KEY|TOKEN)[A-Z_]*=(.{6,})$/.exec(l.trim())?.[2]).filter((v): v is string => !!v);
+      for (const s of secrets) {
+        expect(c.result.source, `${name}: ${s.slice(0, 3)}...`).not.to.include(s);
+        for (const text of Object.values(c.quadlets)) expect(text).not.to.include(s);
+      }
+    }
+  });
+
+  it('maps service_healthy to a dependency on a unit that reports healthy (authentik)', () => {
+    const src = checks.get('authentik')!.result.source;
+    expect(src).to.match(/const postgresql = new Container\(site, 'postgresql', \{[^]*?notify: 'healthy'/);
+    expect(src).to.match(/dependsOn: \[postgresql, redis\]/);
+    expect(checks.get('authentik')!.quadlets['postgresql.container']).to.include('Notify=healthy');
+  });
+});
