@@ -1,11 +1,12 @@
-import { defineCodes } from '../core/diagnostics';
+import { CodeInfo } from '../core/diagnostics';
 
 /**
  * Findings of `quadlet-cdk import`. They go into the import report (text or JSON), never into a
- * synth: an import does not fail over a field it cannot map, it says what it did with it.
+ * synth, so they have their own catalogue here (listed in docs/import.md) rather than the synth
+ * one: an import does not fail over a field it cannot map, it says what it did with it.
  * Stable: never renumber, only add.
  */
-export const IMPORT_CODES = defineCodes({
+export const IMPORT_CODES: Readonly<Record<string, CodeInfo>> = {
   IMPORT001: { title: 'input cannot be parsed', hint: 'fix the YAML or unit-file syntax the message points at; nothing else is refused as a whole' },
   IMPORT002: { title: 'required variable is not set', hint: 'set the variable in the shell, in .env beside the compose file, or with --env-file' },
   IMPORT003: { title: 'field has no construct equivalent', hint: 'the generated site carries a // TODO(import) comment beside the construct: decide by hand', severity: 'warning' },
@@ -18,4 +19,4 @@ export const IMPORT_CODES = defineCodes({
   IMPORT010: { title: 'variable not set, empty string used', hint: 'set the variable (shell, .env or --env-file) and import again, or edit the value in the site', severity: 'warning' },
   IMPORT011: { title: 'value changed to fit the library', hint: 'the message says what changed and why; check it means the same on your host', severity: 'info' },
   IMPORT012: { title: 'input skipped', hint: 'the message says why it was left out (inactive profile, unsupported file, extension field)', severity: 'info' },
-});
+};

@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { interpolate, InterpolationEnv, parseEnvFile } from './interpolate';
 import { ReportBuilder } from './report';
+import { IMPORT_SECRET_NAME, looksHarmless } from './values';
 
 /** A compose file given as text. */
 export interface ComposeFile {
@@ -81,7 +82,7 @@ export function loadCompose(files: readonly ComposeFile[], options: ComposeLoadO
     report.sources.push(f);
     for (const [k, v] of parseEnvFile(text, (n) => shell[n] ?? fileVars.get(n), { onMissingRequired: () => undefined, onUnset: () => undefined, secretValues })) {
       fileVars.set(k, v);
-      if (/(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_KEY|PRIVATE_KEY|KEY)($|_)/i.test(k) && v.length >= 4) secretValues.add(v);
+      if (IMPORT_SECRET_NAME.test(k) && v.length >= 4 && !looksHarmless(k, v)) secretValues.add(v);
     }
   }
   const unset = new Set<string>();

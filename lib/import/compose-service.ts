@@ -7,7 +7,7 @@ import { SECRET_NAME } from '../quadlet/literal-secrets';
 import { keyValueMap } from './compose-load';
 import { Decl, ModelBuilder, Ref, unitOf, Value } from './model';
 import { ReportBuilder } from './report';
-import { durationSeconds, floats, hostPathValue, keyUsable, qualifyImage } from './values';
+import { durationSeconds, floats, hostPathValue, IMPORT_SECRET_NAME, keyUsable, looksHarmless, qualifyImage } from './values';
 import { shellSplit } from './words';
 
 /** What the service mapper needs from the project mapper. */
@@ -163,7 +163,7 @@ class ServiceMapper {
     if (typeof b.dockerfile === 'string') props.file = b.dockerfile;
     const args: string[] = [];
     for (const [k, v] of Object.entries(keyValueMap(b.args))) {
-      if (SECRET_NAME.test(k) || (v !== null && [...this.ctx.secretValues].some((s) => v.includes(s)))) {
+      if (IMPORT_SECRET_NAME.test(k) || (v !== null && [...this.ctx.secretValues].some((s) => v.includes(s)))) {
         decl.todos.push(`build.args.${k}: looks secret; pass it as a build secret, not a build argument`);
         this.ctx.report.add('IMPORT006', this.subject, `build.args.${k}`, 'the build argument looks secret: its value is left out of the site');
         continue;
@@ -208,7 +208,7 @@ class ServiceMapper {
   private isSecret(key: string, value: string | null): boolean {
     if (value === null || value === '') return false;
     if ([...this.ctx.secretValues].some((s) => value.includes(s))) return true;
-    if (!SECRET_NAME.test(key)) return false;
+    if (!IMPORT_SECRET_NAME.test(key)) return false;
     return !looksHarmless(key, value);
   }
 
@@ -629,12 +629,6 @@ function list(v: unknown): any[] {
   return Array.isArray(v) ? v : [v];
 }
 
-/** `DISABLE_TOKEN_CHECK=true`, `POSTGRES_PASSWORD_FILE=/run/secrets/x`: secret-looking names with harmless values. */
-function looksHarmless(key: string, value: string): boolean {
-  if (/^(true|false|yes|no|on|off|0|1)$/i.test(value)) return true;
-  if (/_FILE$/i.test(key) && value.startsWith('/')) return true;
-  return false;
-}
 
 function portText(p: unknown): string {
   if (typeof p === 'object' && p !== null) {

@@ -2,7 +2,7 @@
  * Compose variable interpolation (`${VAR}`, `${VAR:-default}`, `${VAR-default}`,
  * `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}`, `$VAR`, `$$`) and `.env` files.
  */
-import { SECRET_NAME } from '../quadlet/literal-secrets';
+import { IMPORT_SECRET_NAME as SECRET_NAME, looksHarmless } from './values';
 
 /** Where variables come from, and what interpolation found while it ran. */
 export interface InterpolationEnv {
@@ -72,7 +72,7 @@ function valueOf(name: string, env: InterpolationEnv, reportUnset: boolean): str
     if (reportUnset) env.onUnset(name);
     return '';
   }
-  if (SECRET_NAME.test(name) && v.length >= 4) env.secretValues.add(v);
+  if (SECRET_NAME.test(name) && v.length >= 4 && !looksHarmless(name, v)) env.secretValues.add(v);
   return v;
 }
 
@@ -93,7 +93,7 @@ function expandBraced(body: string, env: InterpolationEnv): string {
     case '-': {
       const useDefault = op[1] === ':-' ? empty : unset;
       const out = useDefault ? arg() : valueOf(name, env, false);
-      if (useDefault && SECRET_NAME.test(name) && out.length >= 4) env.secretValues.add(out);
+      if (useDefault && SECRET_NAME.test(name) && out.length >= 4 && !looksHarmless(name, out)) env.secretValues.add(out);
       return out;
     }
     case ':+': return empty ? '' : arg();

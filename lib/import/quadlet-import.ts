@@ -8,14 +8,13 @@
 import * as path from 'path';
 import { encodeValue } from '../render/encode';
 import { literalOf, SystemdText } from '../render/systemd-value';
-import { SECRET_NAME } from '../quadlet/literal-secrets';
 import { KEY_TABLE, propNameOf, QuadletSection } from '../quadlet/keys';
 import { Mount, mountSpec } from '../quadlet/mounts';
 import { PortMapping, publishSpec } from '../quadlet/ports';
 import { parseEnvFile } from './interpolate';
 import { Call, ConstructClass, Decl, ModelBuilder, Ref, SiteModel, Value } from './model';
 import { ReportBuilder } from './report';
-import { floats, siteNameOf, systemdSafe } from './values';
+import { floats, IMPORT_SECRET_NAME, looksHarmless, siteNameOf, systemdSafe } from './values';
 import { parseUnitFile, UnitSection, valuesOf } from './unit-parse';
 import { systemdSplit } from './words';
 
@@ -407,7 +406,7 @@ class UnitMapper {
         const k = word.slice(0, i);
         const v = word.slice(i + 1);
         if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k)) return false;
-        if (SECRET_NAME.test(k) && v !== '' && !/^(true|false|yes|no|0|1)$/i.test(v)) {
+        if (IMPORT_SECRET_NAME.test(k) && v !== '' && !looksHarmless(k, v)) {
           secrets[k] = { description: `was Environment=${k}=... in ${this.u.file}` };
           delete env[k];
         } else env[k] = systemdSafe(v);
@@ -438,7 +437,7 @@ class UnitMapper {
       const plain: Record<string, string> = {};
       const secrets: Record<string, { description: string }> = {};
       for (const [k, x] of vars) {
-        if (SECRET_NAME.test(k) && x !== '' && !/^(true|false|yes|no|0|1)$/i.test(x)) secrets[k] = { description: `from ${file.path}` };
+        if (IMPORT_SECRET_NAME.test(k) && x !== '' && !looksHarmless(k, x)) secrets[k] = { description: `from ${file.path}` };
         else plain[k] = x;
       }
       const name = path.basename(file.path, '.env');

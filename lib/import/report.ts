@@ -1,5 +1,5 @@
-import { Diagnostic, makeDiagnostic, Severity, sortDiagnostics } from '../core/diagnostics';
-import './codes';
+import { Diagnostic, Severity, sortDiagnostics } from '../core/diagnostics';
+import { IMPORT_CODES } from './codes';
 
 /** One finding of an import: a diagnostic whose path names the source (`services.web`, `web.container`). */
 export interface ImportFinding extends Diagnostic {
@@ -22,7 +22,9 @@ export class ReportBuilder {
 
   /** Records a finding. `subject` is the service or unit, `field` the key inside it. */
   public add(code: string, subject: string, field: string | undefined, message: string, hint?: string, severity?: Severity): void {
-    const d = makeDiagnostic(subject, code, message, hint, severity);
+    const info = IMPORT_CODES[code];
+    if (!info) throw new Error(`unknown import code ${code}`);
+    const d: Diagnostic = { severity: severity ?? info.severity ?? 'error', code, path: subject, message, hint: hint ?? info.hint };
     this.list.push(field === undefined ? d : { ...d, field });
   }
 

@@ -90,3 +90,16 @@ export function unitNameOf(s: string): string {
   const n = s.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
   return n === '' ? 'unit' : n;
 }
+
+/**
+ * Names whose values the import keeps out of the source: the library's secret names, and more
+ * (`*_KEY`, `SALT`, `PRIVATE`): an import would rather ask for one value too many than leak one.
+ */
+export const IMPORT_SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|SECRETS|TOKEN|KEY|KEYS|SALT|PRIVATE|CREDENTIALS?|APIKEY)($|_)/i;
+
+/** Secret-looking names with harmless values: switches, numbers, `*_FILE` paths. */
+export function looksHarmless(key: string, value: string): boolean {
+  if (/^(true|false|yes|no|on|off|\d{1,6})$/i.test(value)) return true;
+  if (/_FILE$/i.test(key) && value.startsWith('/')) return true;
+  return false;
+}

@@ -14,7 +14,7 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; out: st
 }
 
 describe('import: the quadlet-cdk import command, run lines and quadlet folders', function () {
-  this.timeout(120_000);
+  this.timeout(10 * 60_000);
   let dir: string;
   before(() => {
     dir = scratchDir('cli');

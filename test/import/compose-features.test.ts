@@ -7,7 +7,7 @@ import { LIB, scratchDir, typeCheck } from './support';
 
 /** One synthetic project per compose feature: written to a folder, imported and checked end to end. */
 describe('import compose: each feature', function () {
-  this.timeout(120_000);
+  this.timeout(10 * 60_000);
   let dir: string;
   const sites: string[] = [];
   let n = 0;

@@ -33,15 +33,20 @@ describe('import compose: real projects', function () {
   });
 
   it('never writes a secret value into the source or the synthesized files', () => {
+    let checked = 0;
     for (const [name, c] of checks) {
       const dirOf = path.dirname(composeProjects().find((p) => p.name === name)!.file);
-      const secrets = fs.readdirSync(dirOf).filter((f) => f.startsWith('.env')).flatMap((f) => fs.readFileSync(path.join(dirOf, f), 'utf8').split('\n'))
-        .map((l) => /^[A-Z_]*(PASS|SECRET|KEY|TOKEN)[A-Z_]*=(.{6,})$/.exec(l.trim())?.[2]).filter((v): v is string => !!v);
+      const envFiles = [...fs.readdirSync(dirOf).map((f) => path.join(dirOf, f)), ...(fs.existsSync(path.join(dirOf, 'env')) ? fs.readdirSync(path.join(dirOf, 'env')).map((f) => path.join(dirOf, 'env', f)) : [])]
+        .filter((f) => /(^|\/)\.env|\.env$/.test(f) && fs.statSync(f).isFile());
+      const secrets = envFiles.flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+        .map((l) => /^(?:export\s+)?[A-Z0-9_]*(PASS|SECRET|KEY|TOKEN)[A-Z0-9_]*=["']?([^"'\s]{6,})/.exec(l.trim())?.[2]).filter((v): v is string => !!v && !/^(true|false)$/i.test(v));
+      checked += secrets.length;
       for (const s of secrets) {
         expect(c.result.source, `${name}: ${s.slice(0, 3)}...`).not.to.include(s);
         for (const text of Object.values(c.quadlets)) expect(text).not.to.include(s);
       }
     }
+    expect(checked).to.be.greaterThan(10);
   });
 
   it('maps service_healthy to a dependency on a unit that reports healthy (authentik)', () => {

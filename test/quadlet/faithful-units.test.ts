@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { Container, Network, SystemdText, Volume } from '../../lib';
+import { expectDiagnostic, Testing } from '../../lib/testing';
+
+/** The switches an imported, hand-written unit needs to render as it did (issue 14). */
+describe('quadlet units as hand-written ones had them', () => {
+  const unitOf = (app: ReturnType<typeof Testing.site>['app'], name: string) => app.synthFiles().files.find((f) => f.path.endsWith(`/${name}`))!.content;
+
+  it('description: false and restart: false write neither key', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 'web', { image: 'docker.io/library/nginx:1.27', description: false, service: { restart: false }, install: false });
+    const text = unitOf(app, 'web.container');
+    expect(text).not.to.match(/^Description=/m);
+    expect(text).not.to.match(/^Restart=/m);
+    expect(text).not.to.include('[Install]');
+  });
+
+  it('a container name in systemd syntax keeps its specifier, and two of them do not clash', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 'a', { image: 'docker.io/library/nginx:1.27', containerName: new SystemdText('systemd-%N') });
+    new Container(site, 'b', { image: 'docker.io/library/nginx:1.27', containerName: new SystemdText('systemd-%N') });
+    expect(unitOf(app, 'a.container')).to.include('ContainerName=systemd-%N');
+    expect(app.synthFiles().diagnostics.filter((d) => d.code === 'QUADLET012')).to.deep.equal([]);
+  });
+
+  it('the same literal name on two containers still clashes (QUADLET012)', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 'a', { image: 'docker.io/library/nginx:1.27', containerName: 'web' });
+    new Container(site, 'b', { image: 'docker.io/library/nginx:1.27', containerName: 'web' });
+    expectDiagnostic(app, 'QUADLET012', 'error');
+  });
+
+  it('template and instance unit names are valid', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 't', { name: 'worker@', image: 'docker.io/library/nginx:1.27', containerName: new SystemdText('systemd-%p_%i') });
+    new Volume(site, 'v', { name: 'cache@one' });
+    const files = app.synthFiles().files.map((f) => f.path);
+    expect(files.some((f) => f.endsWith('/worker@.container'))).to.equal(true);
+    expect(files.some((f) => f.endsWith('/cache@one.volume'))).to.equal(true);
+  });
+
+  it('externalHosts leaves a host that is no container to the user; s3:// names a bucket, not a host', () => {
+    const { app, site } = Testing.site();
+    new Network(site, 'net', { default: true });
+    new Container(site, 'app', {
+      image: 'docker.io/library/nginx:1.27',
+      environment: { MAIL_HOST: 'mailrelay', BUCKET: 's3://profiles?endpoint=store:8333' },
+      externalHosts: ['mailrelay'],
+    });
+    expect(app.synthFiles().diagnostics.filter((d) => d.code === 'ENV003')).to.deep.equal([]);
+    const other = Testing.site();
+    new Network(other.site, 'net', { default: true });
+    new Container(other.site, 'app', { image: 'docker.io/library/nginx:1.27', environment: { MAIL_HOST: 'mailrelay' } });
+    expectDiagnostic(other.app, 'ENV003', 'error');
+  });
+});
