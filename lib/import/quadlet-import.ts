@@ -95,7 +95,12 @@ export function mapQuadlets(files: readonly UnitFileInput[], options: QuadletImp
     siteProps: options.podmanVersion && options.podmanVersion !== '5.4.2' ? { podmanVersion: options.podmanVersion } : {},
     decls: model.decls,
     shared: model.shared,
-    header: ['Imported by quadlet-cdk import quadlet.', 'Review every TODO(import) comment and the import report before you deploy it.'],
+    header: [
+      'Imported by quadlet-cdk import quadlet.',
+      'The units keep what their files said: quadlet\'s own names (systemd-%N), no Description= or Restart=',
+      'where they had none. Drop those props to get the library\'s defaults instead.',
+      'Review every TODO(import) comment and the import report before you deploy it.',
+    ],
   };
 }
 

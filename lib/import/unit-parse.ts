@@ -1,16 +1,7 @@
 /** Reading systemd / quadlet unit files: sections of `Key=value` lines, in order. */
+import { UnitSection } from '../render/unit-file';
 
-/** One `Key=value` line. */
-export interface UnitEntry {
-  readonly key: string;
-  readonly value: string;
-}
-
-/** A section with its entries in file order. */
-export interface UnitSection {
-  readonly name: string;
-  readonly entries: UnitEntry[];
-}
+export type { UnitSection } from '../render/unit-file';
 
 /**
  * Parses a unit file the way systemd does: `[Section]` headers, `#` and `;` comments, a
