@@ -119,3 +119,10 @@ export function checkPodmanName(report: Reporter, name: string, what: string, ch
   if (!checked && !checkName(report, name, what)) return;
   if (isAllHex(name)) report('NAME004', `${what} "${name}" is made only of hex digits, which podman run --replace takes for a container-ID prefix`);
 }
+
+/** A name with the unit-name specifiers `%N`, `%p` and `%i` of `serviceName` filled in (quadlet's systemd-%N, systemd-%p_%i). */
+export function expandUnitSpecifiers(name: string, serviceName: string): string {
+  const base = serviceName.replace(/\.service$/, '');
+  const [prefix, instance = ''] = base.split('@');
+  return name.replace(/%N/g, base).replace(/%p/g, prefix).replace(/%i/g, instance);
+}

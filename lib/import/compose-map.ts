@@ -169,7 +169,7 @@ function hostnameRefs(containers: Map<string, Decl>): void {
     if (!env) continue;
     const deps = [...((d.props.dependsOn as Value[]) ?? []), ...((d.props.wants as Value[]) ?? [])].filter((r): r is Ref => r instanceof Ref);
     for (const [k, v] of Object.entries(env)) {
-      const dep = deps.find((r) => r.decl.props.containerName === undefined && unitOf(r.decl) === v);
+      const dep = deps.find((r) => unitOf(r.decl) === v);
       if (dep) env[k] = new Ref(dep.decl, 'hostname');
     }
   }

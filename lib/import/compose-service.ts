@@ -3,6 +3,7 @@
  * Every field is either mapped to a typed prop, written through the escape hatch (podmanArgs,
  * addEntry) where podman can say it, or left as a `// TODO(import)` comment and a report entry.
  */
+import { isAllHex } from '../core/names';
 import { SECRET_NAME } from '../quadlet/literal-secrets';
 import { keyValueMap } from './compose-load';
 import { Decl, ModelBuilder, Ref, unitOf, Value } from './model';
@@ -559,6 +560,15 @@ class ServiceMapper {
     if (typeof name === 'string') {
       this.set('containerName', name);
       this.note('IMPORT011', 'container_name', `the container is named ${name}; peers on its networks resolve that name (and the service name through no alias)`);
+    } else if (isAllHex(unitOf(this.decl))) {
+      // podman --replace reads an all-hex name as a container-ID prefix (NAME004): rename the
+      // container and keep the service name as a network alias, so peers still resolve it.
+      const renamed = `${this.ctx.composeName}-${unitOf(this.decl)}`;
+      this.set('containerName', renamed);
+      if (this.props.networkMode === undefined && this.props.networkOf === undefined && !this.decl.entries.some(([, k]) => k === 'Network')) {
+        this.set('networkAlias', [...((this.props.networkAlias as string[]) ?? []), unitOf(this.decl)]);
+      }
+      this.note('IMPORT011', 'container_name', `"${unitOf(this.decl)}" is all hex digits, which podman takes for a container-ID prefix: the container is named ${renamed}, and ${unitOf(this.decl)} stays a network alias peers resolve`);
     }
     const grace = this.take('stop_grace_period');
     if (grace !== undefined) {

@@ -8,6 +8,7 @@ import { Network } from './network';
 import { Pod } from './pod';
 import { QuadletUnit } from './unit';
 import { Volume } from './volume';
+import { expandUnitSpecifiers } from '../core/names';
 
 /** Reports every group of units that share a key, on each unit after the first. */
 function reportClashes<T extends Resource>(items: T[], keyOf: (t: T) => string | undefined, reporterOf: (c: IConstruct) => Reporter, code: string, what: string): void {
@@ -76,9 +77,3 @@ registerSiteCheck('quadlet-dependencies', (site, resources, reporterOf) => {
   }
 });
 
-/** A name with the unit-name specifiers `%N`, `%p` and `%i` of `serviceName` filled in. */
-function expandUnitSpecifiers(name: string, serviceName: string): string {
-  const base = serviceName.replace(/\.service$/, '');
-  const [prefix, instance = ''] = base.split('@');
-  return name.replace(/%N/g, base).replace(/%p/g, prefix).replace(/%i/g, instance);
-}

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { Reporter } from '../core/diagnostics';
-import { checkPodmanName, controlCharIn } from '../core/names';
+import { checkPodmanName, controlCharIn, expandUnitSpecifiers } from '../core/names';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
-import { literalOf, UnitValue } from '../render/systemd-value';
+import { literalOf, SystemdText, UnitValue } from '../render/systemd-value';
 import { EnvFile } from './env-file';
 import { literalSecretIn } from './literal-secrets';
 import { checkImageRef } from './image-ref';
@@ -188,7 +188,9 @@ export class Container extends QuadletUnit {
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
     const p = this.props;
-    checkPodmanName(ctx.report, this.containerName, 'container name', p.containerName === undefined);
+    // Systemd text names the container per unit (`systemd-%N`): check what it expands to.
+    const name = SystemdText.is(p.containerName) ? expandUnitSpecifiers(this.containerName, this.serviceName) : this.containerName;
+    checkPodmanName(ctx.report, name, 'container name', p.containerName === undefined);
     checkMounts(p.volumes ?? [], ctx.report);
     for (const s of p.secrets ?? []) checkSecretMount(s, ctx.report);
     const report = ctx.report;
