@@ -209,6 +209,8 @@ class ServiceMapper {
   private isSecret(key: string, value: string | null): boolean {
     if (value === null || value === '') return false;
     if ([...this.ctx.secretValues].some((s) => value.includes(s))) return true;
+    // A URL with a password in it (postgres://user:pass@db/x) is a secret whatever its name.
+    if (/:\/\/[^/\s:@]+:[^@\s]+@/.test(value)) return true;
     if (!IMPORT_SECRET_NAME.test(key)) return false;
     return !looksHarmless(key, value);
   }
