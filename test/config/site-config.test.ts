@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Container, Diagnostic, loadSiteConfig, Site, SiteConfig, ValidationError } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { App, Container, Diagnostic, loadSiteConfig, Severity, Site, SiteConfig, ValidationError } from '../../lib';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 
 /** The TOML blocks of docs/site-config.md, in order: the guide's examples are tested as written. */
 function docExamples(): string[] {
@@ -16,16 +16,22 @@ function load(text: string, file = 'site.toml'): { app: App; cfg: SiteConfig } {
   return { app, cfg: SiteConfig.fromString(app, text, file) };
 }
 
-/** The CONFIG diagnostics of a file, after building a site from it. */
-function problems(text: string): Diagnostic[] {
+/** The app built from a file (one site created from it), and its CONFIG diagnostics. */
+function built(text: string): { app: App; found: Diagnostic[] } {
   const { app, cfg } = load(text);
   cfg.createSite(app);
-  return Testing.diagnostics(app).filter((d) => d.code.startsWith('CONFIG'));
+  return { app, found: Testing.diagnostics(app).filter((d) => d.code.startsWith('CONFIG')) };
 }
 
-function only(text: string, code: string): Diagnostic {
-  const found = problems(text);
+function problems(text: string): Diagnostic[] {
+  return built(text).found;
+}
+
+/** The one CONFIG diagnostic of a file, after asserting it is `code` with `severity` (expectDiagnostic). */
+function only(text: string, code: string, severity: Severity): Diagnostic {
+  const { app, found } = built(text);
   expect(found.map((d) => d.code), found.map((d) => d.message).join('\n')).to.deep.equal([code]);
+  expectDiagnostic(app, code, severity);
   return found[0];
 }
 
@@ -71,27 +77,28 @@ describe('site config (site.toml)', () => {
     expect(cfg.siteProps()).to.deep.equal({});
     const [d] = Testing.diagnostics(app);
     expect(d.code).to.equal('CONFIG001');
+    expectDiagnostic(app, 'CONFIG001', 'error');
     expect(d.message).to.match(/^\/nonexistent\/site\.toml: cannot be read \(ENOENT\)/);
     expect(d.path).to.equal('site.toml');
   });
 
   it('CONFIG002: not TOML, with line and column', () => {
-    const d = only('[site]\nname = "home"\ndomains = [example.org]\n', 'CONFIG002');
+    const d = only('[site]\nname = "home"\ndomains = [example.org]\n', 'CONFIG002', 'error');
     expect(d.message).to.match(/^site\.toml:3:\d+: Unexpected character/);
   });
 
   it('CONFIG003: an unknown key, with the nearest known one', () => {
-    const d = only(`${MINIMAL}podman-version = "5.4.2"\n`, 'CONFIG003');
+    const d = only(`${MINIMAL}podman-version = "5.4.2"\n`, 'CONFIG003', 'error');
     expect(d.message).to.equal('site.toml: [site] podman-version: unknown key');
     expect(d.hint).to.contain('did you mean "podman_version"');
-    expect(only('[site]\n[site.network]\nsubnett = "10.0.0.0/24"\n', 'CONFIG003').message).to.equal('site.toml: [site.network] subnett: unknown key');
-    expect(only(`${MINIMAL}[image]\nx = "a"\n`, 'CONFIG003').hint).to.contain('"images"');
+    expect(only('[site]\n[site.network]\nsubnett = "10.0.0.0/24"\n', 'CONFIG003', 'error').message).to.equal('site.toml: [site.network] subnett: unknown key');
+    expect(only(`${MINIMAL}[image]\nx = "a"\n`, 'CONFIG003', 'error').hint).to.contain('"images"');
   });
 
   it('CONFIG004: wrong type or form, and the default applies', () => {
     const { app, cfg } = load(`${MINIMAL}rootless = "yes"\nlayout = "flat"\ndomains = ["example.org", "Not A Domain"]\n`);
     const site = cfg.createSite(app);
-    const msgs = Testing.diagnostics(app).filter((d) => d.code === 'CONFIG004').map((d) => d.message);
+    const msgs = expectDiagnostic(app, 'CONFIG004', 'error').map((d) => d.message);
     expect(msgs).to.have.members([
       'site.toml: [site] rootless: "yes" is not true or false',
       'site.toml: [site] layout: "flat" is not one of "home", "chezmoi"',
@@ -100,9 +107,9 @@ describe('site config (site.toml)', () => {
     expect(site.rootless).to.equal(true);
     expect(site.layout).to.equal('home');
     expect(site.domains).to.deep.equal(['example.org']);
-    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "127.0.0.1"\n`, 'CONFIG004').message).to.equal('site.toml: [hosts.gpu] bind: "127.0.0.1" is not a LAN address');
-    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "1.2.3"\n`, 'CONFIG004').message).to.equal('site.toml: [hosts.gpu] bind: "1.2.3" is not an IP address');
-    expect(only('[sites.Big]\n', 'CONFIG004').message).to.contain('[sites] Big: "Big" is not a valid name');
+    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "127.0.0.1"\n`, 'CONFIG004', 'error').message).to.equal('site.toml: [hosts.gpu] bind: "127.0.0.1" is not a LAN address');
+    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "1.2.3"\n`, 'CONFIG004', 'error').message).to.equal('site.toml: [hosts.gpu] bind: "1.2.3" is not an IP address');
+    expect(only('[sites.Big]\n', 'CONFIG004', 'error').message).to.contain('[sites] Big: "Big" is not a valid name');
   });
 
   it('CONFIG004: a setting of another type than the code expects', () => {
@@ -112,16 +119,16 @@ describe('site config (site.toml)', () => {
   });
 
   it('CONFIG005: a required key is missing', () => {
-    expect(only('[images]\nx = "docker.io/library/x:1"\n', 'CONFIG005').message).to.equal('site.toml: has no [site] table (or [sites.<name>] tables)');
-    expect(only(`${MINIMAL}[hosts.gpu]\nbind = "192.168.1.10"\n`, 'CONFIG005').message).to.equal('site.toml: [hosts.gpu] address: is required');
-    expect(only(`${MINIMAL}[images]\nx = { allow_floating_tag = "why" }\n`, 'CONFIG005').message).to.equal('site.toml: [images.x] ref: is required');
+    expect(only('[images]\nx = "docker.io/library/x:1"\n', 'CONFIG005', 'error').message).to.equal('site.toml: has no [site] table (or [sites.<name>] tables)');
+    expect(only(`${MINIMAL}[hosts.gpu]\nbind = "192.168.1.10"\n`, 'CONFIG005', 'error').message).to.equal('site.toml: [hosts.gpu] address: is required');
+    expect(only(`${MINIMAL}[images]\nx = { allow_floating_tag = "why" }\n`, 'CONFIG005', 'error').message).to.equal('site.toml: [images.x] ref: is required');
   });
 
   it('CONFIG006: images that are not pinned, fully qualified references', () => {
-    expect(only(`${MINIMAL}[images]\nopenwebui = "open-webui"\n`, 'CONFIG006').message)
+    expect(only(`${MINIMAL}[images]\nopenwebui = "open-webui"\n`, 'CONFIG006', 'error').message)
       .to.equal('site.toml: [images] openwebui: "open-webui" is not a fully qualified image reference');
-    expect(only(`${MINIMAL}[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`, 'CONFIG006').message).to.contain('uses the floating tag :main');
-    expect(only(`${MINIMAL}[images]\nui = { ref = "ghcr.io/Bad Ref" }\n`, 'CONFIG006').message).to.equal('site.toml: [images.ui] ref: "ghcr.io/Bad Ref" is not an image reference');
+    expect(only(`${MINIMAL}[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`, 'CONFIG006', 'error').message).to.contain('uses the floating tag :main');
+    expect(only(`${MINIMAL}[images]\nui = { ref = "ghcr.io/Bad Ref" }\n`, 'CONFIG006', 'error').message).to.equal('site.toml: [images.ui] ref: "ghcr.io/Bad Ref" is not an image reference');
     expect(problems(`${MINIMAL}allow_floating_tags = true\n[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`)).to.deep.equal([]);
   });
 
@@ -139,6 +146,7 @@ describe('site config (site.toml)', () => {
       'CONFIG007 site.toml: no host "gpu" in [hosts]',
       'CONFIG007 site.toml: [site] is "home", not "other"',
     ]);
+    expectDiagnostic(app, 'CONFIG007', 'error', { message: 'no image "wiki"' });
     const two = load('[sites.a]\n[sites.b]\n');
     two.cfg.siteProps();
     two.cfg.siteProps('c');
@@ -149,7 +157,7 @@ describe('site config (site.toml)', () => {
   });
 
   it('CONFIG008: keys that contradict each other', () => {
-    expect(only(`${MINIMAL}host = "gpu"\n`, 'CONFIG008').message).to.equal('site.toml: [site] host: "gpu" is no [hosts] entry');
+    expect(only(`${MINIMAL}host = "gpu"\n`, 'CONFIG008', 'error').message).to.equal('site.toml: [site] host: "gpu" is no [hosts] entry');
     const both = load(`${MINIMAL}[sites.a]\n`);
     expect(Testing.diagnostics(both.app).map((d) => d.message)).to.deep.equal(['site.toml: sites: is given together with [site]']);
     const dup = load('[sites.a]\nname = "b"\n[sites.b]\n');

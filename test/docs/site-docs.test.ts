@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Caddy, Route } from '../../lib/caddy';
 import { App, Container, Docs, EnvFile, home, Kube, LlamaSwap, Network, Pod, Site } from '../../lib';
 import { collectUnits, SiteDocs, unitGraph } from '../../lib/docs';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { docsOf, smallSite } from './fixture';
 
 /** The bullets of one unit's section, by label. */
@@ -192,6 +192,7 @@ describe('SiteDocs', () => {
     for (const fileName of ['../escape.md', '/abs.md', 'notes.txt', 'a//b.md', '.md']) {
       const { app } = smallSite({ fileName });
       expect(Testing.codes(app), fileName).to.deep.equal(['DOCS001']);
+      expectDiagnostic(app, 'DOCS001', 'error');
     }
     expect(Testing.codes(smallSite({ fileName: 'sub/ok.md' }).app)).to.deep.equal([]);
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Container, EnvFile, Network, PostgresDatabase, MariaDb, RedisCache, Volume } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 
 /** A wiki on Postgres (URL and parts), a forum on MariaDB, both with Redis. */
@@ -86,6 +86,7 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     const t = lab();
     new PostgresDatabase(t.site, 'app-db', { database: 'my db', user: 'ok_user' });
     expect(found(t.app)).to.deep.equal(['PATTERN002 lab/app-db']);
+    expectDiagnostic(t.app, 'PATTERN002', 'error');
   });
 
   it('a consumer on another network than its database (PATTERN003)', () => {
@@ -97,6 +98,8 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     new RedisCache(t.site, 'app-redis').connect(app);
     // ENV003 sees the Redis URL (a value); only PATTERN003 sees the database, whose URL is a secret.
     expect(found(t.app)).to.deep.equal(['ENV003 lab/app', 'PATTERN003 lab/app', 'PATTERN003 lab/app']);
+    expectDiagnostic(t.app, 'ENV003', 'error');
+    expectDiagnostic(t.app, 'PATTERN003', 'error');
   });
 
   it('never throws on a taken id: PATTERN001, and the resource gets the next free id', () => {
@@ -106,6 +109,7 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     expect(db.volume.node.path).to.equal('lab/app-db-data-2');
     expect(db.volume.volumeName).to.equal('app-db-data');
     expect(found(t.app)).to.deep.equal(['PATTERN001 lab']);
+    expectDiagnostic(t.app, 'PATTERN001', 'error');
   });
 
   it('a different value for a variable connect sets is reported as set twice (ENV001)', () => {
@@ -113,6 +117,6 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     const env = new EnvFile(t.site, 'app-env', { name: 'app', values: { MYSQL_HOSTNAME: 'elsewhere' } });
     const app = new Container(t.site, 'app', { image: 'docker.io/example/app:1.0.0' });
     new MariaDb(t.site, 'app-db').connect(app, { envFile: env });
-    expect(Testing.codes(t.app)).to.include('ENV001');
+    expectDiagnostic(t.app, 'ENV001', 'error');
   });
 });

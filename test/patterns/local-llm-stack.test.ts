@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { home, LocalLlmStack } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { caddyOf, cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 
 function stack(chat = true) {
@@ -60,5 +60,6 @@ describe('patterns: LocalLlmStack', () => {
       chat: false,
     });
     expect(Testing.codes(t.app)).to.deep.equal(['LLM020']);
+    expectDiagnostic(t.app, 'LLM020', 'error');
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Container, EnvFile, MailStack } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 
 function mailSite() {
@@ -47,5 +47,7 @@ describe('patterns: MailStack', () => {
     new MailStack(t.site, 'mail', { hostname: 'mail', domains: ['example.org', 'Not A Domain'] });
     // ENV003 too: HOSTNAME=mail reads as a peer's name, and no container answers to it.
     expect(found(t.app)).to.deep.equal(['ENV003 lab/postfix', 'PATTERN005 lab/postfix', 'PATTERN005 lab/postfix']);
+    expectDiagnostic(t.app, 'ENV003', 'error');
+    expectDiagnostic(t.app, 'PATTERN005', 'error');
   });
 });

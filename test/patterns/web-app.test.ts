@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Network, WebApp } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { caddyOf, cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 
 /** Wiki.js on Postgres (by parts) with Redis and a route; a pastebin with a volume and no sidecars. */
@@ -64,11 +64,12 @@ describe('patterns: WebApp', () => {
     new WebApp(t.site, 'app-a', { image: 'docker.io/example/a:1.0.0', port: 80, host: 'a.example.org' });
     new WebApp(t.site, 'app-b', { image: 'docker.io/example/b:1.0.0', port: 80, caddy: caddyOf(t.site) });
     expect(found(t.app)).to.deep.equal(['PATTERN004 lab/app-a', 'PATTERN004 lab/app-b']);
+    expectDiagnostic(t.app, 'PATTERN004', 'error');
   });
 
   it('route checks still apply: a host outside the site\'s domains (CADDY011)', () => {
     const t = lab();
     new WebApp(t.site, 'a', { image: 'docker.io/example/a:1.0.0', port: 80, host: 'a.example.com', caddy: caddyOf(t.site) });
-    expect(Testing.codes(t.app)).to.include('CADDY011');
+    expectDiagnostic(t.app, 'CADDY011', 'error');
   });
 });
