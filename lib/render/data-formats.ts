@@ -1,4 +1,4 @@
-import * as TOML from '@iarna/toml';
+import { stringify as tomlStringify } from 'smol-toml';
 import { stringify as yamlStringify } from 'yaml';
 import { commentLines } from '../core/names';
 
@@ -47,9 +47,9 @@ export function renderYaml(value: Data, header: readonly string[] = [], order?: 
   return commentHeader(header) + body;
 }
 
-/** TOML with sorted keys (@iarna/toml keeps insertion order, so sort first). */
+/** TOML 1.0 with sorted keys (the writer keeps insertion order, so sort first). */
 export function renderToml(value: { readonly [k: string]: Data | undefined }, header: readonly string[] = []): string {
-  const body = TOML.stringify(canonical(value) as TOML.JsonMap);
+  const body = tomlStringify(canonical(value));
   return commentHeader(header) + body;
 }
 

@@ -83,8 +83,11 @@ describe('site config (site.toml)', () => {
   });
 
   it('CONFIG002: not TOML, with line and column', () => {
-    const d = only('[site]\nname = "home"\ndomains = [example.org]\n', 'CONFIG002', 'error');
-    expect(d.message).to.match(/^site\.toml:3:\d+: Unexpected character/);
+    const d = only('[site]
+name = "home"
+domains = [example.org]
+', 'CONFIG002', 'error');
+    expect(d.message).to.match(/^site\.toml:3:12: invalid value/);
   });
 
   it('CONFIG003: an unknown key, with the nearest known one', () => {
@@ -194,6 +197,104 @@ describe('site config (site.toml)', () => {
       expect(loadSiteConfig('x.toml', MINIMAL)).to.deep.equal({ config: { site: { name: 'home' } }, diagnostics: [] });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('site config files cannot reach the process', () => {
+  /** Load `text` in an app writing to a fresh folder, synth, and return the diagnostics and what was written. */
+  function synthWith(text: string, build: (app: App, cfg: SiteConfig) => void = (app, cfg) => cfg.createSite(app)) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-config-'));
+    try {
+      const app = new App({ outdir });
+      const cfg = SiteConfig.fromString(app, text);
+      build(app, cfg);
+      let error: unknown;
+      try {
+        app.synth();
+      } catch (e) {
+        error = e;
+      }
+      return { diagnostics: Testing.diagnostics(app), error, written: fs.readdirSync(outdir, { recursive: true }) };
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  /** Everything a config file could have changed in the process. */
+  const builtins = () => ({
+    hasOwn: Object.prototype.hasOwnProperty,
+    call: Object.prototype.hasOwnProperty.call,
+    objectKeys: Object.getOwnPropertyNames(Object).sort().join(),
+    protoKeys: Object.getOwnPropertyNames(Object.prototype).sort().join(),
+    polluted: ({} as any).polluted,
+  });
+
+  it('CONFIG009: keys named like built-ins (__proto__, constructor, prototype, inherited names) are errors, and change nothing', () => {
+    const before = builtins();
+    const files = [
+      '[site]\nname = "home"\n[settings.hasOwnProperty]\ncall = 1\n',
+      '[site]\nname = "home"\n[hosts.constructor]\naddress = "x"\n',
+      '[site]\nname = "home"\n[__proto__]\npolluted = 1\n',
+      '[site]\nname = "home"\n[settings]\nx = { __proto__ = { polluted = 1 } }\n',
+      '[site]\nname = "home"\n[images.prototype]\nref = "docker.io/library/postgres:16.4"\n',
+      '[site]\nname = "home"\ntoString = "x"\n',
+    ];
+    const found = files.map((text) => synthWith(text));
+    expect(builtins(), 'no built-in changed').to.deep.equal(before);
+    for (const [i, r] of found.entries()) {
+      const d = r.diagnostics.filter((x) => x.code === 'CONFIG009');
+      expect(d, files[i]).to.have.length(1);
+      expect(d[0].severity).to.equal('error');
+      expect(d[0].message).to.match(/^site\.toml: .*(hasOwnProperty|constructor|__proto__|prototype|toString): is a name every JavaScript object has$/);
+      expect(r.error, files[i]).to.be.instanceOf(ValidationError);
+      expect(r.written, 'a failed synth writes nothing').to.deep.equal([]);
+    }
+    expect(found[0].diagnostics[0].message).to.equal('site.toml: [settings] hasOwnProperty: is a name every JavaScript object has');
+    // The process still works: a good file loads and synthesizes after all of them.
+    const ok = synthWith('[site]\nname = "home"\n[hosts.home]\naddress = "home.lan"\n', (app, cfg) => {
+      new Container(cfg.createSite(app), 'web', { image: 'docker.io/library/nginx:1.27' });
+    });
+    expect(ok.diagnostics).to.deep.equal([]);
+    expect(ok.written).to.include('.quadlet-cdk-manifest.json');
+  });
+
+  it('inherited names are never present: host = "constructor" is no [hosts] entry (CONFIG008), cfg.host("toString") is missing (CONFIG007)', () => {
+    const d = only('[site]\nname = "home"\nhost = "constructor"\n[hosts.home]\naddress = "home.lan"\n', 'CONFIG008', 'error');
+    expect(d.severity).to.equal('error');
+    expect(d.message).to.equal('site.toml: [site] host: "constructor" is no [hosts] entry');
+    const { app, cfg } = load('[site]\nname = "home"\n[hosts.home]\naddress = "home.lan"\n[settings]\nport = 1\n');
+    expect(cfg.host('toString')).to.deep.equal({ name: 'toString', address: 'toString.invalid' });
+    expect(cfg.setting('valueOf', 'fallback')).to.equal('fallback');
+    expect(cfg.image('constructor')).to.match(/^config\.invalid\/missing\//);
+    const codes = Testing.diagnostics(app).map((x) => [x.code, x.severity]);
+    expect(codes).to.deep.equal([['CONFIG007', 'error'], ['CONFIG007', 'error']]);
+  });
+
+  it('accepts a UTF-8 byte order mark, from text and from a file', () => {
+    const text = '\uFEFF[site]\nname = "home"\n';
+    expect(problems(text)).to.deep.equal([]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-bom-'));
+    try {
+      const file = path.join(dir, 'site.toml');
+      fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[site]\nname = "home"\n')]));
+      expect(loadSiteConfig(file)).to.deep.equal({ config: { site: { name: 'home' } }, diagnostics: [] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('CONFIG010: a 6,000-deep dotted key, table or inline array is an error, not a RangeError', () => {
+    const deep = Array(6000).fill('a').join('.');
+    for (const text of [`${deep} = 1\n[site]\nname = "home"\n`, `[site]\nname = "home"\n[${deep}]\nb = 1\n`, `[site]\nname = "home"\n[settings]\nx = ${'['.repeat(6000)}${']'.repeat(6000)}\n`]) {
+      let r: ReturnType<typeof synthWith> | undefined;
+      expect(() => (r = synthWith(text))).to.not.throw();
+      const d = r!.diagnostics.filter((x) => x.code === 'CONFIG010');
+      expect(d, text.slice(0, 40)).to.have.length(1);
+      expect(d[0].severity).to.equal('error');
+      expect(d[0].message).to.match(/^site\.toml(:\d+:\d+)?: (a: )?nests (arrays or inline tables )?deeper than 32 levels$/);
+      expect(r!.error).to.be.instanceOf(ValidationError);
+      expect(r!.written).to.deep.equal([]);
     }
   });
 });

@@ -591,6 +591,13 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'LLM031', severity: 'error', what: 'a rendered LiteLLM file its schema refuses (background health checks)', build: (s) => {
     new LiteLlm(s, 'litellm', { image: LITELLM_IMAGE, generalSettings: { background_health_checks: true } });
   } },
+  // site.toml: keys that are JavaScript built-ins, and nesting
+  { code: 'CONFIG009', severity: 'error', what: 'a site.toml table named like a JavaScript built-in', build: (_s, app) => {
+    SiteConfig.fromString(app, '[site]\nname = "home"\n[hosts.constructor]\naddress = "x"\n');
+  } },
+  { code: 'CONFIG010', severity: 'error', what: 'a site.toml key nested 6,000 tables deep', build: (_s, app) => {
+    SiteConfig.fromString(app, `${Array(6000).fill('a').join('.')} = 1\n[site]\nname = "home"\n`);
+  } },
 ];
 
 export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
