@@ -190,6 +190,20 @@ function diagnosisTable(): void {
   console.log('');
 }
 
+/** Many sites: the checks across sites must stay linear in the number of sites (2,000 took 5-8 s when they were not). */
+function sitesTable(): void {
+  const sizes = QUICK ? [250, 1000] : [250, 1000, 2000, 4000];
+  console.log('## Many sites: one container each, each naming the next site\'s container (cross-site checks)\n');
+  console.log('| sites | build+synth ms | per site, relative to 1,000 sites (1.00 = linear) |');
+  console.log('| ---: | ---: | ---: |');
+  const ms = new Map(sizes.map((n) => {
+    const m = measureMedian('quadlet-cdk', 'sites', n, RUNS) as Measure;
+    return [n, m.buildMs + m.synthMs];
+  }));
+  for (const n of sizes) console.log(`| ${n.toLocaleString('en')} | ${fmt(ms.get(n)!)} | ${((ms.get(n)! / n) / (ms.get(1000)! / 1000)).toFixed(2)} |`);
+  console.log('');
+}
+
 function denseTable(): void {
   if (!CDK8S) return;
   console.log('## Dense graph at small N: cdk8s\'s exponential dependency sort\n');
@@ -212,6 +226,7 @@ function main(): void {
   startupComparison();
   scaleTable();
   diagnosisTable();
+  sitesTable();
   denseTable();
 }
 

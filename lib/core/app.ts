@@ -53,7 +53,20 @@ export interface SynthResult extends WriteResult {
  * A check across one site's resources (unique names, port clashes, routes that reach their
  * targets). Domains register theirs once, at module load; synth runs each on every site.
  */
-export type SiteCheck = (site: Site, resources: readonly Resource[], reporterOf: (scope: IConstruct) => Reporter) => void;
+export type SiteCheck = (site: Site, resources: readonly Resource[], reporterOf: (scope: IConstruct) => Reporter, context: SynthContext) => void;
+
+/**
+ * What a site check may know about the whole app during one synth, built once and shared by
+ * every site, so that a check across sites costs one pass over the app, not one per site.
+ */
+export interface SynthContext {
+  /** Every site of the app, in tree order. */
+  readonly sites: readonly Site[];
+  /** The resources of one site (the same list the check receives for its own site). */
+  resourcesOf(site: Site): readonly Resource[];
+  /** A value computed once per synth under `key` (an app-wide index for a cross-site check). */
+  memo<T>(key: string, make: () => T): T;
+}
 
 const siteChecks = new Map<string, SiteCheck>();
 
@@ -111,11 +124,23 @@ export class App extends Construct {
     applyAspects(this, reporterOf);
     const resources = resourcesIn(this);
     for (const r of resources) guarded(r, reporterOf(r), () => r.validate({ site: r.site, report: reporterOf(r) }));
-    for (const site of this.node.findAll().filter(Site.isSite)) {
-      const own = resources.filter((r) => r.site === site);
+    const sites = this.node.findAll().filter(Site.isSite);
+    const bySite = new Map<Site, Resource[]>(sites.map((s) => [s, []]));
+    for (const r of resources) bySite.get(r.site)?.push(r);
+    const memos = new Map<string, unknown>();
+    const context: SynthContext = {
+      sites,
+      resourcesOf: (site) => bySite.get(site) ?? [],
+      memo: <T>(key: string, make: () => T): T => {
+        if (!memos.has(key)) memos.set(key, make());
+        return memos.get(key) as T;
+      },
+    };
+    for (const site of sites) {
+      const own = context.resourcesOf(site);
       for (const [key, check] of siteChecks) {
         try {
-          check(site, own, reporterOf);
+          check(site, own, reporterOf, context);
         } catch (e: any) {
           reporterOf(site)('CORE004', `site check ${key} threw: ${e?.stack ?? e}`);
         }

@@ -104,6 +104,7 @@ export class Site extends Construct {
   public constructor(scope: Construct, id: string, props: SiteProps = {}) {
     super(scope, id);
     Object.defineProperty(this, BRAND, { value: true });
+    countSite(this);
     this.name = props.name ?? id;
     this.rootless = props.rootless ?? true;
     this.podmanVersion = props.podmanVersion ?? '5.4.2';
@@ -122,7 +123,7 @@ export class Site extends Construct {
   /** This site's folder inside the app's output folder ('' for the top). */
   public get outputDir(): string {
     if (this.outputDirProp !== undefined) return this.outputDirProp;
-    return countSites(this.node.root) > 1 ? this.name : '';
+    return (sitesPerRoot.get(this.node.root) ?? 0) > 1 ? this.name : '';
   }
 
   /** The folder, relative to the app's output folder, where files of an area go. */
@@ -172,16 +173,15 @@ export class Site extends Construct {
   }
 }
 
-/** Sites in a tree, without walking into them (they hold the bulk of the constructs). */
-function countSites(root: IConstruct): number {
-  let n = 0;
-  const stack = [root];
-  while (stack.length > 0) {
-    const c = stack.pop()!;
-    if (Site.isSite(c)) n++;
-    else stack.push(...c.node.children);
-  }
-  return n;
+/**
+ * How many sites each tree holds (not counting a site inside another site), counted as they are
+ * created: every file asks for its site's output folder, so this must not walk the tree.
+ */
+const sitesPerRoot = new WeakMap<IConstruct, number>();
+
+function countSite(site: Site): void {
+  for (let c = site.node.scope; c; c = c.node.scope) if (Site.isSite(c)) return;
+  sitesPerRoot.set(site.node.root, (sitesPerRoot.get(site.node.root) ?? 0) + 1);
 }
 
 let orphan: Site | undefined;

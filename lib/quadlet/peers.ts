@@ -1,4 +1,4 @@
-import { registerSiteCheck } from '../core/app';
+import { registerSiteCheck, SynthContext } from '../core/app';
 import { Resource } from '../core/resource';
 import type { Site } from '../core/site';
 import { Container } from './container';
@@ -78,7 +78,7 @@ function variables(c: Container): Array<[string, string]> {
  * Says that a host name which is no peer is accounted for elsewhere (a cross-host endpoint's
  * address, or a container of another site, which lib/xhost reports with its own code).
  */
-export type HostClaim = (site: Site, container: Container, host: string) => boolean;
+export type HostClaim = (site: Site, container: Container, host: string, context: SynthContext) => boolean;
 const hostClaims = new Map<string, HostClaim>();
 
 /** Register a host claim under a unique key; ENV003 is not reported for hosts a claim accepts. */
@@ -86,7 +86,7 @@ export function registerHostClaim(key: string, claim: HostClaim): void {
   hostClaims.set(key, claim);
 }
 
-registerSiteCheck('peer-hosts', (site, resources, reporterOf) => {
+registerSiteCheck('peer-hosts', (site, resources, reporterOf, context) => {
   const containers = resources.filter((r): r is Container => r instanceof Container);
   // Who answers to which name, per network: built once, so the check is linear in the site.
   const byNetwork = new Map<string, Map<string, Container>>();
@@ -114,7 +114,7 @@ registerSiteCheck('peer-hosts', (site, resources, reporterOf) => {
         if (host === c.containerName) continue;
         const peer = peerOf(c, host);
         if (!peer) {
-          if ([...hostClaims.values()].some((claim) => claim(site, c, host))) continue;
+          if ([...hostClaims.values()].some((claim) => claim(site, c, host, context))) continue;
           report('ENV003', `${name} names host "${host}", which no container on ${c.containerName}'s networks answers to`);
           continue;
         }
