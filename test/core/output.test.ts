@@ -2,20 +2,10 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Diagnostic, GeneratedFile, MANIFEST_FILE, OutputError, outputState, recoverOutput, verifyOutput, writeOutput } from '../../lib';
+import { GeneratedFile, MANIFEST_FILE, OutputError, outputState, recoverOutput, verifyOutput, writeOutput } from '../../lib';
+import { expectOutputError } from '../../lib/testing';
 
 const file = (p: string, content: string): GeneratedFile => ({ path: p, content, constructPath: `app/${p}` });
-
-/** The diagnostic of the OutputError `fn` throws. */
-function errorOf(fn: () => unknown): Diagnostic {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(OutputError);
-    return (e as OutputError).diagnostic;
-  }
-  return expect.fail('expected an OutputError');
-}
 
 describe('writeOutput', () => {
   let dir: string;
@@ -69,7 +59,7 @@ describe('writeOutput', () => {
   it('refuses while another live process holds the lock, and takes over a stale lock', () => {
     fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), String(process.ppid));
     expect(() => writeOutput(dir, [file('a', '1\n')])).to.throw(OutputError, /^OUTPUT004 another synth/);
-    expect(errorOf(() => writeOutput(dir, [file('a', '1\n')]))).to.include({ code: 'OUTPUT004', severity: 'error', path: dir });
+    expect(expectOutputError(() => writeOutput(dir, [file('a', '1\n')]), 'OUTPUT004', dir).diagnostic).to.include({ path: dir });
     fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), '999999999');
     expect(writeOutput(dir, [file('a', '1\n')]).written).to.deep.equal(['a']);
     expect(fs.existsSync(path.join(dir, '.quadlet-cdk.lock'))).to.equal(false);
@@ -78,7 +68,7 @@ describe('writeOutput', () => {
   it('gives a clear error for an output folder it cannot create', () => {
     fs.writeFileSync(path.join(dir, 'blocker'), '');
     expect(() => writeOutput(path.join(dir, 'blocker', 'out'), [file('a', '1\n')])).to.throw(OutputError, /^OUTPUT003 cannot write to the output folder/);
-    expect(errorOf(() => writeOutput(path.join(dir, 'blocker', 'out'), [file('a', '1\n')]))).to.include({ code: 'OUTPUT003', severity: 'error', path: path.join(dir, 'blocker', 'out') });
+    expect(expectOutputError(() => writeOutput(path.join(dir, 'blocker', 'out'), [file('a', '1\n')]), 'OUTPUT003', dir).diagnostic).to.include({ path: path.join(dir, 'blocker', 'out') });
   });
 
   it('refuses paths that leave the output folder', () => {
@@ -110,15 +100,7 @@ describe('writeOutput', () => {
     const next = { generator: 'quadlet-cdk', version: 1, files: [{ path: 'sub/b', sha256: require('crypto').createHash('sha256').update('new\n').digest('hex'), construct: 'app/b' }] };
     fs.writeFileSync(path.join(staging, 'manifest.next.json'), JSON.stringify(next));
     fs.writeFileSync(path.join(dir, 'sub'), 'a user file where the folder goes\n'); // appeared after the commit
-    let error: any;
-    try {
-      recoverOutput(dir);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(OutputError);
-    expect(error.diagnostic).to.include({ code: 'OUTPUT006', severity: 'error' });
-    expect(error.message).to.match(/is committed but could not be moved into place/);
+    expect(expectOutputError(() => recoverOutput(dir), 'OUTPUT006').message).to.match(/is committed but could not be moved into place/);
     fs.rmSync(path.join(dir, 'sub'));
     expect(recoverOutput(dir).found).to.equal('committed');
     expect(fs.readFileSync(path.join(dir, 'sub/b'), 'utf8')).to.equal('new\n');
@@ -134,7 +116,7 @@ describe('writeOutput', () => {
   it('refuses to overwrite a file the manifest does not list, and adopts one that already has the content', () => {
     fs.writeFileSync(path.join(dir, 'mine.container'), 'user\n');
     expect(() => writeOutput(dir, [file('mine.container', 'generated\n')])).to.throw(OutputError, /^OUTPUT005 nothing written .*\n.*mine\.container exists but was not written by quadlet-cdk/);
-    expect(errorOf(() => writeOutput(dir, [file('mine.container', 'generated\n')]))).to.include({ code: 'OUTPUT005', severity: 'error' });
+    expectOutputError(() => writeOutput(dir, [file('mine.container', 'generated\n')]), 'OUTPUT005', dir);
     expect(fs.readFileSync(path.join(dir, 'mine.container'), 'utf8')).to.equal('user\n');
     expect(fs.existsSync(path.join(dir, MANIFEST_FILE))).to.equal(false);
     const r = writeOutput(dir, [file('mine.container', 'user\n')]);
