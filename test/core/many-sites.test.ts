@@ -55,9 +55,9 @@ describe('many sites', function () {
     new Container(one, 'web', { image: 'docker.io/library/alpine:3.20' });
     expect(Object.keys(Testing.synth(app))).to.include('.config/containers/systemd/web.container');
     const two = new Site(app, 'two');
-    new Container(two, 'db', { image: 'docker.io/library/alpine:3.20' });
+    new Container(two, 'app-db', { image: 'docker.io/library/alpine:3.20' });
     const files = Object.keys(Testing.synth(app));
     expect(files).to.include('one/.config/containers/systemd/web.container');
-    expect(files).to.include('two/.config/containers/systemd/db.container');
+    expect(files).to.include('two/.config/containers/systemd/app-db.container');
   });
 });

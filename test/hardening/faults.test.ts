@@ -19,12 +19,17 @@ const OUTPUT_TS = path.resolve(__dirname, '../../lib/core/output.ts');
 function buildChild(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-fault-bin-'));
   fs.chmodSync(dir, 0o755);
-  // output.ts and the modules it is split into (output-lock.ts, output-recovery.ts, ...).
-  for (const name of fs.readdirSync(path.dirname(OUTPUT_TS)).filter((n) => /^(output(-[a-z]+)?|diagnostics)\.ts$/.test(n))) {
-    const js = ts.transpileModule(fs.readFileSync(path.join(path.dirname(OUTPUT_TS), name), 'utf8'), {
+  // output.ts and every module of lib/core it requires, transitively (output-lock.ts, diagnostics.ts, ...).
+  const todo = ['output'];
+  for (const done = new Set<string>(); todo.length;) {
+    const name = todo.pop()!;
+    if (done.has(name)) continue;
+    done.add(name);
+    const js = ts.transpileModule(fs.readFileSync(path.join(path.dirname(OUTPUT_TS), `${name}.ts`), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     }).outputText;
-    fs.writeFileSync(path.join(dir, name.replace(/\.ts$/, '.js')), js);
+    fs.writeFileSync(path.join(dir, `${name}.js`), js);
+    for (const m of js.matchAll(/require\("\.\/([a-z-]+)"\)/g)) todo.push(m[1]);
   }
   // argv: outdir, files.json, killAt (0 = never), lockWaitMs, log file ('' = none), uid ('' = keep)
   fs.writeFileSync(path.join(dir, 'child.js'), `
