@@ -83,10 +83,7 @@ describe('site config (site.toml)', () => {
   });
 
   it('CONFIG002: not TOML, with line and column', () => {
-    const d = only('[site]
-name = "home"
-domains = [example.org]
-', 'CONFIG002', 'error');
+    const d = only('[site]\nname = "home"\ndomains = [example.org]\n', 'CONFIG002', 'error');
     expect(d.message).to.match(/^site\.toml:3:12: invalid value/);
   });
 
