@@ -26,7 +26,8 @@ const project = new typescript.TypeScriptProject({
   release: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', 'smol-toml@^1.9.1'],
+  // esbuild: the `quadlet-cdk` command loads TypeScript apps through it (bin/ts-hook.js explains why).
+  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', 'smol-toml@^1.9.1', 'esbuild@^0.28.0'],
   // A site repo can use our projen component (quadlet-cdk/build/projen); projen itself stays optional.
   peerDeps: ['projen@^0.103.25'],
   peerDependencyOptions: { pinnedDevDependency: false },
@@ -82,18 +83,22 @@ new JsonFile(project, '.mocharc.json', {
   },
 });
 
-// `npx projen synth` synthesizes every app under apps/ into dist/<app>/.
+// The `quadlet-cdk` command (lib/cli) is bin/quadlet-cdk (projen lists every executable in bin/).
+// In this checkout it runs the sources through its cached esbuild loader; installed, build/.
+// `npx projen synth` synthesizes every app under apps/ into dist/<app>/, through that same command.
 project.addTask('synth', {
-  description: 'Synthesize every app under apps/ into dist/<app>/',
-  exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/synth-apps.ts apps dist',
+  description: 'Synthesize every app under apps/ into dist/<app>/ (quadlet-cdk synth)',
+  exec: 'node bin/quadlet-cdk synth --apps apps --out dist',
   receiveArgs: true,
 });
 // `npx projen synth:examples` synthesizes every example (examples/<name>/app.ts) into dist/examples/<name>/.
 project.addTask('synth:examples', {
   description: 'Synthesize every example under examples/ into dist/examples/<name>/',
-  exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/synth-apps.ts examples dist/examples',
+  exec: 'node bin/quadlet-cdk synth --apps examples --out dist/examples',
   receiveArgs: true,
 });
+// `npm pack` ships build/: compiled from a clean folder so no output of a removed source lingers.
+project.addScripts({ prepack: 'node -e "require(\'fs\').rmSync(\'build\',{recursive:true,force:true})" && tsc -p tsconfig.json' });
 project.addTask('docs', {
   description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, the quadlet key props and the precompiled LLM schema validators',
   exec: [

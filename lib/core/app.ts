@@ -25,7 +25,7 @@ export interface AppProps {
   readonly outdir?: string;
   /**
    * Treat warnings as errors.
-   * @default false
+   * @default - true when $QUADLET_CDK_STRICT is `1` (`quadlet-cdk synth --strict`), else false
    */
   readonly strict?: boolean;
 }
@@ -98,7 +98,7 @@ export class App extends Construct {
     super(undefined as any, '');
     Object.defineProperty(this, BRAND, { value: true });
     this.outdir = props.outdir ?? process.env.QUADLET_CDK_OUTDIR ?? 'dist';
-    this.strict = props.strict ?? false;
+    this.strict = props.strict ?? process.env.QUADLET_CDK_STRICT === '1';
   }
 
   /** Register a check on the rendered files. One per key: constructs register theirs once. */

@@ -68,3 +68,35 @@ export function renderMermaid(units: readonly DocUnit[]): string[] {
   lines.push('```');
   return lines;
 }
+
+const DOT_SHAPE: Record<DocUnitKind, string> = { container: 'box', pod: 'box3d', kube: 'box3d', timer: 'ellipse', service: 'ellipse', target: 'folder' };
+
+/** A string as a Graphviz quoted ID. */
+function dotString(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * The same picture as {@link renderMermaid} in Graphviz `dot`: one node per unit file (shaped by
+ * kind), one edge per dependency (solid: Requires=, dashed: Wants= or pod membership), and the
+ * units the site target starts drawn inside a cluster.
+ */
+export function renderDot(units: readonly DocUnit[], name: string): string[] {
+  const { edges } = unitGraph(units);
+  const node = (u: DocUnit) => `${dotString(u.fileName)} [shape=${DOT_SHAPE[u.kind]}];`;
+  const lines = [`digraph ${dotString(name)} {`, '  rankdir=LR;'];
+  const target = units.find((u) => u.kind === 'target');
+  const members = target ? units.filter((u) => u.kind !== 'target' && u.joinsTarget) : [];
+  if (target) {
+    lines.push('  subgraph "cluster_target" {', `    label=${dotString(target.fileName)};`);
+    for (const u of members) lines.push(`    ${node(u)}`);
+    lines.push('  }');
+  }
+  for (const u of units.filter((x) => x !== target && !members.includes(x))) lines.push(`  ${node(u)}`);
+  for (const e of edges) {
+    const style = e.kind === 'requires' ? '' : e.kind === 'wants' ? ' [style=dashed]' : ' [style=dashed, label="pod"]';
+    lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)}${style};`);
+  }
+  lines.push('}');
+  return lines;
+}
