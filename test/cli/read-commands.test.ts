@@ -23,7 +23,7 @@ describe('quadlet-cdk graph, docs, validate', () => {
     s.write('g.ts', `import { App, Container, Site } from ${JSON.stringify(path.join(ROOT, 'lib'))};
 export default (app: App) => {
   const site = new Site(app, 'g');
-  const db = new Container(site, 'db', { image: 'docker.io/library/postgres:16.4', networkMode: 'none' });
+  const db = new Container(site, 'pg', { image: 'docker.io/library/postgres:16.4', networkMode: 'none' });
   new Container(site, 'web', { image: 'docker.io/library/nginx:1.27', networkMode: 'none', dependsOn: [db] });
 };
 `);
@@ -33,9 +33,9 @@ export default (app: App) => {
       '// apps/g.ts: site g',
       'digraph "g" {',
       '  rankdir=LR;',
-      '  "db.container" [shape=box];',
+      '  "pg.container" [shape=box];',
       '  "web.container" [shape=box];',
-      '  "web.container" -> "db.container";',
+      '  "web.container" -> "pg.container";',
       '}',
       '',
     ].join('\n'));

@@ -11,7 +11,7 @@ describe('quadlet-cdk synth', () => {
 
   it('synthesizes every app of apps/ into dist/<name>/ and says what it wrote, then that nothing changed', async () => {
     s.write('one.ts', siteApp('one', ['web', 'api']));
-    s.write('two/app.ts', siteApp('two', ['db']));
+    s.write('two/app.ts', siteApp('two', ['pg']));
     const first = await cli(['synth'], s.dir);
     expect(first.code, first.stderr).to.equal(0);
     expect(first.stdout).to.contain('quadlet-cdk: apps/one.ts -> dist/one: 2 files, 2 written, 0 unchanged\n  written .config/containers/systemd/api.container\n');
