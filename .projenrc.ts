@@ -26,7 +26,7 @@ const project = new typescript.TypeScriptProject({
   release: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', 'smol-toml@^1.9.1'],
+  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', 'smol-toml@^1.9.1', 'kubernetes-models@~4.5.1'],
   // A site repo can use our projen component (quadlet-cdk/build/projen); projen itself stays optional.
   peerDeps: ['projen@^0.103.25'],
   peerDependencyOptions: { pinnedDevDependency: false },
