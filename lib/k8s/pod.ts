@@ -10,6 +10,7 @@ import { Reporter } from '../core/diagnostics';
 import { literalOf, SystemdText, UnitValue } from '../render/systemd-value';
 import { Container } from '../quadlet/container';
 import { EnvFile } from '../quadlet/env-file';
+import { Build } from '../quadlet/build';
 import { Image } from '../quadlet/image';
 import { Mount } from '../quadlet/mounts';
 import { Secret } from '../quadlet/secret';
@@ -152,8 +153,9 @@ export class PodBuilder {
   public imageOf(image: string | { readonly imageRef: string }, report: Reporter, what: string): string {
     if (typeof image === 'string') return image;
     if (image instanceof Image) return image.resolvedImage ?? image.props.image;
-    report('K8S016', `${what}: the image ${image.imageRef} is built on the host; the manifest names it as is`);
-    return image.imageRef.replace(/\.build$/, '');
+    const tag = image instanceof Build ? image.imageTags[0] : undefined;
+    report('K8S016', `${what}: the image ${tag ?? image.imageRef} is built on the host; push it to a registry the cluster pulls from`);
+    return tag ?? image.imageRef;
   }
 
   /** environment -> ConfigMap `<owner>-env`; env files -> ConfigMap + Secret; podman secrets -> secretKeyRef / volume. */

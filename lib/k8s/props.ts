@@ -50,7 +50,6 @@ const CONTAINER_KEYS: Record<string, Disposition> = {
   healthStartupCmd: to('startupProbe exec'),
   healthStartupInterval: to('startupProbe periodSeconds'),
   healthStartupRetries: to('startupProbe failureThreshold'),
-  healthStartupSuccess: to('startupProbe successThreshold (Kubernetes allows 1 only; other values are K8S010)'),
   healthStartupTimeout: to('startupProbe timeoutSeconds'),
   hostName: to('pod hostname'),
   memory: to('resources.limits.memory'),
@@ -119,7 +118,7 @@ const POD: Record<string, Disposition> = {
 const OTHERS: Record<string, Record<string, Disposition>> = {
   kube: { ...UNIT, yaml: code('K8S018', 'the YAML lives on the host'), networks: code('K8S018', 'the YAML lives on the host'), publish: code('K8S018', 'the YAML lives on the host') },
   image: { ...UNIT, image: to('the image reference of containers that use it'), allowFloatingTag: check('image tag check') },
-  build: { ...UNIT, imageTag: code('K8S016', 'images built on the host'), file: code('K8S016', 'images built on the host'), setWorkingDirectory: code('K8S016', 'images built on the host'), network: code('K8S016', 'images built on the host') },
+  build: { ...UNIT, imageTag: code('K8S016', 'images built on the host'), file: code('K8S016', 'images built on the host'), setWorkingDirectory: code('K8S016', 'images built on the host'), networks: code('K8S016', 'images built on the host') },
   artifact: { ...UNIT, artifact: code('K8S016', 'OCI artifacts pulled on the host') },
   'env-file': {
     name: to('ConfigMap <name>-env and Secret <name> (secretGenerator reads secrets/<name>.env)'),

@@ -53,20 +53,17 @@ function cronField(value: string, max: number): string | undefined {
   return items.some((i) => i === undefined) ? undefined : items.join(',');
 }
 
-/** `Mon..Fri` -> `1-5`, `Sat,Sun` -> `6,0`. */
+/** `Mon..Fri` -> `1-5`, `Sat,Sun` -> `6,0`, `Sat..Sun` -> `6,0` (systemd ranges only go forward, Mon to Sun). */
 function weekdayField(value: string): string | undefined {
   if (value === '*') return '*';
   const items = value.split(',').map((item) => {
     const [a, b] = item.split('..');
     if (WEEKDAYS[a] === undefined || (b !== undefined && WEEKDAYS[b] === undefined)) return undefined;
     if (b === undefined) return String(WEEKDAYS[a]);
-    // Fri..Mon wraps over Sunday: list the days.
-    const days: number[] = [];
-    for (let d = WEEKDAYS[a]; ; d = (d + 1) % 7) {
-      days.push(d);
-      if (d === WEEKDAYS[b] || days.length > 7) break;
-    }
-    return WEEKDAYS[a] <= WEEKDAYS[b] && WEEKDAYS[b] !== 0 ? `${WEEKDAYS[a]}-${WEEKDAYS[b]}` : days.join(',');
+    if (WEEKDAYS[a] === 0) return '0';
+    // Sunday is 0 in cron but last in systemd: a range ending on Sunday lists its days.
+    if (WEEKDAYS[b] === 0) return [...Array(7 - WEEKDAYS[a]).keys()].map((i) => String(WEEKDAYS[a] + i)).concat('0').filter((d) => d !== '7').join(',');
+    return `${WEEKDAYS[a]}-${WEEKDAYS[b]}`;
   });
   return items.some((i) => i === undefined) ? undefined : items.join(',');
 }
