@@ -12,3 +12,4 @@ export { KUBERNETES_SCHEMA_VERSION, SchemaProblem, validateManifests } from './s
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 registerBackend('kubernetes', () => require('./backend').kubernetesBackend);
+export { BACKEND_OPTION_USAGE, BackendOption, takeBackendOption } from './cli';

@@ -62,3 +62,12 @@ describe('the reference site and the examples on the Kubernetes backend', () => 
     expect(Testing.golden(files, 'test/apps/__golden__/sodimo')).to.deep.equal([]);
   });
 });
+
+describe('docs/kubernetes-sites.md', () => {
+  it('is current (npx projen docs)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { K8S_DOC, K8S_DOC_APPS } = require('../../scripts/gen-k8s-docs');
+    const { renderKubernetesSitesDoc } = require('../../lib/k8s/sites-doc');
+    expect(require('fs').readFileSync(K8S_DOC, 'utf8')).to.equal(renderKubernetesSitesDoc(K8S_DOC_APPS));
+  });
+});

@@ -74,7 +74,7 @@ describe('Kubernetes backend mapping', () => {
       'console.log(JSON.stringify(loaded));',
     ].join('\n');
     const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
-    expect(JSON.parse(out.trim().split('\n').pop()!)).to.deep.equal(['k8s/codes.ts', 'k8s/index.ts', 'k8s/options.ts', 'k8s/props.ts', 'k8s/schedule.ts', 'k8s/schema.ts']);
+    expect(JSON.parse(out.trim().split('\n').pop()!)).to.deep.equal(['k8s/cli.ts', 'k8s/codes.ts', 'k8s/index.ts', 'k8s/options.ts', 'k8s/props.ts', 'k8s/schedule.ts', 'k8s/schema.ts']);
   });
 });
 
@@ -99,4 +99,59 @@ describe('toCron', () => {
   for (const expr of ['*-*~01 03:00', '2027-*-* 03:00', '*-*-* 03:00:30', 'not a time']) {
     it(`${expr} has no cron form`, () => expect(toCron(expr).ok).to.equal(false));
   }
+});
+
+describe('the --backend option (for the CLI\'s synth command)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { takeBackendOption, App, Site } = require('../../lib');
+  it('takes --backend kubernetes and --backend=quadlet out of the arguments', () => {
+    expect(takeBackendOption(['apps', '--backend', 'kubernetes', 'sodimo'])).to.deep.equal({ backend: 'kubernetes', rest: ['apps', 'sodimo'] });
+    expect(takeBackendOption(['--backend=quadlet'])).to.deep.equal({ backend: 'quadlet', rest: [] });
+    expect(takeBackendOption(['x'])).to.deep.equal({ rest: ['x'] });
+  });
+  it('reports a missing or unknown backend', () => {
+    expect(takeBackendOption(['--backend']).error).to.contain('needs a value');
+    expect(takeBackendOption(['--backend', 'nomad']).error).to.contain('unknown backend "nomad"');
+  });
+  it('reaches sites through the App, and through $QUADLET_CDK_BACKEND; a site may still choose', () => {
+    const app = new App({ backend: 'kubernetes' });
+    expect(new Site(app, 'a').backend).to.equal('kubernetes');
+    expect(new Site(app, 'b', { backend: 'quadlet' }).backend).to.equal('quadlet');
+    process.env.QUADLET_CDK_BACKEND = 'kubernetes';
+    try {
+      expect(new Site(new App(), 'c').backend).to.equal('kubernetes');
+    } finally {
+      delete process.env.QUADLET_CDK_BACKEND;
+    }
+    expect(new Site(new App(), 'd').backend).to.equal('quadlet');
+  });
+});
+
+describe('[site.kubernetes] in site.toml', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { App, SiteConfig, Volume, Testing: T } = { ...require('../../lib'), Testing };
+  it('sets the namespace, claim sizes and classes, and placement', () => {
+    const app = new App({ outdir: '/nonexistent', backend: 'kubernetes' });
+    const cfg = SiteConfig.fromString(app, [
+      '[site]', 'name = "lab"',
+      '[site.kubernetes]', 'namespace = "home"', 'storage_class = "longhorn"', 'keep_placement = true', 'node_name = "nuc"',
+      '[site.kubernetes.volumes.media]', 'size = "500Gi"', 'access_mode = "ReadWriteMany"',
+    ].join('\n'), 'site.toml');
+    const site = cfg.createSite(app);
+    new Volume(site, 'media');
+    new Container(site, 'app', { image: IMAGE, volumes: [{ volume: site.node.findChild('media'), path: '/media' }] });
+    const files = T.filesOf(app.synthFiles());
+    expect(objectOf(files, 'PersistentVolumeClaim', 'media')!.spec).to.deep.equal({ accessModes: ['ReadWriteMany'], storageClassName: 'longhorn', resources: { requests: { storage: '500Gi' } } });
+    const d = objectOf(files, 'Deployment', 'app')!;
+    expect(d.metadata.namespace).to.equal('home');
+    expect(d.spec.template.spec.nodeSelector).to.deep.equal({ 'kubernetes.io/hostname': 'nuc' });
+    expect(d.spec).to.not.have.property('strategy');
+  });
+  it('rejects an unknown key and a size that is not a quantity', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    SiteConfig.fromString(app, ['[site]', '[site.kubernetes]', 'storage = "x"', '[site.kubernetes.volumes.v]', 'size = "lots"'].join('\n'), 'site.toml');
+    const codes = T.diagnostics(app).map((d: any) => `${d.code} ${d.severity}`);
+    expect(codes.length).to.equal(2);
+    expect(codes.every((c: string) => c.endsWith('error'))).to.equal(true);
+  });
 });
