@@ -648,7 +648,7 @@ export const BAD_INPUTS: BadInput[] = [
     new Container(s, 'web', { image: IMG, dependsOn: [new Container(s, 'worker', { image: IMG })] });
   } },
   { code: 'K8S016', severity: 'warning', what: 'an image built on the host, run on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
-    new Container(s, 'web', { image: new Build(s, 'tool', { imageTag: 'localhost/tool:1.0', file: './Containerfile' }) });
+    new Container(s, 'web', { image: new Build(s, 'tool', { imageTag: 'localhost/tool:1.0', file: '/srv/tool/Containerfile' }) });
   } },
   { code: 'K8S017', severity: 'warning', what: 'a cross-host endpoint inside one cluster', site: { backend: 'kubernetes' }, build: (s) => {
     const gw = new Container(s, 'gateway', { image: IMG, publish: [{ container: 4000, public: true }] });

@@ -133,7 +133,7 @@ describe('Kubernetes backend diagnostics', () => {
 
   it('K8S016 (warning): an image built on the host must be pushed', () => {
     const r = run((s) => {
-      const b = new Build(s, 'tool', { imageTag: 'localhost/tool:1.0', file: './Containerfile' });
+      const b = new Build(s, 'tool', { imageTag: 'localhost/tool:1.0', file: '/srv/tool/Containerfile' });
       new Container(s, 'app', { image: b });
     });
     expect(r.codes).to.include('K8S016 warning');
