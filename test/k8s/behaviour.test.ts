@@ -11,12 +11,12 @@ describe('Kubernetes backend mapping', () => {
   it('an internal network becomes a NetworkPolicy over its member pods', () => {
     const { app, site } = k8sSite({ name: 'web' });
     const net = new Network(site, 'backend', { internal: true });
-    new Container(site, 'db', { image: 'docker.io/library/postgres:16.4', ports: [5432], networks: [net] });
+    new Container(site, 'pg', { image: 'docker.io/library/postgres:16.4', ports: [5432], networks: [net] });
     const files = Testing.filesOf(app.synthFiles());
     const policy = objectOf(files, 'NetworkPolicy', 'backend-internal')!;
     expect(policy.spec.podSelector).to.deep.equal({ matchLabels: { 'quadlet-cdk.io/network-backend': 'true' } });
     expect(policy.spec.policyTypes).to.deep.equal(['Ingress', 'Egress']);
-    expect(objectOf(files, 'StatefulSet', 'db')!.spec.template.metadata.labels['quadlet-cdk.io/network-backend']).to.equal('true');
+    expect(objectOf(files, 'StatefulSet', 'pg')!.spec.template.metadata.labels['quadlet-cdk.io/network-backend']).to.equal('true');
   });
 
   it('a mounted config file is a ConfigMap whose content hash rolls the pods when it changes', () => {
