@@ -27,7 +27,8 @@ const project = new typescript.TypeScriptProject({
   depsUpgrade: false,
   pullRequestTemplate: false,
   // esbuild: the `quadlet-cdk` command loads TypeScript apps through it (bin/ts-hook.js explains why).
-  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', 'smol-toml@^1.9.1', 'esbuild@^0.28.0'],
+  // kubernetes-models: typed Kubernetes objects with their OpenAPI validators (lib/k8s).
+  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', 'smol-toml@^1.9.1', 'esbuild@^0.28.0', 'kubernetes-models@~4.5.1'],
   // A site repo can use our projen component (quadlet-cdk/build/projen); projen itself stays optional.
   peerDeps: ['projen@^0.103.25'],
   peerDependencyOptions: { pinnedDevDependency: false },
@@ -100,12 +101,13 @@ project.addTask('synth:examples', {
 // `npm pack` ships build/: compiled from a clean folder so no output of a removed source lingers.
 project.addScripts({ prepack: 'node -e "require(\'fs\').rmSync(\'build\',{recursive:true,force:true})" && tsc -p tsconfig.json' });
 project.addTask('docs', {
-  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, the quadlet key props and the precompiled LLM schema validators',
+  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, docs/kubernetes-sites.md, the quadlet key props and the precompiled LLM schema validators',
   exec: [
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/docs.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-quadlet-props.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-validators.ts',
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/app-docs.ts apps/sodimo.ts docs/sodimo.md docs/sodimo.md',
+    'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-k8s-docs.ts',
   ].join(' && '),
 });
 project.addTask('validators', {

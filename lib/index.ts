@@ -19,3 +19,4 @@ export * from './systemd';
 export * from './config';
 export * from './patterns';
 export * from './docs';
+export * from './k8s';

@@ -88,6 +88,18 @@ export class SiteConfig extends Construct {
       outputDir: s.output_dir,
       digestPolicy: s.digest_policy,
       allowFloatingTags: s.allow_floating_tags,
+      kubernetes: s.kubernetes && {
+        namespace: s.kubernetes.namespace,
+        storageClass: s.kubernetes.storage_class,
+        defaultVolumeSize: s.kubernetes.default_volume_size,
+        ingressClassName: s.kubernetes.ingress_class,
+        keepPlacement: s.kubernetes.keep_placement,
+        nodeName: s.kubernetes.node_name,
+        hostPaths: s.kubernetes.host_paths,
+        hostHome: s.kubernetes.host_home,
+        gpuResource: s.kubernetes.gpu_resource,
+        volumes: s.kubernetes.volumes && Object.fromEntries(Object.entries(s.kubernetes.volumes).map(([k, v]) => [k, { size: v.size, storageClass: v.storage_class, accessMode: v.access_mode }])),
+      },
     };
   }
 

@@ -5,7 +5,7 @@ import { DependencyGraph } from './graph';
 import { byteLength, controlCharIn, escapeControls, MAX_NAME_BYTES } from './names';
 import { GeneratedFile, writeOutput, WriteResult } from './output';
 import { OutputArea, Resource, resourcesIn } from './resource';
-import { Site } from './site';
+import { Site, SiteBackend } from './site';
 
 export const CORE_CODES = defineCodes({
   CORE001: { title: 'dependency cycle', hint: 'remove one of the dependencies on the cycle; units cannot start each other in a loop' },
@@ -28,6 +28,11 @@ export interface AppProps {
    * @default - true when $QUADLET_CDK_STRICT is `1` (`quadlet-cdk synth --strict`), else false
    */
   readonly strict?: boolean;
+  /**
+   * What every site renders as unless it says otherwise (`quadlet-cdk synth --backend kubernetes`).
+   * @default - $QUADLET_CDK_BACKEND, else 'quadlet'
+   */
+  readonly backend?: SiteBackend;
 }
 
 /** Files rendered in memory, and every problem found on the way. */
@@ -78,6 +83,27 @@ export function registerSiteCheck(key: string, check: SiteCheck): void {
 /** Sees every rendered file before anything is written; reports problems by construct path. */
 export type OutputValidator = (files: ReadonlyMap<string, GeneratedFile>, report: (constructPath: string, code: string, message: string, hint?: string) => void) => void;
 
+/** What a backend other than quadlet receives: one site, its resources, and where to put files. */
+export interface BackendContext {
+  readonly site: Site;
+  readonly resources: readonly Resource[];
+  /** Add a file; `path` is relative to the site's output folder. */
+  emit(path: string, content: string, constructPath: string): void;
+  reporterOf(scope: IConstruct): Reporter;
+  /** The files a resource renders for the quadlet backend (config files a workload mounts), by path. */
+  quadletFilesOf(resource: Resource): GeneratedFile[];
+}
+
+/** A backend renders a whole site at once. Loaded only when a site asks for it. */
+export type Backend = (ctx: BackendContext) => void;
+
+const backends = new Map<string, () => Backend>();
+
+/** Register a backend by name; `load` runs the first time a site uses it (keeps quadlet synth lean). */
+export function registerBackend(name: SiteBackend, load: () => Backend): void {
+  backends.set(name, load);
+}
+
 /** The root of the tree. Holds sites, runs the synth phases, and writes the output folder. */
 export class App extends Construct {
   public static isApp(x: unknown): x is App {
@@ -91,6 +117,8 @@ export class App extends Construct {
 
   public readonly outdir: string;
   public readonly strict: boolean;
+  /** The backend sites use when they name none. */
+  public readonly backend: SiteBackend;
   private readonly outputValidators = new Map<string, OutputValidator>();
   private readonly secretValues = new Set<string>();
 
@@ -99,6 +127,7 @@ export class App extends Construct {
     Object.defineProperty(this, BRAND, { value: true });
     this.outdir = props.outdir ?? process.env.QUADLET_CDK_OUTDIR ?? 'dist';
     this.strict = props.strict ?? process.env.QUADLET_CDK_STRICT === '1';
+    this.backend = props.backend ?? (process.env.QUADLET_CDK_BACKEND === 'kubernetes' ? 'kubernetes' : 'quadlet');
   }
 
   /** Register a check on the rendered files. One per key: constructs register theirs once. */
@@ -151,6 +180,7 @@ export class App extends Construct {
     const order = [...ordered.filter((r) => !r.renderAfterOthers), ...ordered.filter((r) => r.renderAfterOthers)];
     const files = new Map<string, GeneratedFile>();
     for (const r of order) {
+      if (r.site.backend !== 'quadlet') continue;
       const report = reporterOf(r);
       const emit = (area: OutputArea, name: string, content: string) => {
         const path = r.site.pathOf(area, name);
@@ -161,6 +191,9 @@ export class App extends Construct {
         else files.set(path, { path, content, constructPath: r.node.path });
       };
       guarded(r, report, () => r.render({ site: r.site, emit, report, files }));
+    }
+    for (const site of this.node.findAll().filter(Site.isSite).filter((s) => s.backend !== 'quadlet')) {
+      renderWithBackend(site, order.filter((r) => r.site === site), files, reporterOf);
     }
 
     for (const [key, validate] of this.outputValidators) {
@@ -225,6 +258,35 @@ function checkCaseCollisions(files: ReadonlyMap<string, GeneratedFile>, found: D
     const prior = seen.get(key);
     if (prior) found.push(makeDiagnostic(f.constructPath, 'NAME003', `${f.path} differs from ${prior.path} (written by ${prior.constructPath}) only in case`));
     else seen.set(key, f);
+  }
+}
+
+/** Hands one site to its backend; the backend module is loaded on first use. */
+function renderWithBackend(site: Site, resources: Resource[], files: Map<string, GeneratedFile>, reporterOf: (scope: IConstruct) => Reporter): void {
+  const load = backends.get(site.backend);
+  if (!load) {
+    reporterOf(site)('CORE004', `no backend named ${site.backend} is registered`);
+    return;
+  }
+  const emit = (name: string, content: string, constructPath: string) => {
+    const path = [site.outputDir, name].filter((p) => p !== '').join('/');
+    const prior = files.get(path);
+    if (prior) reporterOf(site)('CORE003', `${path} is also written by ${prior.constructPath}`);
+    else files.set(path, { path, content, constructPath });
+  };
+  const quadletFilesOf = (r: Resource): GeneratedFile[] => {
+    const out: GeneratedFile[] = [];
+    const sink = () => undefined;
+    r.render({
+      site, report: sink, files: new Map(),
+      emit: (area, name, content) => out.push({ path: r.site.pathOf(area, name), content, constructPath: r.node.path }),
+    });
+    return out;
+  };
+  try {
+    load()({ site, resources, emit, reporterOf, quadletFilesOf });
+  } catch (e: any) {
+    reporterOf(site)('CORE004', `the ${site.backend} backend threw: ${e?.stack ?? e}`);
   }
 }
 

@@ -112,6 +112,11 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     return this.section.toLowerCase();
   }
 
+  /** The props as given (other backends read them; the quadlet renderer uses its typed entries). */
+  public get givenProps(): Readonly<Record<string, unknown>> {
+    return this.generic;
+  }
+
   /** The file name, e.g. `web.container`: also how other quadlet units reference this one. */
   public get unitFileName(): string {
     return `${this.name}${KEY_TABLE[this.section].extension}`;
