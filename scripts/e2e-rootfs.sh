@@ -28,7 +28,8 @@ T0=$(date +%s)
 log() { echo "e2e-rootfs: [$(($(date +%s) - T0)) s] $*"; }
 
 log "debootstrap --variant=minbase $SUITE from $MIRROR"
-debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
+# In a private mount namespace: the /proc and /sys it mounts in the target vanish with it, even if killed.
+unshare -m --propagation private debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
   { tail -n 30 "$WORK/debootstrap.log"; exit 1; }
 
 # No cluster from postgresql's postinst, no services started during the install.
@@ -97,21 +98,27 @@ put_libs() {
 PG="$(ls -d "$R"/usr/lib/postgresql/* | head -n1)" && PG="${PG#"$R"}"
 put "$PG" "/usr/share/postgresql" /usr/share/zoneinfo /usr/bin/busybox /usr/bin/valkey-server /usr/bin/valkey-cli \
   /usr/bin/caddy /usr/bin/setpriv
-ELFS=("$PG"/bin/* /usr/bin/busybox /usr/bin/valkey-server /usr/bin/valkey-cli /usr/bin/caddy /usr/bin/setpriv)
+ELFS=(/usr/bin/busybox /usr/bin/valkey-server /usr/bin/valkey-cli /usr/bin/caddy /usr/bin/setpriv)
 # Without the JIT (LLVM alone is 130 MB): postgres runs the same, jit = off is its fallback.
 rm -rf "$S$PG/lib/llvmjit"* "$S$PG/lib/bitcode"
-while IFS= read -r so; do ELFS+=("${so#"$R"}"); done < <(find "$S$PG/lib" -name '*.so' | sed "s#^$S#$R#")
+for b in "$R$PG"/bin/*; do ELFS+=("${b#"$R"}"); done
+while IFS= read -r so; do ELFS+=("${so#"$S"}"); done < <(find "$S$PG/lib" -name '*.so')
 put_libs "${ELFS[@]}"
 # busybox applets, except busybox itself and anything the image already has.
 for a in $(chroot "$R" /usr/bin/busybox --list); do
   [ "$a" = busybox ] || [ -e "$S/usr/bin/$a" ] || ln -s busybox "$S/usr/bin/$a"
 done
-for b in "$PG"/bin/*; do ln -sf "$b" "$S/usr/local/bin/$(basename "$b")"; done
+for b in "$R$PG"/bin/*; do ln -sf "${b#"$R"}" "$S/usr/local/bin/$(basename "$b")"; done
 ln -s valkey-server "$S/usr/bin/redis-server" && ln -s valkey-cli "$S/usr/bin/redis-cli"
 printf 'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:postgres:/var/lib/postgresql:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$S/etc/passwd"
 printf 'root:x:0:\npostgres:x:999:\nnogroup:x:65534:\n' >"$S/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$S/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n' >"$S/etc/hosts"
+# Each stand-in must run from its own tree: a missing library or link fails the build here, not a site later.
+for c in "psql --version" "pg_dump --version" "postgres --version" "valkey-server --version" "valkey-cli --version" \
+  "caddy version" "sh -c true"; do
+  chroot "$S" /usr/bin/env PATH=/usr/local/bin:/usr/bin $c >/dev/null || { echo "e2e-rootfs: stand-in tree cannot run: $c" >&2; exit 1; }
+done
 mkdir -p "$R/var/lib/quadlet-cdk-e2e"
 tar -C "$S" --numeric-owner -cf "$R/var/lib/quadlet-cdk-e2e/standin.tar" .
 log "stand-in tree: $(du -sh "$S" | cut -f1)"

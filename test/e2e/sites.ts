@@ -140,7 +140,7 @@ export function brokenSites(work: string): E2eSite[] {
       outDir: brokenSite(work, 'broken-host', (site) => {
         new Container(site, 'lonely', {
           image: APP,
-          environment: { APP_NAME: 'lonely', PORT: '8080', DB_HOST: 'lonely-db', DB_USER: 'lonely', DB_NAME: 'lonely' },
+          environment: { APP_NAME: 'lonely', PORT: '8080', DB_HOST: 'db.lonely.test', DB_USER: 'lonely', DB_NAME: 'lonely' },
           publish: [{ host: 80, container: 8080 }],
         });
       }),
@@ -150,7 +150,7 @@ export function brokenSites(work: string): E2eSite[] {
         name: 'lonely reaches its database',
         run: (ctx) => appReachesBackends('lonely.example.test', 'lonely', [/^postgres: ok/m]).run(ctx),
       }],
-      expectFailure: { unit: 'lonely.service', cause: /could not translate host name "lonely-db"/ },
+      expectFailure: { unit: 'lonely.service', cause: /could not translate host name "db.lonely.test"/ },
     },
   ];
 }

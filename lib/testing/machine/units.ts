@@ -92,7 +92,18 @@ export function startAndWait(m: Machine, site: InstalledSite, options: WaitOptio
       return cause ? [{ unit: s.unit, cause }] : [];
     });
     if (problems.length) throw new SiteFailure('every unit active', problems);
-    if ([...states.values()].every((s) => s.active === 'active')) break;
+    if ([...states.values()].every((s) => s.active === 'active')) {
+      // A container whose command exits at once is "active" for a moment: look again after a
+      // pause and accept only when nothing restarted or left "active" in between.
+      sleep(3000);
+      const again = unitStates(m, names);
+      if ([...again.values()].every((s) => s.active === 'active' && s.restarts === states.get(s.unit)!.restarts)) {
+        states = again;
+        break;
+      }
+      states = again;
+      continue;
+    }
     sleep(500);
     states = unitStates(m, names);
   }
