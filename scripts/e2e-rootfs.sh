@@ -7,6 +7,9 @@
 # Usage (root): scripts/e2e-rootfs.sh OUT.tar.zst
 # Needs on the host: debootstrap, systemd-container (systemd-nspawn), zstd, network to a Debian mirror.
 set -euo pipefail
+# In a private mount namespace: the build's tmpfs and whatever debootstrap mounts in the target
+# vanish with this process, even when it is killed.
+if [ -z "${E2E_ROOTFS_PRIVATE:-}" ]; then exec env E2E_ROOTFS_PRIVATE=1 unshare -m --propagation private bash "$0" "$@"; fi
 
 OUT="${1:?usage: e2e-rootfs.sh OUT.tar.zst}"
 SUITE=trixie
@@ -22,14 +25,16 @@ MACHINE_PKGS=(systemd systemd-sysv libpam-systemd dbus dbus-user-session podman 
 IMAGE_PKGS=(postgresql postgresql-client valkey-server valkey-tools caddy busybox-static)
 
 WORK="$(mktemp -d /var/tmp/quadlet-cdk-e2e-rootfs.XXXXXX)"
-trap 'rm -rf --one-file-system "$WORK"' EXIT
+# dpkg syncs every file it unpacks; on a tmpfs that costs nothing (on a busy shared disk it made
+# the build take 15+ minutes instead of 3).
+mount -t tmpfs -o size=4g,mode=755 quadlet-cdk-e2e-rootfs "$WORK"
+trap 'umount -l "$WORK"; rmdir "$WORK"' EXIT
 R="$WORK/root"
 T0=$(date +%s)
 log() { echo "e2e-rootfs: [$(($(date +%s) - T0)) s] $*"; }
 
 log "debootstrap --variant=minbase $SUITE from $MIRROR"
-# In a private mount namespace: the /proc and /sys it mounts in the target vanish with it, even if killed.
-unshare -m --propagation private debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
+debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
   { tail -n 30 "$WORK/debootstrap.log"; exit 1; }
 
 # No cluster from postgresql's postinst, no services started during the install.

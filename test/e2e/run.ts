@@ -38,7 +38,8 @@ function main(argv: string[]): number {
     machine = Machine.boot({ rootfs: rootfs.tarball, log: say });
     const images: Record<string, StandInRole> = Object.assign({}, ...sites.map((s) => s.images));
     const aliases = [...new Set(sites.flatMap((s) => s.aliases ?? []))];
-    const secs = buildStandIns(machine, images, { aliases });
+    const groups = [...new Set(sites.flatMap((s) => s.groups ?? []))];
+    const secs = buildStandIns(machine, images, { aliases, groups });
     say(`stand-in images built and tagged to ${Object.keys(images).length} references in ${secs.toFixed(1)} s`);
     for (const site of sites) {
       say(`site ${site.name}`);

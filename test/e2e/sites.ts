@@ -16,6 +16,8 @@ export interface E2eSite extends SiteRunSpec {
   readonly images: Record<string, StandInRole>;
   /** Command names the stay-up image answers to. */
   readonly aliases?: string[];
+  /** Groups the stay-up image has (from `GroupAdd=`). */
+  readonly groups?: string[];
   /** For a broken site: the run must fail naming this unit with a cause matching `cause`. */
   readonly expectFailure?: { unit: string; cause: RegExp };
 }
@@ -86,7 +88,9 @@ export function sodimoSite(work: string): E2eSite {
   const outDir = synthSite(path.join(work, 'sodimo'), (app) => sodimo(app));
   const images = Object.fromEntries(imagesOf(outDir).map((ref) => [ref, 'stay-up' as StandInRole]));
   const aliases = new Set<string>();
+  const groups = new Set<string>();
   for (const u of readSiteTree(outDir).units) {
+    for (const g of unitKeys(u.text, 'GroupAdd')) if (!/^\d+$/.test(g) && g !== 'keep-groups') groups.add(g);
     const ep = unitKey(u.text, 'Entrypoint');
     if (ep) aliases.add(ep.startsWith('[') ? (JSON.parse(ep) as string[])[0] : ep.split(/\s+/)[0]);
     const hc = unitKey(u.text, 'HealthCmd');
@@ -97,6 +101,7 @@ export function sodimoSite(work: string): E2eSite {
     outDir,
     images,
     aliases: [...aliases].filter((a) => !a.startsWith('/')).sort(),
+    groups: [...groups].sort(),
     prepare: { standInHostFiles: true },
     startTimeoutMs: 90000,
     checks: [imagesAsNamed(), mountsExist(), timerNextElapse('sodiwin-etl.timer', '03:00', 'Europe/Paris')],

@@ -33,7 +33,7 @@ const ROLE_CONFIG: Record<StandInRole, string[]> = {
   'caddy': ['ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data', 'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]'],
   'app': ['ENTRYPOINT ["/usr/local/bin/standin-app"]'],
   'busybox': ['CMD ["/bin/sh"]'],
-  'stay-up': ['COPY aliases/ /usr/local/bin/', 'ENTRYPOINT ["/usr/local/bin/standin-stay-up"]'],
+  'stay-up': ['COPY aliases/ /usr/local/bin/', 'COPY group /etc/group', 'ENTRYPOINT ["/usr/local/bin/standin-stay-up"]'],
 };
 
 /** Options of `buildStandIns`. */
@@ -44,6 +44,11 @@ export interface StandInOptions {
    * @default []
    */
   readonly aliases?: string[];
+  /**
+   * Group names the `stay-up` image's /etc/group must hold (a unit's `GroupAdd=video` fails to
+   * start when the image has no such group). @default []
+   */
+  readonly groups?: string[];
 }
 
 /**
@@ -64,6 +69,12 @@ export function buildStandIns(m: Machine, images: Record<string, StandInRole>, o
     if (!/^[A-Za-z0-9._+-]+$/.test(a)) throw new MachineError(`stay-up alias "${a}" is not a command name`);
     m.writeFile(`${ctx}/aliases/${a}`, stayUp, { mode: 0o755 });
   }
+  const groups = ['root:x:0:', 'postgres:x:999:', 'nogroup:x:65534:'];
+  (options.groups ?? []).forEach((g, i) => {
+    if (!/^[a-z_][a-z0-9_-]*$/.test(g)) throw new MachineError(`stay-up group "${g}" is not a group name`);
+    groups.push(`${g}:x:${2000 + i}:`);
+  });
+  m.writeFile(`${ctx}/group`, `${groups.join('\n')}\n`);
   m.writeFile(`${ctx}/Containerfile`, `FROM ${BASE}\nCOPY standin-* /usr/local/bin/\n`);
   for (const role of roles) m.writeFile(`${ctx}/Containerfile.${role}`, [`FROM ${STANDIN}`, ...ROLE_CONFIG[role], ''].join('\n'));
   m.chownToUser(`${m.home}/.cache`);

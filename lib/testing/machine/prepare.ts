@@ -49,7 +49,9 @@ export function prepareHost(m: Machine, site: InstalledSite, options: PrepareOpt
       if (!/^(%h|\/)/.test(src)) continue; // named volumes and paths beside the unit ship with the site
       const inside = expand(src);
       if (fs.existsSync(m.hostPath(inside))) continue;
-      const file = /\.[a-z0-9]+$/i.test(path.posix.basename(inside));
+      // A name with an extension is a file (dovecot.conf), except the conventional x.d folders.
+      const base = path.posix.basename(inside);
+      const file = /\.[a-z0-9]+$/i.test(base) && !base.endsWith('.d');
       if (file) m.writeFile(inside, '');
       else {
         fs.mkdirSync(m.hostPath(inside), { recursive: true });
