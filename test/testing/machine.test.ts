@@ -44,10 +44,11 @@ describe('real-run harness: reading a synthesized site', () => {
     const dir = tree({
       'home/dot_config/containers/systemd/a1.container': '[Container]\nImage=docker.io/library/x:1\n',
       'home/dot_local/bin/executable_drain': '#!/bin/sh\n',
+      'home/dot_config/literal_dot_keep': 'x',
       'home/.chezmoiignore': '.config/x.env\n',
       'docs/site.md': '# x',
     });
-    expect(Object.keys(readSiteTree(dir).files).sort()).to.deep.equal(['.config/containers/systemd/a1.container', '.local/bin/drain']);
+    expect(Object.keys(readSiteTree(dir).files).sort()).to.deep.equal(['.config/containers/systemd/a1.container', '.config/dot_keep', '.local/bin/drain']);
     fs.rmSync(dir, { recursive: true });
   });
 });

@@ -41,7 +41,7 @@ export function ensureRootfs(options: RootfsOptions = {}): Rootfs {
   }
   log(`rootfs: building ${tarball} (debootstrap + apt; takes a few minutes)`);
   const t0 = Date.now();
-  const r = spawnSync('bash', [script, tarball], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 20 * 60 * 1000 });
+  const r = spawnSync('bash', [script, tarball], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 60 * 60 * 1000 });
   if (r.status !== 0) throw new MachineError(`scripts/e2e-rootfs.sh failed (exit ${r.status ?? r.signal}); see the lines above`);
   for (const old of fs.readdirSync(cacheDir)) {
     if (/^rootfs-[0-9a-f]{12}\.tar\.zst$/.test(old) && path.join(cacheDir, old) !== tarball) fs.rmSync(path.join(cacheDir, old));

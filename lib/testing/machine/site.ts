@@ -85,20 +85,22 @@ export function readSiteTree(outDir: string): SiteTree {
   return { files, units: marked, target: marked.find((u) => u.kind === 'target')?.unit };
 }
 
-/** `dot_config/private_x/executable_y` -> `.config/x/y` (the chezmoi source attributes we emit). */
+/** `dot_config/private_x/executable_y` -> `.config/x/y`; `literal_` ends the attributes (chezmoi's rules). */
 function chezmoiTarget(rel: string): string {
   return rel.split('/').map((part) => {
     let p = part;
     for (let changed = true; changed;) {
       changed = false;
-      for (const prefix of ['private_', 'readonly_', 'executable_', 'empty_', 'exact_']) {
+      if (p.startsWith('literal_')) return p.slice('literal_'.length);
+      for (const prefix of ['private_', 'readonly_', 'executable_', 'empty_', 'exact_', 'create_']) {
         if (p.startsWith(prefix)) {
           p = p.slice(prefix.length);
           changed = true;
         }
       }
     }
-    return p.startsWith('dot_') ? `.${p.slice(4)}` : p;
+    if (p.startsWith('dot_')) p = `.${p.slice(4)}`;
+    return p.endsWith('.literal') ? p.slice(0, -'.literal'.length) : p;
   }).join('/');
 }
 
