@@ -34,7 +34,7 @@ describe('examples/real-run', () => {
     expect(files['.config/real-run/notes.env.tmpl']).to.match(/^DB_HOST=notes-db$/m);
     expect(files['.config/real-run/notes.env.tmpl']).to.match(/^REDIS_HOST=notes-redis$/m);
     expect(files[`${USER_UNITS}/notes-db-dump.timer`]).to.contain('OnCalendar=*-*-* 03:00:00 Europe/Paris');
-    expectNoSecretValues(files);
+    expectNoSecretValues(files, 2);
   });
 
   it('passes the real generator, systemd-analyze verify and caddy', function () {
