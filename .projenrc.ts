@@ -116,6 +116,14 @@ project.addTask('validators', {
   receiveArgs: true,
 });
 
+// `npx projen e2e`: the real run (root; docs/real-run.md). Boots Debian 13 with systemd and rootless
+// Podman from a rootfs cached under /var/cache, starts examples/real-run and apps/sodimo.ts, runs their checks.
+project.addTask('e2e', {
+  description: 'Real run (root): boot Debian 13 with systemd + rootless Podman, start the example and reference sites, run their checks',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/run.ts',
+  receiveArgs: true,
+});
+
 // `npm run bench`: compiles lib + bench with tsc into a temp folder, then times synth in a fresh
 // node process per size, next to cdk8s + cdk8s-plus building the same shapes. Never run by tests.
 project.addTask('bench', {
