@@ -37,7 +37,9 @@ describe('examples/gpu-box', () => {
     expect(swap.groups.chat.members).to.deep.equal(['qwen3-8b', 'gpt-oss-20b']);
     // The chat UI talks to the gateway only.
     expect(files[`${QUADLET}/openwebui.container`]).to.contain('Environment="OPENAI_API_BASE_URL=http://litellm:4000"');
-    expect(files[`${QUADLET}/openwebui.container`]).to.contain('Requires=litellm.service');
+    // It only wants the shared gateway: restarting LiteLLM does not restart the chat UI.
+    expect(files[`${QUADLET}/openwebui.container`]).to.match(/^Wants=litellm\.service$/m);
+    expect(files[`${QUADLET}/openwebui.container`]).not.to.match(/^Requires=.*litellm\.service/m);
   });
 
   it('listens on the LAN with Caddy only, keeps llama-swap on loopback, and writes no secret value', () => {

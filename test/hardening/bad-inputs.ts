@@ -31,14 +31,14 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'CORE001', severity: 'error', what: 'two containers that require each other', build: (s) => {
     const a = new Container(s, 'web', { image: IMG });
     const b = new Container(s, 'api', { image: IMG, dependsOn: [a] });
-    a.addRequirement(b);
+    a.dependsOn(b);
   } },
   { code: 'CORE001', severity: 'error', what: 'a dependency cycle through three units', build: (s) => {
     const net = new Network(s, 'net');
     const vol = new Volume(s, 'vol');
     const c = new Container(s, 'app', { image: IMG, networks: [net], volumes: [{ volume: vol, path: '/data' }] });
-    net.addDependency(vol);
-    vol.addDependency(c);
+    net.dependsOn(vol);
+    vol.dependsOn(c);
   } },
   { code: 'CORE002', severity: 'error', what: 'a unit that depends on a unit of another site', build: (s, app) => {
     const other = new Site(app, 'other');
@@ -196,6 +196,10 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'DEP001', severity: 'error', what: 'a dependency on a unit of another app', build: (s) => {
     const elsewhere = new Site(new App(), 'elsewhere');
     new Container(s, 'web', { image: IMG, dependsOn: [new Container(elsewhere, 'app-db', { image: IMG })] });
+  } },
+  { code: 'DEP003', what: 'waiting for the health of a container that has no health check', build: (s) => {
+    const db = new Container(s, 'db', { image: IMG });
+    new Container(s, 'web', { image: IMG, dependsOn: [{ unit: db, ready: 'healthy' }] });
   } },
   // environment and secrets
   { code: 'ENV001', severity: 'error', what: 'a variable set in environment and in an env file', build: (s) => {
