@@ -127,10 +127,11 @@ function hostSetup(site: Site, resources: readonly Resource[], units: readonly D
   const user = site.rootless ? ' --user' : '';
   const out = ['## Run once on the host', ''];
   if (site.rootless) out.push('- `sudo loginctl enable-linger $USER`: without linger the user\'s units stop at logout and do not start at boot.');
-  const envFiles = resources.filter((r): r is EnvFile => r instanceof EnvFile && r.secretNames.length > 0).sort((a, b) => byText(a.name, b.name));
+  const envFiles = resources.filter((r): r is EnvFile => r instanceof EnvFile).sort((a, b) => byText(a.name, b.name));
   for (const f of envFiles) {
     const path = f.hostPath.text.replace(/^%h\//, '~/');
-    out.push(`- ${code(path)}: copy ${code(`${path}.tmpl`)} (or let chezmoi render it), fill in ${f.secretNames.map(code).join(', ')}, \`chmod 600\` it.`);
+    const fill = f.secretNames.length ? `, fill in ${f.secretNames.map(code).join(', ')}` : '';
+    out.push(`- ${code(path)}: make it from ${code(`${path}.tmpl`)}${fill}, \`chmod 600\` it.`);
   }
   const siteSecrets = SiteSecrets.find(site);
   const secrets = siteSecrets?.all ?? [];

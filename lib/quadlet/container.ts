@@ -28,7 +28,9 @@ export interface IImageSource {
 
 /** A pod a container can join (see Pod). */
 export interface IPod {
+  /** What `Pod=` says: `<name>.pod`. */
   readonly podRef: string;
+  /** The podman pod name. */
   readonly podName: string;
 }
 
@@ -36,6 +38,7 @@ export type { Mount } from './mounts';
 
 /** A podman secret given to the container. */
 export interface SecretMount {
+  /** The podman secret (created before the container starts by the site's secrets unit). */
   readonly secret: Secret;
   /** Expose it as this environment variable. @default - a file at /run/secrets/<name> */
   readonly env?: string;
@@ -54,7 +57,9 @@ export type ComposedValue = ReadonlyArray<string | Secret>;
 
 /** A container's port, typed, for routes and consumers: `container.port(8080)`. */
 export interface ContainerPort {
+  /** The container that listens. */
   readonly container: Container;
+  /** The port inside the container. */
   readonly port: number;
 }
 

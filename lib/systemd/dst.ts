@@ -53,14 +53,17 @@ const hhmm = (wall: Date) => wall.toISOString().slice(11, 16);
 /**
  * The daylight-saving changes in [from, from + days) at which `expr` (with its time zone) falls
  * in a skipped or repeated hour. Empty for UTC, for expressions without a zone, and for
- * expressions systemd rejects.
+ * expressions systemd rejects. An expression limited to later years is checked over the first
+ * of them instead (`2030-*-* 02:30 Europe/Paris` names the 2030 dates).
  */
 export function dstConflicts(expr: string, from: Date, days = 366): DstConflict[] {
   const spec = parseCalendarSpec(expr);
   const zone = spec?.timeZone;
   if (!spec || !zone || spec.utc) return [];
   const out: DstConflict[] = [];
-  const start = Math.floor(from.getTime() / HOUR) * HOUR;
+  const firstYear = spec.year?.length ? Math.min(...spec.year.map((c) => c.start)) : 0;
+  const begin = firstYear > from.getUTCFullYear() ? Date.UTC(firstYear, 0, 1) : from.getTime();
+  const start = Math.floor(begin / HOUR) * HOUR;
   let before = offsetAt(zone, start);
   for (let t = start + HOUR; t < start + days * 24 * HOUR; t += HOUR) {
     const after = offsetAt(zone, t);

@@ -17,7 +17,7 @@ describe('examples/gpu-box', () => {
       'caddy.container', 'gpu-box.network', 'litellm-db-data.volume', 'litellm-db.container', 'litellm.container', 'litellm.yaml',
       'llama-swap.container', 'llama-swap.yaml', 'openwebui-data.volume', 'openwebui.container',
     ]);
-    expect(Object.keys(Testing.area(files, USER_UNITS))).to.deep.equal(['gpu-box.target']);
+    expect(Object.keys(Testing.area(files, USER_UNITS))).to.deep.equal(['gpu-box-secrets.service', 'gpu-box.target']);
     expect(files[`${QUADLET}/llama-swap.container`]).to.contain('\nAddDevice=nvidia.com/gpu=all\n');
   });
 

@@ -98,7 +98,7 @@ describe('examples/two-hosts', () => {
     needs('systemdAnalyze', this);
     const files = synth();
     for (const host of ['gpu', 'apps']) {
-      expect(Object.keys(Testing.area(files, `${host}/${USER_UNITS}`))).to.deep.equal([]);
+      expect(Object.keys(Testing.area(files, `${host}/${USER_UNITS}`))).to.deep.equal(host === 'gpu' ? ['gpu-secrets.service'] : []);
       const r = verifySite(files, host);
       expect(r.ok, `${host}: ${r.output}`).to.equal(true);
     }

@@ -46,14 +46,17 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
   it('describe the connection URL without the password, and wire the consumer', () => {
     const s = sidecars();
     expect(s.wikiDb.database).to.equal('wiki');
-    expect(s.wikiDb.url()).to.equal('postgresql://wiki:<password from wiki-db.env>@wiki-db:5432/wiki');
+    expect(s.wikiDb.url()).to.equal('postgresql://wiki:<podman secret wiki-db-password>@wiki-db:5432/wiki');
     expect(s.wikiDb.url({ scheme: 'postgres' })).to.match(/^postgres:\/\//);
     expect(s.cache.url()).to.equal('redis://wiki-redis:6379');
     expect(s.wiki.dependencies.map((d) => [d.unit, d.strength, d.ready])).to.deep.include.members([
       [s.wikiDb.container, 'requires', 'healthy'], [s.cache.container, 'requires', 'healthy'],
     ]);
     expect(s.wiki.envFiles).to.deep.equal([s.wikiEnv]);
-    expect(s.wikiEnv.secretNames).to.deep.equal(['DATABASE_URL', 'DB_PASS']);
+    // The URL is composed at start, the password read from the database's podman secret: no template entry.
+    expect(s.wikiEnv.secretNames).to.deep.equal([]);
+    expect([...s.wiki.composedEnv.keys()]).to.deep.equal(['DATABASE_URL']);
+    expect(s.wiki.secretMounts.map((m) => [m.secret, m.env])).to.deep.equal([[s.wikiDb.passwordSecret, 'DB_PASS']]);
     expect(s.wiki.environment).to.deep.equal({ REDIS_URL: 'redis://wiki-redis:6379/1' });
     expect(s.forum.envValue('MYSQL_HOSTNAME')).to.equal('forum-mysql');
   });
