@@ -43,7 +43,9 @@ describe('patterns: WebApp', () => {
     expect(wiki.database!.container.name).to.equal('wiki-db');
     expect(wiki.cache!.container.name).to.equal('wiki-redis');
     expect(wiki.container.dependencies.map((d) => d.unit).filter((u) => u instanceof Container)).to.have.members([wiki.database!.container, wiki.cache!.container]);
-    expect(wiki.envFile!.variables).to.deep.equal(['DB_HOST', 'DB_NAME', 'DB_PASS', 'DB_PORT', 'DB_TYPE', 'DB_USER', 'REDIS_URL', 'SESSION_SECRET']);
+    expect(wiki.envFile!.variables).to.deep.equal(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_TYPE', 'DB_USER', 'REDIS_URL', 'SESSION_SECRET']);
+    // DB_PASS is the database's podman secret, not a template entry.
+    expect(wiki.container.secretMounts.map((m) => m.env)).to.deep.equal(['DB_PASS']);
     expect(wiki.route!.fileName).to.equal('routes/wiki.caddy');
     expect(wiki.url('/graphql')).to.equal('http://wiki:3000/graphql');
     expect(paste.envFile).to.equal(undefined);

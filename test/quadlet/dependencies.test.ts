@@ -12,7 +12,7 @@ const GOLDEN = path.join(__dirname, '__golden__', 'dependencies');
 /** One consumer per strength and readiness, against a database with a health check. */
 function strengths(podmanVersion?: string) {
   const { app, site } = Testing.site(podmanVersion ? { podmanVersion } : {});
-  const db = new Container(site, 'db', { image: IMG, healthCmd: 'pg_isready -h 127.0.0.1' });
+  const db = new Container(site, 'pg', { image: IMG, healthCmd: 'pg_isready -h 127.0.0.1' });
   const cache = new Container(site, 'cache', { image: IMG });
   const backend = new Container(site, 'backend', { image: IMG });
   const sidecar = new Container(site, 'sidecar', { image: IMG });
@@ -42,18 +42,18 @@ describe('dependencies: strength and readiness', () => {
     const { app } = strengths();
     const files = Testing.synth(app);
     const unit = (f: string) => files[`.config/containers/systemd/${f}`] ?? files[`.config/systemd/user/${f}`];
-    expect(values(unit('app.container'), 'Requires')).to.deep.equal(['cache.service db.service']);
+    expect(values(unit('app.container'), 'Requires')).to.deep.equal(['cache.service pg.service']);
     expect(values(unit('app.container'), 'BindsTo')).to.deep.equal(['sidecar.service']);
     expect(values(unit('app.container'), 'Wants')).to.deep.equal(['backend.service']);
-    expect(values(unit('app.container'), 'After')).to.deep.equal(['cache.service db.service sidecar.service backend.service']);
+    expect(values(unit('app.container'), 'After')).to.deep.equal(['cache.service pg.service sidecar.service backend.service']);
     // Order only: After= alone, nothing that would start or restart app.
     expect(values(unit('late.container'), 'Requires')).to.deep.equal([]);
     expect(values(unit('late.container'), 'Wants')).to.deep.equal([]);
     expect(values(unit('late.container'), 'After')).to.deep.equal(['app.service']);
-    expect(values(unit('db.container'), 'Notify')).to.deep.equal(['healthy']);
+    expect(values(unit('pg.container'), 'Notify')).to.deep.equal(['healthy']);
     expect(values(unit('cache.container'), 'Notify')).to.deep.equal([]);
     // Plain services take the same options.
-    expect(values(unit('report.service'), 'Requires')).to.deep.equal(['db.service']);
+    expect(values(unit('report.service'), 'Requires')).to.deep.equal(['pg.service']);
     expect(values(unit('report.service'), 'Wants')).to.deep.equal(['backend.service']);
     // A timer's job only orders itself after the app by default: firing never starts it.
     expect(values(unit('nightly.service'), 'After')).to.deep.equal(['app.service']);
@@ -62,7 +62,7 @@ describe('dependencies: strength and readiness', () => {
 
   it('keeps the stronger strength and the stricter readiness when a unit is added twice', () => {
     const { app, site } = Testing.site();
-    const db = new Container(site, 'db', { image: IMG, healthCmd: 'true' });
+    const db = new Container(site, 'pg', { image: IMG, healthCmd: 'true' });
     const web = new Container(site, 'web', { image: IMG, dependsOn: [{ unit: db, strength: 'wants', ready: 'healthy' }] });
     web.dependsOn(db, { strength: 'requires' });
     web.dependsOn(db, { strength: 'orderOnly' });
@@ -76,24 +76,24 @@ describe('dependencies: strength and readiness', () => {
     const res = dryRun(app);
     expect(res.ok, res.stderr).to.equal(true);
     expect(res.services['app.service']).to.match(/^BindsTo=sidecar\.service$/m);
-    expect(res.services['db.service']).to.match(/--sdnotify=healthy/);
+    expect(res.services['pg.service']).to.match(/--sdnotify=healthy/);
   });
 
   it('DEP003 (error): waiting for the health of a container without a health check, or of a unit outside the tree', () => {
     const { app, site } = Testing.site();
-    const db = new Container(site, 'db', { image: IMG });
+    const db = new Container(site, 'pg', { image: IMG });
     new Container(site, 'web', { image: IMG, dependsOn: [{ unit: db, ready: 'healthy' }] });
     new Container(site, 'other', { image: IMG, dependsOn: [{ unit: Container.fromName('legacy'), ready: 'healthy' }] });
     const diags = expectDiagnostic(app, 'DEP003', 'error');
     expect(diags.map((d) => d.path)).to.deep.equal(['test/other', 'test/web']);
-    expect(diags[1].message).to.equal('web waits for db.service to be healthy, but db.service has no health check');
+    expect(diags[1].message).to.equal('web waits for pg.service to be healthy, but pg.service has no health check');
   });
 
   it('DEP003 fails synth and writes nothing', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-dep003-'));
     const app = new App({ outdir });
     const site = new Site(app, 'test', { outputDir: '' });
-    const db = new Container(site, 'db', { image: IMG });
+    const db = new Container(site, 'pg', { image: IMG });
     new Container(site, 'web', { image: IMG, dependsOn: [{ unit: db, ready: 'healthy' }] });
     expect(() => app.synth()).to.throw(/DEP003/);
     expect(fs.readdirSync(outdir)).to.deep.equal([]);
@@ -116,16 +116,16 @@ describe('dependencies: strength and readiness', () => {
   it('Resource has no public synth-order method: dependsOn is the one way, and it writes the unit', () => {
     const { app, site } = Testing.site();
     const vol = new Volume(site, 'data');
-    const a = new Container(site, 'a', { image: IMG });
-    const b = new Container(site, 'b', { image: IMG });
+    const a = new Container(site, 'api', { image: IMG });
+    const b = new Container(site, 'web', { image: IMG });
     expect((b as any).addDependency).to.equal(undefined);
     expect((b as any).addRequirement).to.equal(undefined);
     b.dependsOn(a);
     vol.dependsOn(a);
     const files = Testing.synth(app);
-    expect(values(files['.config/containers/systemd/b.container'], 'Requires')).to.deep.equal(['a.service']);
-    expect(values(files['.config/containers/systemd/b.container'], 'After')).to.deep.equal(['a.service']);
-    expect(values(files['.config/containers/systemd/data.volume'], 'Requires')).to.deep.equal(['a.service']);
+    expect(values(files['.config/containers/systemd/web.container'], 'Requires')).to.deep.equal(['api.service']);
+    expect(values(files['.config/containers/systemd/web.container'], 'After')).to.deep.equal(['api.service']);
+    expect(values(files['.config/containers/systemd/data.volume'], 'Requires')).to.deep.equal(['api.service']);
   });
 
   it('long-running containers get TimeoutStartSec=900 for a first pull; oneshot ones and explicit values keep theirs', () => {
