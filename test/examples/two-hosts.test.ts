@@ -49,7 +49,7 @@ describe('examples/two-hosts', () => {
     expect(files['apps/.config/apps/openwebui.env.tmpl']).to.match(/# secret: [^\n]*\nOPENAI_API_KEY=\n/);
     // Only the gateway faces the LAN, on the bind address site.toml gives.
     expect(publishedPorts(files)).to.deep.equal(['127.0.0.1:80:80', '192.168.1.10:4000:4000']);
-    expectNoSecretValues(files, 7);
+    expectNoSecretValues(files, 5); // database passwords are podman secrets now, not template entries
   });
 
   it('moves to other machines by editing site.toml only', () => {
