@@ -28,8 +28,6 @@ export default function sodimo(app: App): Site {
 
   // --- Edge: Caddy on 127.0.0.1:80, fed by the cloudflared tunnel -------------------------------
   const caddy = new Caddy(site, 'caddy', {
-    image: 'docker.io/library/caddy:2-alpine',
-    allowFloatingTag: 'the chapter tracks the Caddy 2 major line (2-alpine)',
     publish: [{ container: 80, host: 80 }], // the chapter also maps 443; nothing listens there (plain HTTP behind the tunnel)
     about: { upstream: 'caddyserver/caddy', role: 'reverse proxy; fans out to containers on sodimo.network by name', notes: ['TLS ends at Cloudflare; Caddy speaks plain HTTP. The admin API is off in the Caddyfile (CADDY_ADMIN=off does not turn it off).'] },
   });
@@ -150,7 +148,8 @@ export default function sodimo(app: App): Site {
     image: twentyImage,
     publish: [{ container: 3000, host: 3333 }],
     envFiles: [twentyEnv],
-    dependsOn: [twentyWorker],
+    // The server runs without its worker (jobs queue up in Redis): restarting the worker must not restart the CRM.
+    dependsOn: [{ unit: twentyWorker, strength: 'wants' }],
     about: { upstream: 'twentyhq/twenty', role: 'CRM: pipeline, contacts, companies, email threads, workflows', notes: ['First-boot migrations take about 18 s.'] },
   });
   for (const c of [twentyWorker, twenty]) {

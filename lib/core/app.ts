@@ -6,6 +6,7 @@ import { byteLength, controlCharIn, escapeControls, MAX_NAME_BYTES } from './nam
 import { GeneratedFile, writeOutput, WriteResult } from './output';
 import { OutputArea, Resource, resourcesIn } from './resource';
 import { Site, SiteBackend } from './site';
+import { renderedAfter } from './synth-order';
 
 export const CORE_CODES = defineCodes({
   CORE001: { title: 'dependency cycle', hint: 'remove one of the dependencies on the cycle; units cannot start each other in a loop' },
@@ -305,7 +306,7 @@ function dependencyOrder(resources: Resource[], reporterOf: (c: IConstruct) => R
   const graph = new DependencyGraph();
   for (const r of resources) {
     graph.addNode(r.node.path);
-    const targets = [...r.dependencies, ...r.node.dependencies.filter(Resource.isResource)];
+    const targets = [...renderedAfter(r), ...r.node.dependencies.filter(Resource.isResource)];
     for (const d of targets) {
       if (d.site !== r.site && Site.isSite(d.site) && !r.site.node.path.startsWith('orphan')) {
         reporterOf(r)('CORE002', `${r.node.path} depends on ${d.node.path}, which belongs to site ${d.site.name}`);

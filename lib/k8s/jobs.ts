@@ -2,6 +2,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import { Reporter } from '../core/diagnostics';
 import { literalOf } from '../render/systemd-value';
+import { dependencySpec } from '../quadlet/dependency';
 import { ContainerJob } from '../systemd/job';
 import { Timer } from '../systemd/timer';
 import { NAME_LABEL } from './manifests';
@@ -42,7 +43,7 @@ export function renderTimer(state: SiteState, t: Timer, report: Reporter): void 
   if (p.user !== undefined) b.applyUser(sec, p.user, undefined, report, what);
   if (Object.keys(sec).length) k.securityContext = sec;
   b.containers.push(k);
-  for (const dep of t.props.dependsOn ?? []) waitForDependency(b, dep, report, what);
+  for (const dep of t.props.dependsOn ?? []) waitForDependency(b, dependencySpec(dep).unit, report, what);
   if (state.opts.keepPlacement) b.pin(state.nodeName);
   if (t.props.description) b.annotations['quadlet-cdk.io/description'] = t.props.description;
   const template = b.template({});

@@ -125,7 +125,12 @@ const OTHERS: Record<string, Record<string, Disposition>> = {
     values: to('ConfigMap <name>-env'),
     secrets: to('Secret <name> keys (values from the .env beside the manifests, K8S022)'),
   },
-  secret: { name: to('Secret <name> (secretGenerator reads secrets/<name>)'), description: to('a comment in kustomization.yaml') },
+  secret: {
+    name: to('Secret <name> (secretGenerator reads secrets/<name>)'),
+    description: to('a comment in kustomization.yaml'),
+    // No cluster-side generator: the operator writes a random value into secrets/<name> once, as for any other secret.
+    generate: to('Secret <name> like any other: write a random value into secrets/<name> once (docs/kubernetes.md)'),
+  },
   service: {
     name: code('K8S006', 'host systemd units'), description: code('K8S006', 'host systemd units'), install: code('K8S006', 'host systemd units'),
     exec: code('K8S006', 'host systemd units'), envFiles: code('K8S006', 'host systemd units'), environment: code('K8S006', 'host systemd units'),

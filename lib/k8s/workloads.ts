@@ -48,7 +48,7 @@ export function renderWorkload(state: SiteState, name: string, members: readonly
       replicas = 0;
       r('K8S019', `${what} is not started at boot; its workload has replicas: 0`);
     }
-    for (const dep of [...c.requirements, ...c.wantedUnits]) waitForDependency(b, dep, r, what);
+    for (const dep of c.dependencies) waitForDependency(b, dep.unit, r, what);
     for (const n of c.networks) b.labels[networkLabel(n.networkName)] = 'true';
     for (const port of c.declaredPortList) {
       const udp = (c.props.publish ?? []).some((m) => m.container === port && m.protocol === 'udp');

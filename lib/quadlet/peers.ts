@@ -118,9 +118,9 @@ registerSiteCheck('peer-hosts', (site, resources, reporterOf, context) => {
           report('ENV003', `${name} names host "${host}", which no container on ${c.containerName}'s networks answers to`);
           continue;
         }
-        started ??= new Set<unknown>([...c.requirements, ...c.wantedUnits]);
+        started ??= new Set<unknown>(c.dependencies.map((d) => d.unit));
         if (!started.has(peer) && Resource.isResource(peer)) {
-          report('ENV004', `${name} points at ${host}, but ${c.containerName} neither depends on nor wants ${peer.serviceName}`);
+          report('ENV004', `${name} points at ${host}, but ${c.containerName} does not start after ${peer.serviceName} (dependsOn)`);
         }
       }
     }

@@ -71,7 +71,7 @@ describe('synth', () => {
     const { app, site } = Testing.site();
     const a = new Container(site, 'a', { image: 'docker.io/library/redis:7.2', networkMode: 'none' });
     const b = new Container(site, 'b', { image: 'docker.io/library/redis:7.2', networkMode: 'none', dependsOn: [a] });
-    a.addRequirement(b);
+    a.dependsOn(b);
     const cycle = Testing.diagnostics(app).find((d) => d.code === 'CORE001');
     expect(cycle?.message).to.equal('dependency cycle: test/a -> test/b -> test/a');
   });

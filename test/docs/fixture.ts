@@ -71,7 +71,7 @@ export function smallSite(docsProps: SiteDocsProps = {}) {
   const sweeper = new Service(site, 'sweeper', {
     exec: [home('.local/bin/sweep'), '--older-than', '30 days'],
     environment: { SWEEP_DIR: '/srv/tmp' },
-    wants: [mail],
+    dependsOn: [{ unit: mail, strength: 'wants' }],
   });
   const docs = new SiteDocs(site, 'docs', docsProps);
   return { app, site, net, db, wiki, caddy, mail, backup, sweeper, docs };

@@ -31,14 +31,14 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'CORE001', severity: 'error', what: 'two containers that require each other', build: (s) => {
     const a = new Container(s, 'web', { image: IMG });
     const b = new Container(s, 'api', { image: IMG, dependsOn: [a] });
-    a.addRequirement(b);
+    a.dependsOn(b);
   } },
   { code: 'CORE001', severity: 'error', what: 'a dependency cycle through three units', build: (s) => {
     const net = new Network(s, 'net');
     const vol = new Volume(s, 'vol');
     const c = new Container(s, 'app', { image: IMG, networks: [net], volumes: [{ volume: vol, path: '/data' }] });
-    net.addDependency(vol);
-    vol.addDependency(c);
+    net.dependsOn(vol);
+    vol.dependsOn(c);
   } },
   { code: 'CORE002', severity: 'error', what: 'a unit that depends on a unit of another site', build: (s, app) => {
     const other = new Site(app, 'other');
@@ -197,6 +197,14 @@ export const BAD_INPUTS: BadInput[] = [
     const elsewhere = new Site(new App(), 'elsewhere');
     new Container(s, 'web', { image: IMG, dependsOn: [new Container(elsewhere, 'app-db', { image: IMG })] });
   } },
+  { code: 'DEP002', severity: 'warning', what: 'waiting for health on a site that targets podman 4.9 (Notify=healthy needs 5.0)', site: { podmanVersion: '4.9.3' }, build: (s) => {
+    const db = new Container(s, 'db', { image: IMG, healthCmd: 'pg_isready -h 127.0.0.1' });
+    new Container(s, 'web', { image: IMG, dependsOn: [{ unit: db, ready: 'healthy' }] });
+  } },
+  { code: 'DEP003', severity: 'error', what: 'waiting for the health of a container that has no health check', build: (s) => {
+    const db = new Container(s, 'db', { image: IMG });
+    new Container(s, 'web', { image: IMG, dependsOn: [{ unit: db, ready: 'healthy' }] });
+  } },
   // environment and secrets
   { code: 'ENV001', severity: 'error', what: 'a variable set in environment and in an env file', build: (s) => {
     const env = new EnvFile(s, 'web-env', { values: { LOG_LEVEL: 'info' } });
@@ -313,6 +321,9 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'TIMER002', severity: 'warning', what: 'a schedule without a time zone', build: (s) => {
     new Timer(s, 'nightly', { onCalendar: '03:00', job: new HostCommand({ argv: ['/usr/bin/true'] }) });
+  } },
+  { code: 'TIMER004', severity: 'warning', what: 'a run at 02:30 Paris time, in the hour the clocks skip each spring (checked for the first year it can run)', build: (s) => {
+    new Timer(s, 'nightly', { onCalendar: '2099-*-* 02:30:00 Europe/Paris', job: new HostCommand({ argv: ['/usr/bin/true'] }) });
   } },
   { code: 'UNIT001', severity: 'error', what: 'a service name with an "@"', build: (s) => {
     new Service(s, 'bad@name', { exec: ['/usr/bin/true'] });
@@ -490,6 +501,9 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'PATTERN007', severity: 'error', what: 'a backup with nothing to back up', build: (s) => {
     new BackupJob(s, 'backup', { target: '/srv/backup' });
+  } },
+  { code: 'PATTERN009', severity: 'error', what: 'a web app health path that is not a URL path', build: (s) => {
+    new WebApp(s, 'api', { image: IMG, port: 8080, healthPath: 'alive now' });
   } },
   { code: 'PATTERN008', severity: 'error', what: 'a backup source name with a space', build: (s) => {
     new BackupJob(s, 'backup', { paths: { 'my docs': '/home/me/docs' }, target: '/srv/backup' });

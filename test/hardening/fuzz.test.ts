@@ -230,7 +230,7 @@ describe('fuzzed trees (hardening)', function () {
       }),
       fc.constant<Fault>({ codes: ['CORE001'], build: (s) => {
         const a = new Container(s, 'f-cycle-a', { image: IMG });
-        a.addRequirement(new Container(s, 'f-cycle-b', { image: IMG, dependsOn: [a] }));
+        a.dependsOn(new Container(s, 'f-cycle-b', { image: IMG, dependsOn: [a] }));
       } }),
       fc.constant<Fault>({ codes: ['CORE005'], build: (s, app) => {
         app.registerSecretValue('s3cr3t-value-canary');

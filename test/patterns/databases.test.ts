@@ -46,12 +46,17 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
   it('describe the connection URL without the password, and wire the consumer', () => {
     const s = sidecars();
     expect(s.wikiDb.database).to.equal('wiki');
-    expect(s.wikiDb.url()).to.equal('postgresql://wiki:<password from wiki-db.env>@wiki-db:5432/wiki');
+    expect(s.wikiDb.url()).to.equal('postgresql://wiki:<podman secret wiki-db-password>@wiki-db:5432/wiki');
     expect(s.wikiDb.url({ scheme: 'postgres' })).to.match(/^postgres:\/\//);
     expect(s.cache.url()).to.equal('redis://wiki-redis:6379');
-    expect(s.wiki.requirements).to.include.members([s.wikiDb.container, s.cache.container]);
+    expect(s.wiki.dependencies.map((d) => [d.unit, d.strength, d.ready])).to.deep.include.members([
+      [s.wikiDb.container, 'requires', 'healthy'], [s.cache.container, 'requires', 'healthy'],
+    ]);
     expect(s.wiki.envFiles).to.deep.equal([s.wikiEnv]);
-    expect(s.wikiEnv.secretNames).to.deep.equal(['DATABASE_URL', 'DB_PASS']);
+    // The URL is composed at start, the password read from the database's podman secret: no template entry.
+    expect(s.wikiEnv.secretNames).to.deep.equal([]);
+    expect([...s.wiki.composedEnv.keys()]).to.deep.equal(['DATABASE_URL']);
+    expect(s.wiki.secretMounts.map((m) => [m.secret, m.env])).to.deep.equal([[s.wikiDb.passwordSecret, 'DB_PASS']]);
     expect(s.wiki.environment).to.deep.equal({ REDIS_URL: 'redis://wiki-redis:6379/1' });
     expect(s.forum.envValue('MYSQL_HOSTNAME')).to.equal('forum-mysql');
   });
@@ -66,7 +71,7 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     expect(photos.envValue('REDIS_HOSTNAME')).to.equal('photos-redis');
     expect(photos.envValue('REDIS_PORT')).to.equal('6379');
     expect(photos.envFiles).to.deep.equal([env]);
-    expect(photos.requirements).to.include(redis.container);
+    expect(photos.dependencies.map((d) => d.unit)).to.include(redis.container);
     // Both, when the URL variable is named too.
     const other = new Container(t.site, 'other', { image: 'docker.io/example/app:1.0.0' });
     redis.connect(other, { urlVar: 'REDIS_URL', hostVar: 'REDIS_HOST', db: 2 });
@@ -76,10 +81,10 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
 
   it('default to the official images', () => {
     const t = lab();
-    expect(new PostgresDatabase(t.site, 'a-db').container.props.image).to.equal('docker.io/library/postgres:16');
-    expect(new PostgresDatabase(t.site, 'b-db', { pgvector: true }).container.props.image).to.equal('docker.io/pgvector/pgvector:pg16');
-    expect(new MariaDb(t.site, 'c-db').container.props.image).to.equal('docker.io/library/mariadb:11.4');
-    expect(new RedisCache(t.site, 'd-redis').container.props.image).to.equal('docker.io/library/redis:7-alpine');
+    expect(new PostgresDatabase(t.site, 'a-db').container.props.image).to.equal('docker.io/library/postgres:16.9');
+    expect(new PostgresDatabase(t.site, 'b-db', { pgvector: true }).container.props.image).to.equal('docker.io/pgvector/pgvector:0.8.0-pg16');
+    expect(new MariaDb(t.site, 'c-db').container.props.image).to.equal('docker.io/library/mariadb:11.4.7');
+    expect(new RedisCache(t.site, 'd-redis').container.props.image).to.equal('docker.io/library/redis:7.4.5-alpine');
   });
 
   it('a database or user name that cannot go into a URL (PATTERN002)', () => {
