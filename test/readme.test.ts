@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import * as lib from '../lib';
-import { Testing } from '../lib/testing';
+import { expectDiagnostic, Testing } from '../lib/testing';
 
 /** Runs the README's site (its first ts block) against this checkout and returns the app. */
 function readmeApp(patch: (src: string) => string = (s) => s): lib.App {
@@ -23,7 +23,19 @@ function block(after: string, lang: string): string {
 }
 
 describe('README', () => {
-  it('the 20-line site writes exactly the files and the unit the README shows', () => {
+  it('the wiki gets every variable Wiki.js reads to reach its database', () => {
+    const app = readmeApp();
+    const wiki = app.node.findAll().find((c): c is lib.Container => c instanceof lib.Container && c.name === 'wiki')!;
+    for (const v of ['DB_TYPE', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_NAME']) expect(wiki.envValue(v), v).to.not.equal(undefined);
+    expect(wiki.envValue('DB_HOST')).to.equal('wiki-db');
+    expect(wiki.envFiles.flatMap((f) => f.secretNames)).to.include('DB_PASS');
+    // Leaving one out is IMAGE010, an error.
+    const short = readmeApp((s) => s.replace(", DB_PORT: '5432'", ''));
+    const [d] = expectDiagnostic(short, 'IMAGE010', 'error');
+    expect(d.message).to.match(/^DB_PORT is not set/);
+  });
+
+  it('the 23-line site writes exactly the files and the unit the README shows', () => {
     const files = Testing.synth(readmeApp());
     const listed = block('It writes, under the output folder:', '').trim().split('\n').filter((f) => !f.startsWith('.quadlet-cdk'));
     expect(Object.keys(files).sort()).to.deep.equal(listed.sort());

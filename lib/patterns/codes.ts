@@ -9,5 +9,6 @@ export const PATTERN_CODES = defineCodes({
   PATTERN005: { title: 'invalid mail host name or domain', hint: 'give DNS names such as mail.example.org; postfix needs a fully qualified host name' },
   PATTERN006: { title: 'backup copies a live database\'s files', hint: 'back up a dump instead (pg_dump / mariadb-dump into a backed-up volume), or accept crash-consistent copies with allowLiveDatabase and the reason', severity: 'warning' },
   PATTERN007: { title: 'backup has nothing to back up', hint: 'list at least one volume or host path' },
+  PATTERN009: { title: 'connection writes no host', hint: 'name the variable the image reads for the host (hostVar, e.g. MYSQL_HOST, DB_HOST) or a URL variable (urlVar)', severity: 'warning' },
   PATTERN008: { title: 'invalid backup target or source', hint: 'give an absolute host folder (/srv/backup, or home(\'backups\')), and source names made of letters, digits, ".", "_" and "-"' },
 });

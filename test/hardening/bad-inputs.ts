@@ -4,7 +4,7 @@
  * source of each input and the exact message a user sees.
  */
 import {
-  App, Artifact, BackupJob, Endpoint, MailStack, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
+  App, Artifact, BackupJob, Endpoint, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
   Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
 } from '../../lib';
 import { SiteDocs } from '../../lib/docs';
@@ -491,6 +491,16 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'PATTERN007', severity: 'error', what: 'a backup with nothing to back up', build: (s) => {
     new BackupJob(s, 'backup', { target: '/srv/backup' });
   } },
+  { code: 'PATTERN009', severity: 'warning', what: 'a database connection that names no host variable', build: (s) => {
+    new Network(s, 'net', { default: true });
+    const app = new Container(s, 'app', { image: IMG });
+    new MariaDb(s, 'app-mysql').connect(app, { envFile: new EnvFile(s, 'app-env', { name: 'app' }), userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD' });
+  } },
+  { code: 'IMAGE010', severity: 'error', what: 'Wiki.js without the port of its database', build: (s) => {
+    new Network(s, 'net', { default: true });
+    new Container(s, 'app-db', { image: 'docker.io/library/postgres:16.4' });
+    new Container(s, 'wiki', { image: 'ghcr.io/requarks/wiki:2.5.304', environment: { DB_TYPE: 'postgres', DB_HOST: 'app-db', DB_USER: 'wiki', DB_NAME: 'wiki' }, envFiles: [new EnvFile(s, 'wiki-env', { name: 'wiki', secrets: { DB_PASS: { description: 'the database password' } } })] });
+  } },
   { code: 'PATTERN008', severity: 'error', what: 'a backup source name with a space', build: (s) => {
     new BackupJob(s, 'backup', { paths: { 'my docs': '/home/me/docs' }, target: '/srv/backup' });
   } },
@@ -546,6 +556,9 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'LLM015', severity: 'warning', what: 'a policy exemption for a model that does not exist', build: (s) => {
     new Model(llamaSwap(s, { policy: new ModelPolicy({ mandatoryFlags: '-ngl 999', exempt: ['gone'] }) }), 'qwen', { modelFile: 'qwen.gguf' });
+  } },
+  { code: 'LLM016', severity: 'error', what: 'a model argument with a line llama-swap would drop', build: (s) => {
+    new Model(llamaSwap(s), 'qwen', { modelFile: 'qwen.gguf', args: ['--system-prompt', 'be brief\n# never mind'] });
   } },
   { code: 'LLM030', severity: 'error', what: 'a rendered llama-swap file its schema refuses (a self-proxy)', build: (s) => {
     new Model(llamaSwap(s), 'qwen', { modelFile: 'qwen.gguf', proxy: 'http://localhost:${PORT}' });

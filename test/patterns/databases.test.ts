@@ -53,7 +53,7 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     expect(s.wiki.envFiles).to.deep.equal([s.wikiEnv]);
     expect(s.wikiEnv.secretNames).to.deep.equal(['DATABASE_URL', 'DB_PASS']);
     expect(s.wiki.environment).to.deep.equal({ REDIS_URL: 'redis://wiki-redis:6379/1' });
-    expect(s.forum.envValue('MYSQL_HOSTNAME')).to.equal('forum-mysql');
+    expect(s.forum.envValue('MYSQL_HOST')).to.equal('forum-mysql');
   });
 
   it('RedisCache.connect sets the host and port variables instead of a URL when asked', () => {
@@ -114,7 +114,7 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
 
   it('a different value for a variable connect sets is reported as set twice (ENV001)', () => {
     const t = lab();
-    const env = new EnvFile(t.site, 'app-env', { name: 'app', values: { MYSQL_HOSTNAME: 'elsewhere' } });
+    const env = new EnvFile(t.site, 'app-env', { name: 'app', values: { MYSQL_HOST: 'elsewhere' } });
     const app = new Container(t.site, 'app', { image: 'docker.io/example/app:1.0.0' });
     new MariaDb(t.site, 'app-db').connect(app, { envFile: env });
     expectDiagnostic(t.app, 'ENV001', 'error');
