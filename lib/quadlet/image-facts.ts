@@ -66,8 +66,6 @@ export interface RequiredEnvFact {
   readonly image: string;
   /** Each must be set (in `environment` or an env file) to the hostname of a peer container. */
   readonly hostVars: readonly string[];
-  /** Each must be set too, to any value or as an env-file or podman secret. @default - none */
-  readonly vars?: readonly string[];
   /** What happens without it, for the message. */
   readonly symptom: string;
 }
@@ -77,12 +75,6 @@ export const REQUIRED_ENV: readonly RequiredEnvFact[] = [
     image: 'sutoj/piler',
     hostVars: ['MYSQL_HOSTNAME'],
     symptom: 'piler expects an external MySQL and stalls at boot on "MYSQL localhost not ready" without it',
-  },
-  {
-    image: 'requarks/wiki',
-    hostVars: ['DB_HOST'],
-    vars: ['DB_TYPE', 'DB_PORT', 'DB_USER', 'DB_PASS', 'DB_NAME'],
-    symptom: 'Wiki.js reads its database connection only from DB_TYPE, DB_HOST, DB_PORT, DB_USER, DB_PASS (or DB_PASS_FILE) and DB_NAME, and fails at start ("Database Initialization Error") without them',
   },
 ];
 

@@ -129,10 +129,5 @@ registerSiteCheck('peer-hosts', (site, resources, reporterOf, context) => {
     for (const v of fact?.hostVars ?? []) {
       if (!vars.some(([k]) => k === v)) report('IMAGE010', `${v} is not set: ${fact!.symptom}`);
     }
-    const given = (v: string) => c.environment[v] !== undefined || c.envFiles.some((f) => f.has(v)) || (c.props.secrets ?? []).some((s) => s.env === v || s.env === `${v}_FILE`)
-      || c.environment[`${v}_FILE`] !== undefined || c.envFiles.some((f) => f.has(`${v}_FILE`));
-    for (const v of fact?.vars ?? []) {
-      if (!given(v)) report('IMAGE010', `${v} is not set: ${fact!.symptom}`);
-    }
   }
 });

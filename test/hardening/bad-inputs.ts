@@ -496,11 +496,6 @@ export const BAD_INPUTS: BadInput[] = [
     const app = new Container(s, 'app', { image: IMG });
     new MariaDb(s, 'app-mysql').connect(app, { envFile: new EnvFile(s, 'app-env', { name: 'app' }), userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD' });
   } },
-  { code: 'IMAGE010', severity: 'error', what: 'Wiki.js without the port of its database', build: (s) => {
-    new Network(s, 'net', { default: true });
-    new Container(s, 'app-db', { image: 'docker.io/library/postgres:16.4' });
-    new Container(s, 'wiki', { image: 'ghcr.io/requarks/wiki:2.5.304', environment: { DB_TYPE: 'postgres', DB_HOST: 'app-db', DB_USER: 'wiki', DB_NAME: 'wiki' }, envFiles: [new EnvFile(s, 'wiki-env', { name: 'wiki', secrets: { DB_PASS: { description: 'the database password' } } })] });
-  } },
   { code: 'PATTERN008', severity: 'error', what: 'a backup source name with a space', build: (s) => {
     new BackupJob(s, 'backup', { paths: { 'my docs': '/home/me/docs' }, target: '/srv/backup' });
   } },
