@@ -78,6 +78,9 @@ export function renderUnitSection(u: DocUnit, ctx: SectionContext): string[] {
   const notes = u.about.notes ?? [];
   if (notes.length === 1) put('Notes', notes[0]);
   if (notes.length > 1) lines.push('- **Notes**', ...notes.map((n) => `  - ${oneLine(n)}`));
+  const deviations = u.about.deviations ?? [];
+  if (deviations.length === 1) put('Deviation', deviations[0]);
+  if (deviations.length > 1) lines.push('- **Deviations**', ...deviations.map((n) => `  - ${oneLine(n)}`));
   return lines;
 }
 

@@ -86,6 +86,7 @@ export class SiteDocs extends Resource {
     out.push(this.props.intro ?? defaultIntro(site, units), '');
     out.push(...hostSetup(site, resources, units), '');
     out.push(...routingPosture(site, resources, sectionCtx), '');
+    out.push(...deviationsSection(units));
     out.push('## Dependencies', '');
     out.push(graphLegend(units), '');
     out.push(...renderMermaid(units), '');
@@ -99,6 +100,12 @@ export class SiteDocs extends Resource {
     out.push(...table(['File', 'Written by'], files.map((f) => [code(relativeToSite(f.path, site)), code(f.constructPath)])));
     return out.join('\n').replace(/\n{3,}/g, '\n\n').replace(/\n*$/, '\n');
   }
+}
+
+/** Every documented deviation from the design, by unit, so none hides in a code comment. */
+function deviationsSection(units: readonly DocUnit[]): string[] {
+  const rows = units.flatMap((u) => (u.about.deviations ?? []).map((d) => `- ${code(u.fileName)}: ${oneLine(d)}`));
+  return rows.length ? ['## Deviations from the design', '', 'Where this site deliberately differs from the design it was written from, and why.', '', ...rows, ''] : [];
 }
 
 function validFileName(name: string): boolean {

@@ -120,5 +120,6 @@ function aboutOf(r: IConstruct, wrapper: IConstruct | undefined): About {
   const outer = wrapper ? Docs.of(wrapper) ?? {} : {};
   const own = Docs.of(r) ?? {};
   const notes = [...(outer.notes ?? []), ...(own.notes ?? [])];
-  return { upstream: own.upstream ?? outer.upstream, role: own.role ?? outer.role, notes: notes.length ? notes : undefined };
+  const deviations = [...(outer.deviations ?? []), ...(own.deviations ?? [])];
+  return { upstream: own.upstream ?? outer.upstream, role: own.role ?? outer.role, notes: notes.length ? notes : undefined, deviations: deviations.length ? deviations : undefined };
 }

@@ -21,7 +21,8 @@ export interface MariaDbProps extends SqlDatabaseProps {
  *
  * ```ts
  * const db = new MariaDb(site, 'piler-mysql');             // database and user "piler"
- * db.connect(piler, { envFile: pilerEnv });                 // MYSQL_HOSTNAME, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD
+ * db.connect(app, { envFile: appEnv });                     // MYSQL_HOST, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD
+ * db.connect(piler, { envFile: pilerEnv, hostVar: 'MYSQL_HOSTNAME', databaseVar: 'MYSQL_DATABASE', userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD' });
  * ```
  */
 export class MariaDb extends SqlDatabase {
@@ -44,14 +45,15 @@ export class MariaDb extends SqlDatabase {
   }
 
   /**
-   * Wire `consumer`: the variables images of the piler family read (MYSQL_HOSTNAME,
-   * MYSQL_DATABASE, MYSQL_USER; MYSQL_PASSWORD from the password secret) unless other names are given, and
-   * Requires= on the database.
+   * Wire `consumer`: the variables most MySQL-client images read (MYSQL_HOST, MYSQL_DATABASE,
+   * MYSQL_USER; MYSQL_PASSWORD as a secret) unless other names are given, and Requires= on the
+   * database. Images that read another host variable (piler: MYSQL_HOSTNAME) name it; a
+   * connection that names variables but no host (and no URL) is warned about (PATTERN010).
    */
   public connect(consumer: Container, options: SqlConnectOptions): void {
     const named = [options.urlVar, options.hostVar, options.portVar, options.databaseVar, options.userVar, options.passwordVar].some((v) => v !== undefined);
     super.connect(consumer, named ? options : {
-      ...options, hostVar: 'MYSQL_HOSTNAME', databaseVar: 'MYSQL_DATABASE', userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD',
+      ...options, hostVar: 'MYSQL_HOST', databaseVar: 'MYSQL_DATABASE', userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD',
     });
   }
 }

@@ -4,7 +4,7 @@ import { Container, ContainerProps } from '../quadlet/container';
 import { EnvFile } from '../quadlet/env-file';
 import { INetwork } from '../quadlet/network';
 import { Volume } from '../quadlet/volume';
-import { ensureEnvFile, ensureValue, recordLink } from './connections';
+import { ensureEnvFile, ensureValue, recordLink, warnWithoutHost } from './connections';
 import { resourceId } from './placement';
 import { SIDECAR_HEALTH_INTERVAL } from './sql-database';
 
@@ -105,6 +105,7 @@ export class RedisCache {
     const values: Array<[string, string]> = [];
     const urlVar = options.urlVar ?? (parts ? undefined : 'REDIS_URL');
     if (urlVar) values.push([urlVar, this.url(options.db)]);
+    warnWithoutHost(consumer, this.container, [urlVar, options.hostVar]);
     if (options.hostVar) values.push([options.hostVar, this.hostname]);
     if (options.portVar) values.push([options.portVar, String(this.port)]);
     for (const [name, value] of values) {

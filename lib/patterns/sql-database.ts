@@ -7,7 +7,7 @@ import { Secret } from '../quadlet/secret';
 import { INetwork } from '../quadlet/network';
 import { Volume } from '../quadlet/volume';
 import './codes';
-import { ensureEnvFile, ensureValue, recordLink } from './connections';
+import { ensureEnvFile, ensureValue, recordLink, warnWithoutHost } from './connections';
 import { resourceId, stripSuffix } from './placement';
 
 /** Props every SQL sidecar (PostgresDatabase, MariaDb) takes. */
@@ -185,6 +185,7 @@ export abstract class SqlDatabase {
     const parts = [o.hostVar, o.portVar, o.databaseVar, o.userVar, o.passwordVar].some((v) => v !== undefined);
     const urlVar = o.urlVar ?? (parts ? undefined : this.engine.defaultUrlVar);
     if (urlVar) consumer.composeEnv(urlVar, this.urlParts({ scheme: o.scheme }));
+    warnWithoutHost(consumer, this.container, [urlVar, o.hostVar]);
     if (o.hostVar) ensureValue(o.envFile, o.hostVar, this.hostname);
     if (o.portVar) ensureValue(o.envFile, o.portVar, String(this.port));
     if (o.databaseVar) ensureValue(o.envFile, o.databaseVar, this.database);

@@ -34,7 +34,10 @@ describe('examples/real-run', () => {
     expect(files['.config/real-run/notes.env.tmpl']).to.match(/^DB_HOST=notes-db$/m);
     expect(files['.config/real-run/notes.env.tmpl']).to.match(/^REDIS_HOST=notes-redis$/m);
     expect(files[`${USER_UNITS}/notes-db-dump.timer`]).to.contain('OnCalendar=*-*-* 03:00:00 Europe/Paris');
-    expectNoSecretValues(files, 2);
+    // The database password is a podman secret both containers draw from, not a template entry.
+    expect(files[`${QUADLET}/notes.container`]).to.contain('Secret=notes-db-password,type=env,target=DB_PASS');
+    expect(files[`${QUADLET}/notes-db.container`]).to.contain('Secret=notes-db-password,type=env,target=POSTGRES_PASSWORD');
+    expectNoSecretValues(files, 0);
   });
 
   it('passes the real generator, systemd-analyze verify and caddy', function () {

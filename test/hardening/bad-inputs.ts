@@ -4,7 +4,7 @@
  * source of each input and the exact message a user sees.
  */
 import {
-  App, Artifact, BackupJob, ContainerJob, Endpoint, home, MailStack, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
+  App, Artifact, BackupJob, ContainerJob, Endpoint, home, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
   Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
 } from '../../lib';
 import { SiteDocs } from '../../lib/docs';
@@ -505,6 +505,11 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'PATTERN009', severity: 'error', what: 'a web app health path that is not a URL path', build: (s) => {
     new WebApp(s, 'api', { image: IMG, port: 8080, healthPath: 'alive now' });
   } },
+  { code: 'PATTERN010', severity: 'warning', what: 'a database connection that names no host variable', build: (s) => {
+    new Network(s, 'net', { default: true });
+    const app = new Container(s, 'app', { image: IMG });
+    new MariaDb(s, 'app-mysql').connect(app, { envFile: new EnvFile(s, 'app-env', { name: 'app' }), userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD' });
+  } },
   { code: 'PATTERN008', severity: 'error', what: 'a backup source name with a space', build: (s) => {
     new BackupJob(s, 'backup', { paths: { 'my docs': '/home/me/docs' }, target: '/srv/backup' });
   } },
@@ -560,6 +565,9 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'LLM015', severity: 'warning', what: 'a policy exemption for a model that does not exist', build: (s) => {
     new Model(llamaSwap(s, { policy: new ModelPolicy({ mandatoryFlags: '-ngl 999', exempt: ['gone'] }) }), 'qwen', { modelFile: 'qwen.gguf' });
+  } },
+  { code: 'LLM016', severity: 'error', what: 'a model argument with a line llama-swap would drop', build: (s) => {
+    new Model(llamaSwap(s), 'qwen', { modelFile: 'qwen.gguf', args: ['--system-prompt', 'be brief\n# never mind'] });
   } },
   { code: 'LLM030', severity: 'error', what: 'a rendered llama-swap file its schema refuses (a self-proxy)', build: (s) => {
     new Model(llamaSwap(s), 'qwen', { modelFile: 'qwen.gguf', proxy: 'http://localhost:${PORT}' });

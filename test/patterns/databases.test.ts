@@ -58,7 +58,7 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     expect([...s.wiki.composedEnv.keys()]).to.deep.equal(['DATABASE_URL']);
     expect(s.wiki.secretMounts.map((m) => [m.secret, m.env])).to.deep.equal([[s.wikiDb.passwordSecret, 'DB_PASS']]);
     expect(s.wiki.environment).to.deep.equal({ REDIS_URL: 'redis://wiki-redis:6379/1' });
-    expect(s.forum.envValue('MYSQL_HOSTNAME')).to.equal('forum-mysql');
+    expect(s.forum.envValue('MYSQL_HOST')).to.equal('forum-mysql');
   });
 
   it('RedisCache.connect sets the host and port variables instead of a URL when asked', () => {
@@ -119,7 +119,7 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
 
   it('a different value for a variable connect sets is reported as set twice (ENV001)', () => {
     const t = lab();
-    const env = new EnvFile(t.site, 'app-env', { name: 'app', values: { MYSQL_HOSTNAME: 'elsewhere' } });
+    const env = new EnvFile(t.site, 'app-env', { name: 'app', values: { MYSQL_HOST: 'elsewhere' } });
     const app = new Container(t.site, 'app', { image: 'docker.io/example/app:1.0.0' });
     new MariaDb(t.site, 'app-db').connect(app, { envFile: env });
     expectDiagnostic(t.app, 'ENV001', 'error');
