@@ -20,7 +20,7 @@ function site() {
   wikiDb.connect(wiki, { envFile: wikiEnv });
   const pilerDb = new MariaDb(site, 'piler-mysql');
   const piler = new Container(site, 'piler', { image: 'docker.io/sutoj/piler:1.4.5' });
-  pilerDb.connect(piler, { envFile: new EnvFile(site, 'piler-env', { name: 'piler' }) });
+  pilerDb.connect(piler, { envFile: new EnvFile(site, 'piler-env', { name: 'piler' }), hostVar: 'MYSQL_HOSTNAME', databaseVar: 'MYSQL_DATABASE', userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD' });
   return { app, site, wikiDb, wiki, pilerDb, piler };
 }
 
