@@ -15,7 +15,9 @@ describe('quadlet-cdk graph, docs, validate', () => {
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^%% apps\/sodimo\.ts: site sodimo\nflowchart LR\n/);
     expect(r.stdout).to.contain('subgraph');
-    expect(r.stdout).to.match(/ --> /);
+    // Each edge carries its strength: Requires= edges are solid and labelled, Wants= edges dotted.
+    expect(r.stdout).to.match(/ -->\|requires, healthy\| /);
+    expect(r.stdout).to.match(/ -\.->\|wants\| /);
     expect(r.stdout).to.not.contain('```');
   });
 
