@@ -79,6 +79,11 @@ export function renderMermaid(units: readonly DocUnit[]): string[] {
 
 const DOT_SHAPE: Record<DocUnitKind, string> = { container: 'box', pod: 'box3d', kube: 'box3d', timer: 'ellipse', service: 'ellipse', target: 'folder' };
 
+/** Edge attributes per kind: solid for Requires=, bold for BindsTo=, dashed for Wants=, dotted for order only. */
+const DOT_STYLE: Record<GraphEdge['kind'], string[]> = {
+  requires: [], bindsTo: ['style=bold', 'label="binds to"'], wants: ['style=dashed'], orderOnly: ['style=dotted', 'label="after"'], pod: ['style=dashed', 'label="pod"'],
+};
+
 /** A string as a Graphviz quoted ID. */
 function dotString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -86,7 +91,8 @@ function dotString(text: string): string {
 
 /**
  * The same picture as {@link renderMermaid} in Graphviz `dot`: one node per unit file (shaped by
- * kind), one edge per dependency (solid: Requires=, dashed: Wants= or pod membership), and the
+ * kind), one edge per dependency (solid: Requires=, bold: BindsTo=, dashed: Wants= or pod
+ * membership, dotted: order only; labelled `healthy` when it waits for the health check), and the
  * units the site target starts drawn inside a cluster.
  */
 export function renderDot(units: readonly DocUnit[], name: string): string[] {
@@ -102,8 +108,8 @@ export function renderDot(units: readonly DocUnit[], name: string): string[] {
   }
   for (const u of units.filter((x) => x !== target && !members.includes(x))) lines.push(`  ${node(u)}`);
   for (const e of edges) {
-    const style = e.kind === 'requires' ? '' : e.kind === 'wants' ? ' [style=dashed]' : ' [style=dashed, label="pod"]';
-    lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)}${style};`);
+    const attrs = [...DOT_STYLE[e.kind], ...(e.ready === 'healthy' ? ['label="healthy"'] : [])];
+    lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)}${attrs.length ? ` [${attrs.join(', ')}]` : ''};`);
   }
   lines.push('}');
   return lines;

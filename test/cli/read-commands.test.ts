@@ -10,11 +10,12 @@ describe('quadlet-cdk graph, docs, validate', () => {
   beforeEach(() => { s = scratch(); });
   afterEach(() => s.cleanup());
 
-  it('graph prints the sodimo units and their dependencies (with strength) as a Mermaid flowchart, and writes nothing', async () => {
+  it('graph prints the sodimo units and their Requires= as a Mermaid flowchart, and writes nothing', async () => {
     const r = await cli(['graph', 'apps/sodimo.ts']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^%% apps\/sodimo\.ts: site sodimo\nflowchart LR\n/);
     expect(r.stdout).to.contain('subgraph');
+    // Each edge carries its strength: Requires= edges are solid and labelled, Wants= edges dotted.
     expect(r.stdout).to.match(/ -->\|requires, healthy\| /);
     expect(r.stdout).to.match(/ -\.->\|wants\| /);
     expect(r.stdout).to.not.contain('```');
