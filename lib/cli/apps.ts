@@ -14,6 +14,7 @@ import { App, SynthResult } from '../core/app';
 import { Diagnostic, ValidationError } from '../core/diagnostics';
 import { OutputError } from '../core/output';
 import { UsageError } from './args';
+import { CliIo } from './command';
 
 /** One app file and the name of its output folder. */
 export interface AppFile {
@@ -168,12 +169,15 @@ export function forgetProjectModules(cwd: string, keep: (file: string) => boolea
 
 /**
  * Runs apps into a scratch output root that is deleted afterwards: for the commands that read
- * the output (docs, graph, validate) and must not touch the real output folders.
+ * the output (docs, graph, validate) and must not touch the real output folders. Prints each
+ * failed app to stderr, and hands `fn` the runs that succeeded and whether any failed.
  */
-export async function withScratchRuns<T>(apps: readonly AppFile[], fn: (runs: AppRun[]) => T | Promise<T>): Promise<T> {
+export async function withScratchRuns<T>(apps: readonly AppFile[], io: CliIo, fn: (succeeded: AppRun[], anyFailed: boolean) => T | Promise<T>): Promise<T> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'quadlet-cdk-'));
   try {
-    return await fn(apps.map((a) => runApp(a, path.join(scratch, a.name))));
+    const runs = apps.map((a) => runApp(a, path.join(scratch, a.name)));
+    for (const r of runs) if (r.failure) io.stderr(`quadlet-cdk: ${r.app.display}: ${r.failure.message}\n`);
+    return await fn(runs.filter((r) => !r.failure), runs.some((r) => r.failure));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -31,15 +31,10 @@ Exit codes: 0 printed; 1 an app failed to synthesize or generates no docs; 2 wro
       return ExitCode.OK;
     }
     const apps = findApps(parsed.positionals, io.cwd, stringFlag(parsed, 'apps', 'apps'));
-    return withScratchRuns(apps, (runs) => {
+    return withScratchRuns(apps, io, (succeeded, anyFailed) => {
       const docs: Array<{ app: string; path: string; content: string }> = [];
-      let failed = false;
-      for (const run of runs) {
-        if (run.failure) {
-          io.stderr(`quadlet-cdk: ${run.app.display}: ${run.failure.message}\n`);
-          failed = true;
-          continue;
-        }
+      let failed = anyFailed;
+      for (const run of succeeded) {
         const before = docs.length;
         for (const { app, result } of run.synths) {
           const files = outputFiles(result);

@@ -31,14 +31,8 @@ Examples:
     const format = stringFlag(parsed, 'format', 'mermaid');
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${format}`);
     const apps = findApps(parsed.positionals, io.cwd, stringFlag(parsed, 'apps', 'apps'));
-    return withScratchRuns(apps, (runs) => {
-      let failed = false;
-      for (const run of runs) {
-        if (run.failure) {
-          io.stderr(`quadlet-cdk: ${run.app.display}: ${run.failure.message}\n`);
-          failed = true;
-          continue;
-        }
+    return withScratchRuns(apps, io, (succeeded, anyFailed) => {
+      for (const run of succeeded) {
         for (const { app } of run.synths) {
           for (const site of app.node.findAll().filter(Site.isSite)) {
             const units = collectUnits(site);
@@ -47,7 +41,7 @@ Examples:
           }
         }
       }
-      return failed ? ExitCode.FAILED : ExitCode.OK;
+      return anyFailed ? ExitCode.FAILED : ExitCode.OK;
     });
   },
 };

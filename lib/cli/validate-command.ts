@@ -70,15 +70,10 @@ Exit codes: 0 every check that ran passed; 1 a check failed, an app failed to sy
     const apps = findApps(parsed.positionals, io.cwd, stringFlag(parsed, 'apps', 'apps'));
     const tools = findValidators(io.cwd);
     const json = booleanFlag(parsed, 'json');
-    return withScratchRuns(apps, (runs) => {
+    return withScratchRuns(apps, io, (succeeded, anyFailed) => {
       const checks: Check[] = [];
-      let failed = false;
-      for (const run of runs) {
-        if (run.failure) {
-          io.stderr(`quadlet-cdk: ${run.app.display}: ${run.failure.message}\n`);
-          failed = true;
-          continue;
-        }
+      let failed = anyFailed;
+      for (const run of succeeded) {
         for (const { app, result } of run.synths) {
           const files = outputFiles(result);
           for (const site of app.node.findAll().filter(Site.isSite)) {
