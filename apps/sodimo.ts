@@ -28,6 +28,7 @@ export default function sodimo(app: App): Site {
 
   // --- Edge: Caddy on 127.0.0.1:80, fed by the cloudflared tunnel -------------------------------
   const caddy = new Caddy(site, 'caddy', {
+    image: 'docker.io/library/caddy:2-alpine', // the chapter's tag (the pattern default pins a full version)
     publish: [{ container: 80, host: 80 }],
     about: {
       upstream: 'caddyserver/caddy',
