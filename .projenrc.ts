@@ -26,7 +26,9 @@ const project = new typescript.TypeScriptProject({
   release: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', '@iarna/toml@^3.0.0'],
+  // esbuild: the `quadlet-cdk` command loads TypeScript apps through it (bin/ts-hook.js explains why).
+  // kubernetes-models: typed Kubernetes objects with their OpenAPI validators (lib/k8s).
+  deps: ['constructs@^10.4.2', 'yaml@^2.8.0', 'ajv@^8.17.1', 'smol-toml@^1.9.1', 'esbuild@^0.28.0', 'kubernetes-models@~4.5.1'],
   // A site repo can use our projen component (quadlet-cdk/build/projen); projen itself stays optional.
   peerDeps: ['projen@^0.103.25'],
   peerDependencyOptions: { pinnedDevDependency: false },
@@ -60,8 +62,12 @@ const project = new typescript.TypeScriptProject({
 // constructs is a runtime dependency; the manual bootstrap also listed it as a dev one.
 project.deps.removeDependency('constructs', DependencyType.BUILD);
 
-// Tests: type-check everything (lib, apps, examples, tests) once, then run mocha transpile-only.
+// Tests: fetch the validators when they are missing (fails, saying why, when it cannot: offline),
+// type-check everything (lib, apps, examples, tests) once, then run mocha transpile-only. Under
+// `npm test` a test that needs a validator never skips.
 project.testTask.reset();
+project.testTask.env('QUADLET_CDK_REQUIRE_VALIDATORS', '1');
+project.testTask.exec('bash scripts/ensure-validators.sh --require');
 project.testTask.exec('tsc --noEmit -p test/tsconfig.json');
 // The spec list lives here, not in .mocharc.json: mocha adds named files to a configured spec list,
 // so `npx mocha test/x/y.test.ts` would run the whole suite instead of one file.
@@ -78,30 +84,43 @@ new JsonFile(project, '.mocharc.json', {
   },
 });
 
-// `npx projen synth` synthesizes every app under apps/ into dist/<app>/.
+// The `quadlet-cdk` command (lib/cli) is bin/quadlet-cdk (projen lists every executable in bin/).
+// In this checkout it runs the sources through its cached esbuild loader; installed, build/.
+// `npx projen synth` synthesizes every app under apps/ into dist/<app>/, through that same command.
 project.addTask('synth', {
-  description: 'Synthesize every app under apps/ into dist/<app>/',
-  exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/synth-apps.ts apps dist',
+  description: 'Synthesize every app under apps/ into dist/<app>/ (quadlet-cdk synth)',
+  exec: 'node bin/quadlet-cdk synth --apps apps --out dist',
   receiveArgs: true,
 });
 // `npx projen synth:examples` synthesizes every example (examples/<name>/app.ts) into dist/examples/<name>/.
 project.addTask('synth:examples', {
   description: 'Synthesize every example under examples/ into dist/examples/<name>/',
-  exec: 'ts-node --transpileOnly --project test/tsconfig.json lib/cli/synth-apps.ts examples dist/examples',
+  exec: 'node bin/quadlet-cdk synth --apps examples --out dist/examples',
   receiveArgs: true,
 });
+// `npm pack` ships build/: compiled from a clean folder so no output of a removed source lingers.
+project.addScripts({ prepack: 'node -e "require(\'fs\').rmSync(\'build\',{recursive:true,force:true})" && tsc -p tsconfig.json' });
 project.addTask('docs', {
-  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, the quadlet key props and the precompiled LLM schema validators',
+  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, docs/kubernetes-sites.md, the quadlet key props and the precompiled LLM schema validators',
   exec: [
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/docs.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-quadlet-props.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-validators.ts',
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/app-docs.ts apps/sodimo.ts docs/sodimo.md docs/sodimo.md',
+    'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-k8s-docs.ts',
   ].join(' && '),
 });
 project.addTask('validators', {
   description: 'Install the external validators (quadlet generator, caddy) into .tools/',
   exec: 'bash scripts/ensure-validators.sh',
+  receiveArgs: true,
+});
+
+// `npx projen e2e`: the real run (root; docs/real-run.md). Boots Debian 13 with systemd and rootless
+// Podman from a rootfs cached under /var/cache, starts examples/real-run and apps/sodimo.ts, runs their checks.
+project.addTask('e2e', {
+  description: 'Real run (root): boot Debian 13 with systemd + rootless Podman, start the example and reference sites, run their checks',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/run.ts',
   receiveArgs: true,
 });
 

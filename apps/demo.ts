@@ -11,6 +11,7 @@ const data = new Volume(site, 'wiki-db-data');
 const db = new Container(site, 'wiki-db', {
   image: 'docker.io/library/postgres:16.4',
   volumes: [{ volume: data, path: '/var/lib/postgresql/data' }],
+  healthCmd: 'pg_isready -h 127.0.0.1 -U wiki -d wiki',
   envFiles: [new EnvFile(site, 'wiki-db-env', {
     name: 'wiki-db',
     values: { POSTGRES_USER: 'wiki', POSTGRES_DB: 'wiki' },
@@ -23,7 +24,8 @@ new Container(site, 'wiki', {
   publish: [{ host: 3001, container: 3000 }],
   environment: { DB_TYPE: 'postgres', DB_HOST: db.hostname, DB_PORT: '5432', DB_USER: 'wiki', DB_NAME: 'wiki' },
   envFiles: [new EnvFile(site, 'wiki-env', { name: 'wiki', secrets: { DB_PASS: { description: 'same as POSTGRES_PASSWORD in wiki-db.env' } } })],
-  dependsOn: [db],
+  // Requires= + After=, and start only once pg_isready passed (Notify=healthy on wiki-db).
+  dependsOn: [{ unit: db, ready: 'healthy' }],
 });
 
 app.synth();

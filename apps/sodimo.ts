@@ -28,10 +28,17 @@ export default function sodimo(app: App): Site {
 
   // --- Edge: Caddy on 127.0.0.1:80, fed by the cloudflared tunnel -------------------------------
   const caddy = new Caddy(site, 'caddy', {
-    image: 'docker.io/library/caddy:2-alpine',
-    allowFloatingTag: 'the chapter tracks the Caddy 2 major line (2-alpine)',
-    publish: [{ container: 80, host: 80 }], // the chapter also maps 443; nothing listens there (plain HTTP behind the tunnel)
-    about: { upstream: 'caddyserver/caddy', role: 'reverse proxy; fans out to containers on sodimo.network by name', notes: ['TLS ends at Cloudflare; Caddy speaks plain HTTP. The admin API is off in the Caddyfile (CADDY_ADMIN=off does not turn it off).'] },
+    image: 'docker.io/library/caddy:2-alpine', // the chapter's tag (the pattern default pins a full version)
+    publish: [{ container: 80, host: 80 }],
+    about: {
+      upstream: 'caddyserver/caddy',
+      role: 'reverse proxy; fans out to containers on sodimo.network by name',
+      notes: ['TLS ends at Cloudflare; Caddy speaks plain HTTP.'],
+      deviations: [
+        'The chapter also publishes port 443; nothing listens there (plain HTTP behind the tunnel), so only 80 is published.',
+        'The chapter sets CADDY_ADMIN=off, which does not turn the admin API off and breaks start-up; the Caddyfile says admin off instead.',
+      ],
+    },
   });
   new Tunnel(site, 'cloudflared', { caddy, tunnelId: TUNNEL_ID });
 
@@ -150,7 +157,8 @@ export default function sodimo(app: App): Site {
     image: twentyImage,
     publish: [{ container: 3000, host: 3333 }],
     envFiles: [twentyEnv],
-    dependsOn: [twentyWorker],
+    // The server runs without its worker (jobs queue up in Redis): restarting the worker must not restart the CRM.
+    dependsOn: [{ unit: twentyWorker, strength: 'wants' }],
     about: { upstream: 'twentyhq/twenty', role: 'CRM: pipeline, contacts, companies, email threads, workflows', notes: ['First-boot migrations take about 18 s.'] },
   });
   for (const c of [twentyWorker, twenty]) {
@@ -170,7 +178,12 @@ export default function sodimo(app: App): Site {
     caddy,
     env: { DOMAIN: 'https://vault.sodimo.eu', SIGNUPS_ALLOWED: 'false', SMTP_SECURITY: 'starttls', SMTP_FROM: 'vault@sodimo.eu' },
     secrets: { ADMIN_TOKEN: { description: '64-char random: openssl rand -hex 32' }, SMTP_PASSWORD: { description: 'SMTP password for vault@sodimo.eu' } },
-    about: { upstream: 'dani-garcia/vaultwarden', role: 'Bitwarden-compatible password vault', notes: ['WebSocket notifications ride on port 80 since 1.29; there is no separate 3012 route.', 'SQLite backup nightly to the NAS, weekly to R2.'] },
+    about: {
+      upstream: 'dani-garcia/vaultwarden',
+      role: 'Bitwarden-compatible password vault',
+      notes: ['SQLite backup nightly to the NAS, weekly to R2.'],
+      deviations: ['The chapter routes /notifications/hub to port 3012; WebSocket notifications ride on port 80 since 1.29, so there is no 3012 route.'],
+    },
   });
   mail.connect(vaultwarden.container, { envFile: vaultwarden.envFile, hostVar: 'SMTP_HOST', portVar: 'SMTP_PORT' }); // password-reset mail only
 
@@ -182,7 +195,8 @@ export default function sodimo(app: App): Site {
     dataPath: '/var/piler',
     host: 'archive.sodimo.eu',
     caddy,
-    database: { mariadb: { name: 'piler-mysql', volumeName: 'piler-mysql', about: { role: 'MySQL (MariaDB) for piler: the sidecar sodimo/dotfiles#17 was missing' } } },
+    // piler reads MYSQL_HOSTNAME, not the MYSQL_HOST most images (and MariaDb.connect's default) use.
+    database: { mariadb: { name: 'piler-mysql', volumeName: 'piler-mysql', about: { role: 'MySQL (MariaDB) for piler: the sidecar sodimo/dotfiles#17 was missing', deviations: ['The chapter records piler as known-broken without this sidecar (sodimo/dotfiles#17: the image expects an external MySQL); the site adds it.'] }, connect: { hostVar: 'MYSQL_HOSTNAME', databaseVar: 'MYSQL_DATABASE', userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD' } } },
     env: { PILER_HOSTNAME: 'archive.sodimo.eu' },
     about: { upstream: 'jsuto/piler', role: 'full-text-searchable email archive; BCC of all mail through postfix', notes: ['CNIL employee-transparency notice required before activation.'] },
   });

@@ -12,7 +12,7 @@
  * Prints markdown tables. Figures are only comparable within one run: compare the ratios.
  * Options: --quick (N up to 1,000), --runs=<k> (runs per quadlet-cdk cell, median; default 3),
  * --no-cdk8s, --cdk8s-timeout=<s> (default 60), --skip=<site check keys> for the diagnosis table
- * (default peer-hosts; none to leave it out).
+ * (default peer-hosts; none to leave it out), --only=backends (just the quadlet/Kubernetes table).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -190,6 +190,20 @@ function diagnosisTable(): void {
   console.log('');
 }
 
+/** Many sites: the checks across sites must stay linear in the number of sites (2,000 took 5-8 s when they were not). */
+function sitesTable(): void {
+  const sizes = QUICK ? [250, 1000] : [250, 1000, 2000, 4000];
+  console.log('## Many sites: one container each, each naming the next site\'s container (cross-site checks)\n');
+  console.log('| sites | build+synth ms | per site, relative to 1,000 sites (1.00 = linear) |');
+  console.log('| ---: | ---: | ---: |');
+  const ms = new Map(sizes.map((n) => {
+    const m = measureMedian('quadlet-cdk', 'sites', n, RUNS) as Measure;
+    return [n, m.buildMs + m.synthMs];
+  }));
+  for (const n of sizes) console.log(`| ${n.toLocaleString('en')} | ${fmt(ms.get(n)!)} | ${((ms.get(n)! / n) / (ms.get(1000)! / 1000)).toFixed(2)} |`);
+  console.log('');
+}
+
 function denseTable(): void {
   if (!CDK8S) return;
   console.log('## Dense graph at small N: cdk8s\'s exponential dependency sort\n');
@@ -203,15 +217,53 @@ function denseTable(): void {
   console.log('');
 }
 
+/**
+ * The reference site through each backend, a fresh process per run (the Kubernetes renderer is
+ * loaded on first use, so its load counts): synth and build+synth medians, and the ratio the
+ * issue sets (Kubernetes synth under 2x the quadlet synth).
+ */
+function backendTable(): void {
+  const ref = referenceApp();
+  const runner = path.join(OUT, 'bench/reference.js');
+  const app = path.join(OUT, `apps/${ref.name}.js`);
+  const runs = QUICK ? 5 : 11;
+  const cells: Record<string, { synth: number[]; total: number[]; files: string }> = { quadlet: { synth: [], total: [], files: '?' }, kubernetes: { synth: [], total: [], files: '?' } };
+  for (let i = 0; i < runs; i++) {
+    for (const backend of ['quadlet', 'kubernetes']) {
+      const r = timed(process.execPath, [runner, app], 60_000, { ...process.env, QUADLET_CDK_BACKEND: backend });
+      const m = /^(\d+) files; .* build ([\d.]+) ms, synth ([\d.]+) ms/.exec(r.stdout.trim());
+      if (!m) throw new Error(`reference run failed: ${r.stdout}`);
+      cells[backend].files = m[1];
+      cells[backend].synth.push(Number(m[3]));
+      cells[backend].total.push(Number(m[2]) + Number(m[3]));
+    }
+  }
+  const q = median(cells.quadlet.synth);
+  const k = median(cells.kubernetes.synth);
+  console.log(`## Backends: the reference site as quadlet units and as Kubernetes manifests\n`);
+  console.log(`${ref.note}, compiled, synthesized in memory in a fresh process per run; median of ${runs} interleaved runs.\n`);
+  console.log('| backend | files | synth ms | build+synth ms | vs quadlet synth | target |');
+  console.log('| --- | ---: | ---: | ---: | ---: | --- |');
+  console.log(`| quadlet | ${cells.quadlet.files} | ${fmt(q)} | ${fmt(median(cells.quadlet.total))} | 1.00x | |`);
+  console.log(`| kubernetes | ${cells.kubernetes.files} | ${fmt(k)} | ${fmt(median(cells.kubernetes.total))} | ${ratio(k, q)} | under 2x: ${k < 2 * q ? 'met' : 'MISSED'} |`);
+  console.log('');
+}
+
 function main(): void {
   const compileMs = compile();
+  if (args.includes('--only=backends')) {
+    backendTable();
+    return;
+  }
   const cpus = require('os').cpus();
   console.log(`# quadlet-cdk benchmark\n`);
   console.log(`node ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}; compiled with tsc in ${fmt(compileMs)} ms.`);
   console.log(`Routes in the site shape: ${fs.existsSync(path.join(OUT, 'lib/caddy/index.js')) ? 'yes (lib/caddy)' : 'no (lib/caddy not built)'}.\n`);
   startupComparison();
+  backendTable();
   scaleTable();
   diagnosisTable();
+  sitesTable();
   denseTable();
 }
 

@@ -77,9 +77,25 @@ export function dense(n: number): App {
   return app;
 }
 
+/**
+ * Many hosts: N sites of one network and one container each, every container naming the next
+ * site's container in a URL (XHOST004 on each: the cross-site checks all run). Synth fails with
+ * N errors; the child measures the checks, not the write.
+ */
+export function sites(n: number): App {
+  const app = new App({ outdir: '/nonexistent/quadlet-cdk-bench' });
+  for (let i = 0; i < n; i++) {
+    const s = new Site(app, `host${i}`);
+    new Network(s, `host${i}`, { default: true });
+    new Container(s, `app${i}`, { image: 'docker.io/library/alpine:3.20', environment: { PEER_URL: `http://app${(i + 1) % n}:8080` } });
+  }
+  return app;
+}
+
 export const SHAPES: Record<string, Shape> = {
   site: { name: 'site', description: 'containers + networks + volumes + env files + routes + chains of 10', build: site },
   dense: { name: 'dense', description: 'each container depends on the previous two', build: dense },
+  sites: { name: 'sites', description: 'N sites of one container each, each naming the next site\'s container', build: sites },
 };
 
 /** Whether routes are in the `site` shape (lib/caddy present in this build). */

@@ -20,3 +20,4 @@ export * from './config';
 export * from './patterns';
 export * from './import';
 export * from './docs';
+export * from './k8s';

@@ -23,7 +23,15 @@ function block(after: string, lang: string): string {
 }
 
 describe('README', () => {
-  it('the 20-line site writes exactly the files and the unit the README shows', () => {
+  it('the wiki gets every variable Wiki.js reads to reach its database', () => {
+    const app = readmeApp();
+    const wiki = app.node.findAll().find((c): c is lib.Container => c instanceof lib.Container && c.name === 'wiki')!;
+    for (const v of ['DB_TYPE', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_NAME']) expect(wiki.envValue(v), v).to.not.equal(undefined);
+    expect(wiki.envValue('DB_HOST')).to.equal('wiki-db');
+    expect(wiki.envFiles.flatMap((f) => f.secretNames)).to.include('DB_PASS');
+  });
+
+  it('the 23-line site writes exactly the files and the unit the README shows', () => {
     const files = Testing.synth(readmeApp());
     const listed = block('It writes, under the output folder:', '').trim().split('\n').filter((f) => !f.startsWith('.quadlet-cdk'));
     expect(Object.keys(files).sort()).to.deep.equal(listed.sort());

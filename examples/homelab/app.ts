@@ -95,7 +95,8 @@ export default function homelab(app: App): Site {
     },
     // Immich's REDIS_URL takes an ioredis:// JSON blob, not redis://: give it the host instead.
     cache: { image: IMAGES.valkey, purpose: 'Immich (job queues)', connect: { hostVar: 'REDIS_HOSTNAME' } },
-    containerProps: { wants: [ml] },
+    // Immich runs without its ML container (search and faces wait): wants, not requires.
+    containerProps: { dependsOn: [{ unit: ml, strength: 'wants' }] },
     about: { upstream: 'immich-app/immich', role: 'photo and video library with mobile upload' },
   });
 
@@ -106,7 +107,8 @@ export default function homelab(app: App): Site {
     description: 'dump the wiki database into the db-dumps volume',
     onCalendar: '*-*-* 03:30:00 UTC',
     persistent: true,
-    dependsOn: [wikiDb.container],
+    // Order only (a Timer's default): the dump never starts a database an admin stopped; it fails and says so.
+    dependsOn: [{ unit: wikiDb.container, strength: 'orderOnly' }],
     job: new ContainerJob({
       image: IMAGES.postgres,
       networks: [net],

@@ -12,7 +12,7 @@ const BRAND = Symbol.for('quadlet-cdk.Caddy');
 export interface CaddyProps extends Omit<ContainerProps, 'image'> {
   /**
    * The Caddy image.
-   * @default 'docker.io/library/caddy:2-alpine'
+   * @default 'docker.io/library/caddy:2.10.0-alpine'
    */
   readonly image?: string | IImageSource;
   /**
@@ -36,6 +36,9 @@ export interface CaddyProps extends Omit<ContainerProps, 'image'> {
 
 /** Where the config folder appears inside the container. */
 const CONFIG_DIR = '/etc/caddy';
+
+/** Caddy on Alpine, pinned to a full version (`:2-alpine` floats over every 2.x release). */
+export const CADDY_IMAGE = 'docker.io/library/caddy:2.10.0-alpine';
 
 /**
  * Caddy, the site's reverse proxy: a Caddy container plus its main Caddyfile. Caddy speaks
@@ -73,9 +76,11 @@ export class Caddy extends Resource {
       name,
       description: props.description ?? 'Caddy, the reverse proxy (plain HTTP on :80)',
       containerName: props.containerName ?? name,
-      image: props.image ?? 'docker.io/library/caddy:2-alpine',
+      image: props.image ?? CADDY_IMAGE,
       publish: props.publish ?? [{ container: 80, host: 80 }],
       volumes: [config, ...(props.volumes ?? [])],
+      // Any HTTP answer on :80 (the catch-all's 404 too) means Caddy serves; the admin API may be off.
+      healthCmd: props.healthCmd ?? 'wget -q -S -O /dev/null http://127.0.0.1:80/ 2>&1 | grep -q HTTP/',
     });
   }
 

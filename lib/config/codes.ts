@@ -13,4 +13,6 @@ export const CONFIG_CODES = defineCodes({
   CONFIG006: { title: 'image in config is not a pinned, fully qualified reference', hint: 'write registry/path:version (e.g. docker.io/library/postgres:16.4), or use a table { ref = "...", allow_floating_tag = "why" } for a tag that moves' },
   CONFIG007: { title: 'the site code asks for a key the config file lacks', hint: 'add the key to the config file (the message names the table), or fix the name in the code' },
   CONFIG008: { title: 'config values contradict each other', hint: 'make the keys agree: a site\'s host must be a [hosts] entry, site names must be unique, bind must be an IP address' },
+  CONFIG009: { title: 'config key is a name every JavaScript object has', hint: 'rename the key: __proto__, constructor, prototype and the names objects inherit (toString, hasOwnProperty, ...) cannot be config keys' },
+  CONFIG010: { title: 'config file nests too deep', hint: 'no key of docs/site-config.md is deeper than 4 levels; remove the extra nesting' },
 });

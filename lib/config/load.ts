@@ -1,7 +1,7 @@
-import * as TOML from '@iarna/toml';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import { isIP } from 'net';
+import { parse as parseToml, TomlError } from 'smol-toml';
 import { Diagnostic, makeDiagnostic } from '../core/diagnostics';
 import { isFloatingTag, parseImageRef } from '../quadlet/image-ref';
 import { CONFIG_CODES } from './codes';
@@ -54,21 +54,43 @@ export function readSiteConfig(file: string, display = file): ParsedSiteConfig {
   return parseSiteConfig(text, display);
 }
 
-/** Parse TOML text and check it against the schema and the cross-key rules. */
+/**
+ * Deeper than any key the schema knows (`[sites.<name>.network] name` is 4 levels). A file that
+ * nests further is refused (CONFIG010) before anything recurses into it.
+ */
+export const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * Key names every JavaScript object already has. Such a key could reach a built-in, and a
+ * lookup by an inherited name would read as present, so the file may not use them (CONFIG009).
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
+
+/**
+ * Parse TOML text and check it against the schema and the cross-key rules. The parser
+ * (smol-toml, TOML 1.0) builds null-prototype tables and never assigns through `__proto__`, so
+ * no file can change the process; a UTF-8 byte order mark is skipped.
+ */
 export function parseSiteConfig(text: string, file: string): ParsedSiteConfig {
-  let raw: any;
+  let raw: Record<string, unknown>;
   try {
-    raw = TOML.parse(text);
+    raw = parseToml(text, { maxDepth: MAX_CONFIG_DEPTH });
   } catch (e: any) {
-    const first = String(e?.message ?? e).split('\n')[0].replace(/ at row \d+, col \d+, pos \d+:?$/, '');
-    const where = typeof e?.line === 'number' ? `:${e.line + 1}:${(e.col ?? 0) + 1}` : '';
+    const first = String(e?.message ?? e).split('\n')[0].replace(/^Invalid TOML document: /, '');
+    if (e instanceof TomlError && /excessively nested/.test(first)) {
+      return { problems: [{ code: 'CONFIG010', pointer: '', message: `${file}:${e.line}:${e.column}: nests arrays or inline tables deeper than ${MAX_CONFIG_DEPTH} levels` }] };
+    }
+    const where = e instanceof TomlError ? `:${e.line}:${e.column}` : '';
     return { problems: [{ code: 'CONFIG002', pointer: '', message: `${file}${where}: ${first}` }] };
   }
-  // @iarna/toml returns objects with symbols and Dates; JSON gives plain data ajv and deepEqual like.
-  const data = JSON.parse(JSON.stringify(raw));
   const problems: SiteConfigProblem[] = [];
+  const copied = plainData(raw);
+  const data = copied.data;
   const at = (code: SiteConfigProblem['code'], pointer: string, text2: string, hint?: string) =>
     problems.push({ code, pointer, message: `${file}: ${keyText(pointer, data)}${text2}`, hint });
+  for (const pointer of copied.reserved) at('CONFIG009', pointer, 'is a name every JavaScript object has');
+  for (const pointer of copied.tooDeep) removeAt(data, pointer);
+  for (const pointer of copied.tooDeep) at('CONFIG010', pointer, `nests deeper than ${MAX_CONFIG_DEPTH} levels`);
 
   const check = validate();
   if (!check(data)) {
@@ -84,6 +106,43 @@ export function parseSiteConfig(text: string, file: string): ParsedSiteConfig {
   }
   crossChecks(data, at);
   return { data, problems };
+}
+
+/**
+ * The parsed file as plain data (ordinary objects, dates as their TOML text), without the keys
+ * JavaScript reserves and without tables nested deeper than MAX_CONFIG_DEPTH; the pointers of
+ * what was left out. Iterative, so that no depth of nesting can overflow the stack.
+ */
+function plainData(raw: Record<string, unknown>): { data: any; reserved: string[]; tooDeep: string[] } {
+  const reserved: string[] = [];
+  const tooDeep = new Set<string>();
+  const data: Record<string, unknown> = {};
+  const work: Array<{ from: any; to: any; pointer: string; depth: number }> = [{ from: raw, to: data, pointer: '', depth: 0 }];
+  while (work.length) {
+    const { from, to, pointer, depth } = work.pop()!;
+    const keys = Array.isArray(from) ? from.map((_, i) => String(i)) : Object.keys(from);
+    for (const key of keys) {
+      const here = `${pointer}/${escapePointer(key)}`;
+      if (!Array.isArray(from) && RESERVED_KEYS.has(key)) {
+        reserved.push(here);
+        continue;
+      }
+      const v = from[key];
+      let copy: unknown = v;
+      if (v instanceof Date) copy = v.toISOString();
+      else if (v !== null && typeof v === 'object') {
+        if (depth + 1 >= MAX_CONFIG_DEPTH) {
+          tooDeep.add(pointer.split('/').slice(0, 2).join('/') || here);
+          continue;
+        }
+        copy = Array.isArray(v) ? [] : {};
+        work.push({ from: v, to: copy, pointer: here, depth: depth + 1 });
+      }
+      if (Array.isArray(to)) to.push(copy);
+      else to[key] = copy;
+    }
+  }
+  return { data, reserved: reserved.sort(), tooDeep: [...tooDeep].sort() };
 }
 
 interface Described { code: SiteConfigProblem['code']; pointer: string; text: string; hint?: string }
@@ -148,7 +207,7 @@ function crossChecks(data: any, at: At): void {
       if (names.has(name)) at('CONFIG008', `${pointer}/name`, `site name "${name}" is also used by [${names.get(name)!.split('/').slice(1).map(unescapePointer).join('.')}]`);
       else names.set(name, pointer);
     }
-    if (typeof s?.host === 'string' && !(data.hosts && s.host in data.hosts)) {
+    if (typeof s?.host === 'string' && !(data.hosts && Object.hasOwn(data.hosts, s.host))) {
       at('CONFIG008', `${pointer}/host`, `"${s.host}" is no [hosts] entry`, `add [hosts.${s.host}] with address = "..." or fix the name`);
     }
   }

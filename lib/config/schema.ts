@@ -50,6 +50,42 @@ export interface SiteSettings {
   readonly network?: NetworkSettings;
   /** @default - { source: 'env-file' } */
   readonly secrets?: SecretSettings;
+  /** The Kubernetes backend's settings (docs/kubernetes.md). @default - none */
+  readonly kubernetes?: KubernetesSettings;
+}
+
+/** `[site.kubernetes.volumes.<volume>]`: one claim. */
+export interface KubernetesVolumeSettings {
+  /** e.g. "20Gi". @default - default_volume_size */
+  readonly size?: string;
+  /** @default - storage_class */
+  readonly storage_class?: string;
+  /** @default 'ReadWriteOnce' */
+  readonly access_mode?: 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadWriteMany';
+}
+
+/** `[site.kubernetes]`: what the Kubernetes backend needs to know of the cluster. */
+export interface KubernetesSettings {
+  /** @default - the site name */
+  readonly namespace?: string;
+  /** @default 'local-path' */
+  readonly storage_class?: string;
+  /** @default '10Gi' */
+  readonly default_volume_size?: string;
+  /** @default - the cluster's default class */
+  readonly ingress_class?: string;
+  /** @default false */
+  readonly keep_placement?: boolean;
+  /** @default - the site name */
+  readonly node_name?: string;
+  /** @default false */
+  readonly host_paths?: boolean;
+  /** @default - none */
+  readonly host_home?: string;
+  /** @default 'amd.com/gpu' */
+  readonly gpu_resource?: string;
+  /** Claims by podman volume name. @default - none */
+  readonly volumes?: Record<string, KubernetesVolumeSettings>;
 }
 
 /** An `[images]` entry as a table, for a tag that moves on purpose. */
@@ -90,6 +126,7 @@ export interface SiteConfigData {
 const NAME = '^[a-z][a-z0-9-]*$';
 const DOMAIN = '^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$';
 const CIDR = '^[0-9a-fA-F.:]+/\\d{1,3}$';
+const QUANTITY = '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$';
 const ADDRESS = '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$';
 
 const SITE_SCHEMA = {
@@ -118,6 +155,33 @@ const SITE_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { source: { enum: ['env-file', 'podman'] } },
+    },
+    kubernetes: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        namespace: { type: 'string', pattern: NAME },
+        storage_class: { type: 'string', minLength: 1 },
+        default_volume_size: { type: 'string', pattern: QUANTITY },
+        ingress_class: { type: 'string', minLength: 1 },
+        keep_placement: { type: 'boolean' },
+        node_name: { type: 'string', minLength: 1 },
+        host_paths: { type: 'boolean' },
+        host_home: { type: 'string', pattern: '^/' },
+        gpu_resource: { type: 'string', pattern: '^[a-z0-9.-]+/[a-z0-9.-]+$' },
+        volumes: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              size: { type: 'string', pattern: QUANTITY },
+              storage_class: { type: 'string', minLength: 1 },
+              access_mode: { enum: ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany'] },
+            },
+          },
+        },
+      },
     },
   },
 } as const;

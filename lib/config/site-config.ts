@@ -88,6 +88,18 @@ export class SiteConfig extends Construct {
       outputDir: s.output_dir,
       digestPolicy: s.digest_policy,
       allowFloatingTags: s.allow_floating_tags,
+      kubernetes: s.kubernetes && {
+        namespace: s.kubernetes.namespace,
+        storageClass: s.kubernetes.storage_class,
+        defaultVolumeSize: s.kubernetes.default_volume_size,
+        ingressClassName: s.kubernetes.ingress_class,
+        keepPlacement: s.kubernetes.keep_placement,
+        nodeName: s.kubernetes.node_name,
+        hostPaths: s.kubernetes.host_paths,
+        hostHome: s.kubernetes.host_home,
+        gpuResource: s.kubernetes.gpu_resource,
+        volumes: s.kubernetes.volumes && Object.fromEntries(Object.entries(s.kubernetes.volumes).map(([k, v]) => [k, { size: v.size, storageClass: v.storage_class, accessMode: v.access_mode }])),
+      },
     };
   }
 
@@ -122,7 +134,7 @@ export class SiteConfig extends Construct {
 
   /** `{ image, allowFloatingTag }` of `[images] <name>`, to spread into container props. */
   public imageProps(name: string): ConfiguredImage {
-    const entry = this.data.images?.[name];
+    const entry = own(this.data.images, name);
     if (entry === undefined) {
       this.missing(`/images/${name}`, `no image "${name}" in [images]`, `add ${name} = "registry/path:version" under [images]`);
       return { image: MISSING_IMAGE(name) };
@@ -133,7 +145,7 @@ export class SiteConfig extends Construct {
 
   /** `[hosts.<name>]`: the address other hosts use, and the LAN IP to bind. */
   public host(name: string): HostAddress {
-    const h = this.data.hosts?.[name];
+    const h = own(this.data.hosts, name);
     if (!h) {
       this.missing(`/hosts/${name}`, `no host "${name}" in [hosts]`, `add [hosts.${name}] with address = "<dns name or IP>" and bind = "<LAN IP>"`);
       return { name, address: `${name}.invalid` };
@@ -144,7 +156,7 @@ export class SiteConfig extends Construct {
   /** The `[hosts]` entry the site runs on (`host = "..."` in its table), if it names one. */
   public siteHost(name?: string): HostAddress | undefined {
     const h = this.settings(name)?.host;
-    return h !== undefined && this.data.hosts?.[h] ? this.host(h) : undefined;
+    return h !== undefined && own(this.data.hosts, h) ? this.host(h) : undefined;
   }
 
   /**
@@ -152,7 +164,7 @@ export class SiteConfig extends Construct {
    * fallback is CONFIG004 and the fallback is used.
    */
   public setting<T extends SettingValue>(key: string, fallback: T): T {
-    const v = this.data.settings?.[key];
+    const v = own(this.data.settings, key);
     if (v === undefined) return fallback;
     const kind = (x: unknown) => (Array.isArray(x) ? 'array' : typeof x);
     if (kind(v) !== kind(fallback)) {
@@ -175,7 +187,7 @@ export class SiteConfig extends Construct {
         this.missing('/sites', `${Object.keys(this.data.sites).length} sites are configured; say which one`, `pass the name: cfg.siteProps('${Object.keys(this.data.sites)[0] ?? 'name'}')`);
         return undefined;
       }
-      const s = this.data.sites[key];
+      const s = own(this.data.sites, key);
       if (!s) this.missing(`/sites/${key}`, `no site "${key}" in [sites]`, `add [sites.${key}], or use one of: ${Object.keys(this.data.sites).join(', ') || '(none)'}`);
       return s;
     }
@@ -198,6 +210,11 @@ export class SiteConfig extends Construct {
     if (this.problems.some((p) => p.pointer === '' || within(pointer, p.pointer) || within(p.pointer, pointer))) return;
     Diagnostics.report(this, 'CONFIG007', `${this.file}: ${text}`, hint);
   }
+}
+
+/** `table[key]` when the table itself has the key: a name objects inherit (`constructor`) is never present. */
+function own<T>(table: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function uniqueId(scope: Construct, id: string): string {

@@ -8,6 +8,12 @@ export interface About {
   readonly role?: string;
   /** Anything a reader should know: caveats, decisions, tracking issues. @default - none */
   readonly notes?: string[];
+  /**
+   * Where the unit deliberately differs from the design it was written from (a chapter, a
+   * compose file), and why. The site docs list every deviation in one section, so a reader of the
+   * design learns what changed without reading the code. @default - none
+   */
+  readonly deviations?: string[];
 }
 
 const abouts = new WeakMap<IConstruct, About>();

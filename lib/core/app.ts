@@ -5,7 +5,8 @@ import { DependencyGraph } from './graph';
 import { byteLength, controlCharIn, escapeControls, MAX_NAME_BYTES } from './names';
 import { GeneratedFile, writeOutput, WriteResult } from './output';
 import { OutputArea, Resource, resourcesIn } from './resource';
-import { Site } from './site';
+import { Site, SiteBackend } from './site';
+import { renderedAfter } from './synth-order';
 
 export const CORE_CODES = defineCodes({
   CORE001: { title: 'dependency cycle', hint: 'remove one of the dependencies on the cycle; units cannot start each other in a loop' },
@@ -25,9 +26,14 @@ export interface AppProps {
   readonly outdir?: string;
   /**
    * Treat warnings as errors.
-   * @default false
+   * @default - true when $QUADLET_CDK_STRICT is `1` (`quadlet-cdk synth --strict`), else false
    */
   readonly strict?: boolean;
+  /**
+   * What every site renders as unless it says otherwise (`quadlet-cdk synth --backend kubernetes`).
+   * @default - $QUADLET_CDK_BACKEND, else 'quadlet'
+   */
+  readonly backend?: SiteBackend;
 }
 
 /** Files rendered in memory, and every problem found on the way. */
@@ -53,7 +59,20 @@ export interface SynthResult extends WriteResult {
  * A check across one site's resources (unique names, port clashes, routes that reach their
  * targets). Domains register theirs once, at module load; synth runs each on every site.
  */
-export type SiteCheck = (site: Site, resources: readonly Resource[], reporterOf: (scope: IConstruct) => Reporter) => void;
+export type SiteCheck = (site: Site, resources: readonly Resource[], reporterOf: (scope: IConstruct) => Reporter, context: SynthContext) => void;
+
+/**
+ * What a site check may know about the whole app during one synth, built once and shared by
+ * every site, so that a check across sites costs one pass over the app, not one per site.
+ */
+export interface SynthContext {
+  /** Every site of the app, in tree order. */
+  readonly sites: readonly Site[];
+  /** The resources of one site (the same list the check receives for its own site). */
+  resourcesOf(site: Site): readonly Resource[];
+  /** A value computed once per synth under `key` (an app-wide index for a cross-site check). */
+  memo<T>(key: string, make: () => T): T;
+}
 
 const siteChecks = new Map<string, SiteCheck>();
 
@@ -64,6 +83,27 @@ export function registerSiteCheck(key: string, check: SiteCheck): void {
 
 /** Sees every rendered file before anything is written; reports problems by construct path. */
 export type OutputValidator = (files: ReadonlyMap<string, GeneratedFile>, report: (constructPath: string, code: string, message: string, hint?: string) => void) => void;
+
+/** What a backend other than quadlet receives: one site, its resources, and where to put files. */
+export interface BackendContext {
+  readonly site: Site;
+  readonly resources: readonly Resource[];
+  /** Add a file; `path` is relative to the site's output folder. */
+  emit(path: string, content: string, constructPath: string): void;
+  reporterOf(scope: IConstruct): Reporter;
+  /** The files a resource renders for the quadlet backend (config files a workload mounts), by path. */
+  quadletFilesOf(resource: Resource): GeneratedFile[];
+}
+
+/** A backend renders a whole site at once. Loaded only when a site asks for it. */
+export type Backend = (ctx: BackendContext) => void;
+
+const backends = new Map<string, () => Backend>();
+
+/** Register a backend by name; `load` runs the first time a site uses it (keeps quadlet synth lean). */
+export function registerBackend(name: SiteBackend, load: () => Backend): void {
+  backends.set(name, load);
+}
 
 /** The root of the tree. Holds sites, runs the synth phases, and writes the output folder. */
 export class App extends Construct {
@@ -78,6 +118,8 @@ export class App extends Construct {
 
   public readonly outdir: string;
   public readonly strict: boolean;
+  /** The backend sites use when they name none. */
+  public readonly backend: SiteBackend;
   private readonly outputValidators = new Map<string, OutputValidator>();
   private readonly secretValues = new Set<string>();
 
@@ -85,7 +127,8 @@ export class App extends Construct {
     super(undefined as any, '');
     Object.defineProperty(this, BRAND, { value: true });
     this.outdir = props.outdir ?? process.env.QUADLET_CDK_OUTDIR ?? 'dist';
-    this.strict = props.strict ?? false;
+    this.strict = props.strict ?? process.env.QUADLET_CDK_STRICT === '1';
+    this.backend = props.backend ?? (process.env.QUADLET_CDK_BACKEND === 'kubernetes' ? 'kubernetes' : 'quadlet');
   }
 
   /** Register a check on the rendered files. One per key: constructs register theirs once. */
@@ -111,11 +154,23 @@ export class App extends Construct {
     applyAspects(this, reporterOf);
     const resources = resourcesIn(this);
     for (const r of resources) guarded(r, reporterOf(r), () => r.validate({ site: r.site, report: reporterOf(r) }));
-    for (const site of this.node.findAll().filter(Site.isSite)) {
-      const own = resources.filter((r) => r.site === site);
+    const sites = this.node.findAll().filter(Site.isSite);
+    const bySite = new Map<Site, Resource[]>(sites.map((s) => [s, []]));
+    for (const r of resources) bySite.get(r.site)?.push(r);
+    const memos = new Map<string, unknown>();
+    const context: SynthContext = {
+      sites,
+      resourcesOf: (site) => bySite.get(site) ?? [],
+      memo: <T>(key: string, make: () => T): T => {
+        if (!memos.has(key)) memos.set(key, make());
+        return memos.get(key) as T;
+      },
+    };
+    for (const site of sites) {
+      const own = context.resourcesOf(site);
       for (const [key, check] of siteChecks) {
         try {
-          check(site, own, reporterOf);
+          check(site, own, reporterOf, context);
         } catch (e: any) {
           reporterOf(site)('CORE004', `site check ${key} threw: ${e?.stack ?? e}`);
         }
@@ -126,6 +181,7 @@ export class App extends Construct {
     const order = [...ordered.filter((r) => !r.renderAfterOthers), ...ordered.filter((r) => r.renderAfterOthers)];
     const files = new Map<string, GeneratedFile>();
     for (const r of order) {
+      if (r.site.backend !== 'quadlet') continue;
       const report = reporterOf(r);
       const emit = (area: OutputArea, name: string, content: string) => {
         const path = r.site.pathOf(area, name);
@@ -136,6 +192,9 @@ export class App extends Construct {
         else files.set(path, { path, content, constructPath: r.node.path });
       };
       guarded(r, report, () => r.render({ site: r.site, emit, report, files }));
+    }
+    for (const site of this.node.findAll().filter(Site.isSite).filter((s) => s.backend !== 'quadlet')) {
+      renderWithBackend(site, order.filter((r) => r.site === site), files, reporterOf);
     }
 
     for (const [key, validate] of this.outputValidators) {
@@ -203,6 +262,35 @@ function checkCaseCollisions(files: ReadonlyMap<string, GeneratedFile>, found: D
   }
 }
 
+/** Hands one site to its backend; the backend module is loaded on first use. */
+function renderWithBackend(site: Site, resources: Resource[], files: Map<string, GeneratedFile>, reporterOf: (scope: IConstruct) => Reporter): void {
+  const load = backends.get(site.backend);
+  if (!load) {
+    reporterOf(site)('CORE004', `no backend named ${site.backend} is registered`);
+    return;
+  }
+  const emit = (name: string, content: string, constructPath: string) => {
+    const path = [site.outputDir, name].filter((p) => p !== '').join('/');
+    const prior = files.get(path);
+    if (prior) reporterOf(site)('CORE003', `${path} is also written by ${prior.constructPath}`);
+    else files.set(path, { path, content, constructPath });
+  };
+  const quadletFilesOf = (r: Resource): GeneratedFile[] => {
+    const out: GeneratedFile[] = [];
+    const sink = () => undefined;
+    r.render({
+      site, report: sink, files: new Map(),
+      emit: (area, name, content) => out.push({ path: r.site.pathOf(area, name), content, constructPath: r.node.path }),
+    });
+    return out;
+  };
+  try {
+    load()({ site, resources, emit, reporterOf, quadletFilesOf });
+  } catch (e: any) {
+    reporterOf(site)('CORE004', `the ${site.backend} backend threw: ${e?.stack ?? e}`);
+  }
+}
+
 /** Renderers and validators must be total; if one throws, that is reported, not fatal. */
 function guarded(r: Resource, report: Reporter, fn: () => void): void {
   try {
@@ -218,7 +306,7 @@ function dependencyOrder(resources: Resource[], reporterOf: (c: IConstruct) => R
   const graph = new DependencyGraph();
   for (const r of resources) {
     graph.addNode(r.node.path);
-    const targets = [...r.dependencies, ...r.node.dependencies.filter(Resource.isResource)];
+    const targets = [...renderedAfter(r), ...r.node.dependencies.filter(Resource.isResource)];
     for (const d of targets) {
       if (d.site !== r.site && Site.isSite(d.site) && !r.site.node.path.startsWith('orphan')) {
         reporterOf(r)('CORE002', `${r.node.path} depends on ${d.node.path}, which belongs to site ${d.site.name}`);

@@ -35,18 +35,20 @@ function isCommitted(outdir: string): boolean {
 /**
  * Finish a committed write: delete the files only the previous manifest lists, move the staged
  * files into place, then make the next manifest the current one. Every step can be repeated, so
- * a roll-forward that dies is finished by the next one.
+ * a roll-forward that dies is finished by the next one. Both manifests are read and checked
+ * before the first deletion: a damaged or escaping one stops it with nothing deleted.
  */
 export function rollForward(outdir: string, staged?: ReadonlySet<string>): { removed: string[] } {
   const staging = path.join(outdir, STAGING_DIR);
   const next = path.join(staging, NEXT_MANIFEST);
-  const files = readManifest(next);
+  const files = readManifest(outdir, 'next');
+  const previous = readManifest(outdir, 'current');
   const made = new Set<string>();
   const keep = new Set(files.map((f) => f.path));
   const removed: string[] = [];
   try {
     // Removals first: an old file may stand where a new folder goes (a -> a/b).
-    for (const old of readManifest(path.join(outdir, MANIFEST_FILE))) {
+    for (const old of previous) {
       if (keep.has(old.path)) continue;
       const dest = path.join(outdir, old.path);
       const st = lstatOf(dest);
@@ -70,8 +72,7 @@ export function rollForward(outdir: string, staged?: ReadonlySet<string>): { rem
     }
     fs.renameSync(next, path.join(outdir, MANIFEST_FILE));
   } catch (e: any) {
-    throw new OutputError(`the new output for ${outdir} is committed but could not be moved into place (${reason(e)}); `
-      + `fix that and synth again (or call recoverOutput): it finishes the move`);
+    throw new OutputError(outdir, 'OUTPUT006', `the new output for ${outdir} is committed but could not be moved into place (${reason(e)})`);
   }
   discard(outdir);
   return { removed };
@@ -132,7 +133,7 @@ export function recoverOutput(outdir: string, options: WriteOptions = {}): { fou
  */
 export function verifyOutput(outdir: string): { files: ManifestEntry[]; problems: string[] } {
   recoverOutput(outdir);
-  const files = readManifest(path.join(outdir, MANIFEST_FILE));
+  const files = readManifest(outdir, 'current');
   const problems: string[] = [];
   for (const f of files) {
     const p = path.join(outdir, f.path);

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { acquireLock } from './output-lock';
-import { GeneratedFile, lstatOf, MANIFEST_FILE, ManifestEntry, manifestOf, manifestText, NEXT_MANIFEST, OutputError, readManifest, readOr, reason, STAGING_DIR } from './output-manifest';
+import { assertConfined, GeneratedFile, listed, lstatOf, ManifestEntry, manifestOf, manifestText, NEXT_MANIFEST, OutputError, readManifest, readOr, reason, STAGING_DIR } from './output-manifest';
 import { discard, recover, rollForward } from './output-recovery';
 
-export { MANIFEST_FILE, manifestOf, OutputError, sha256 } from './output-manifest';
+export { MANIFEST_FILE, manifestOf, OutputError, pathProblem, sha256 } from './output-manifest';
+export { OUTPUT_CODES } from './output-codes';
 export type { GeneratedFile, ManifestEntry } from './output-manifest';
 export { outputState, recoverOutput, verifyOutput } from './output-recovery';
 export type { OutputState } from './output-recovery';
@@ -30,12 +31,6 @@ export interface WriteOptions {
   readonly lockWaitMs?: number;
 }
 
-function assertSafePath(p: string): void {
-  if (p === '' || path.isAbsolute(p) || p.split('/').some((s) => s === '..' || s === '.' || s === '') || p.startsWith('.quadlet-cdk')) {
-    throw new OutputError(`refusing to write "${p}": generated paths must be relative and stay inside the output folder`);
-  }
-}
-
 /** Every file under `dir`, relative to `outdir`, `/`-separated. */
 function filesUnder(outdir: string, dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -51,6 +46,7 @@ function filesUnder(outdir: string, dir: string): string[] {
  */
 function checkPlan(outdir: string, files: readonly GeneratedFile[], old: ReadonlySet<string>, next: ReadonlySet<string>): Map<string, fs.Stats | undefined> {
   const problems: string[] = [];
+  const unwritable: string[] = [];
   const going = (p: string) => old.has(p) && !next.has(p);
   const checkedDirs = new Map<string, boolean>();
   const stats = new Map<string, fs.Stats | undefined>();
@@ -89,13 +85,11 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
         ok = false;
       }
       checkedDirs.set(dir, ok);
-      if (!ok) problems.push(`cannot write to ${dir}: permission denied`);
+      if (!ok) unwritable.push(`cannot write to ${dir}: permission denied`);
     }
   }
-  if (problems.length) {
-    const unique = [...new Set(problems)];
-    throw new OutputError(`nothing written to ${outdir}:\n  ${unique.slice(0, 20).join('\n  ')}${unique.length > 20 ? `\n  ... and ${unique.length - 20} more` : ''}`);
-  }
+  if (unwritable.length) throw new OutputError(outdir, 'OUTPUT003', `nothing written to ${outdir}:\n  ${listed(unwritable)}`);
+  if (problems.length) throw new OutputError(outdir, 'OUTPUT005', `nothing written to ${outdir}:\n  ${listed(problems)}`);
   return stats;
 }
 
@@ -114,19 +108,20 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
  * this call, or, if the process dies, by the next writeOutput or recoverOutput.
  */
 export function writeOutput(outdir: string, files: readonly GeneratedFile[], options: WriteOptions = {}): WriteResult {
-  files.forEach((f) => assertSafePath(f.path));
+  assertConfined(outdir, files.map((f) => f.path), `to write into ${outdir}: generated paths must stay inside the output folder`,
+    'a resource renders a path outside the output folder: fix its file name (a custom Resource\'s render()); nothing was written');
   try {
     fs.mkdirSync(outdir, { recursive: true });
     fs.accessSync(outdir, fs.constants.W_OK);
     if (!fs.statSync(outdir).isDirectory()) throw new Error('not a folder');
   } catch (e: any) {
-    throw new OutputError(`cannot write to the output folder ${outdir}: ${reason(e)}`);
+    throw new OutputError(outdir, 'OUTPUT003', `cannot write to the output folder ${outdir}: ${reason(e)}`);
   }
   const release = acquireLock(outdir, options.lockWaitMs ?? 0);
   try {
     recover(outdir);
     const entries = manifestOf(files);
-    const old = new Set(readManifest(path.join(outdir, MANIFEST_FILE)).map((f) => f.path));
+    const old = new Set(readManifest(outdir, 'current').map((f) => f.path));
     const stats = checkPlan(outdir, files, old, new Set(entries.map((e) => e.path)));
     const staging = path.join(outdir, STAGING_DIR);
     const written: string[] = [];
@@ -150,15 +145,26 @@ export function writeOutput(outdir: string, files: readonly GeneratedFile[], opt
         written.push(f.path);
       }
       const tmp = path.join(staging, `${NEXT_MANIFEST}.tmp`);
-      fs.writeFileSync(tmp, manifestText(entries));
+      writeDurably(tmp, manifestText(entries));
       fs.renameSync(tmp, path.join(staging, NEXT_MANIFEST)); // the commit point
     } catch (e: any) {
       discard(outdir);
-      throw new OutputError(`nothing written to ${outdir}: staging failed (${reason(e)})`);
+      throw new OutputError(outdir, 'OUTPUT003', `nothing written to ${outdir}: staging failed (${reason(e)})`);
     }
     const { removed } = rollForward(outdir, new Set(written));
     return { outdir, files: entries, written, unchanged, removed };
   } finally {
     release();
+  }
+}
+
+/** Write and flush to disk, so that a crash after the rename that follows never finds it empty. */
+function writeDurably(file: string, text: string): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }

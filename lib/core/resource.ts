@@ -55,8 +55,9 @@ export interface ValidationContext {
 }
 
 /**
- * The base of everything that ends up in a file. A resource belongs to one site, may depend on
- * other resources (ordering, and `Requires=`/`After=` for units), validates itself, then renders.
+ * The base of everything that ends up in a file. A resource belongs to one site, validates
+ * itself, then renders. Units that start after other units say so with `dependsOn` (on
+ * Container, Pod, Service, ...), which writes `Requires=`/`Wants=`/`BindsTo=` and `After=`.
  */
 export abstract class Resource extends Construct {
   public static isResource(x: unknown): x is Resource {
@@ -67,7 +68,6 @@ export abstract class Resource extends Construct {
   public abstract readonly kind: string;
   /** The site this resource belongs to. */
   public readonly site: Site;
-  private readonly deps = new Set<Resource>();
 
   public constructor(scope: Construct, id: string) {
     // The constructs library throws on a taken id; a site author's typo must be a diagnostic.
@@ -83,16 +83,6 @@ export abstract class Resource extends Construct {
 
   /** Render after every other resource, seeing their files (for docs and indexes). @default false */
   public readonly renderAfterOthers: boolean = false;
-
-  /** Order this resource after `others` (units also get `Requires=` and `After=`). */
-  public addDependency(...others: Resource[]): void {
-    for (const o of others) if (o !== this) this.deps.add(o);
-  }
-
-  /** Resources this one depends on, in the order they were added. */
-  public get dependencies(): Resource[] {
-    return [...this.deps];
-  }
 
   /** Check this resource against the rest of the site. Record problems; never throw. */
   public validate(_ctx: ValidationContext): void {}

@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { defineCodes, Diagnostics } from './diagnostics';
 import { chezmoiSourceName } from './names';
+import type { KubernetesOptions } from '../k8s/options';
 import type { OutputArea } from './resource';
 
 const BRAND = Symbol.for('quadlet-cdk.Site');
@@ -24,6 +25,12 @@ export type SiteLayout =
   | 'home'
   /** A chezmoi source tree: `home/dot_config/containers/systemd/...` */
   | 'chezmoi';
+
+/**
+ * What a site's tree is rendered as: quadlet units for one Podman host, or Kubernetes manifests
+ * (`<site>/k8s/`, with a kustomization.yaml) for a cluster such as k3s.
+ */
+export type SiteBackend = 'quadlet' | 'kubernetes';
 
 /** How strictly image references are pinned. */
 export type DigestPolicy = 'off' | 'warn' | 'error';
@@ -66,6 +73,16 @@ export interface SiteProps {
    * @default false
    */
   readonly allowFloatingTags?: boolean;
+  /**
+   * Render the tree as quadlet units or as Kubernetes manifests (see docs/kubernetes.md).
+   * @default - the app's backend (`quadlet-cdk synth --backend`, $QUADLET_CDK_BACKEND), else 'quadlet'
+   */
+  readonly backend?: SiteBackend;
+  /**
+   * Cluster settings the Kubernetes backend reads (namespace, storage, placement); ignored by quadlet.
+   * @default - namespace = site name, storage class local-path, no node pinning
+   */
+  readonly kubernetes?: KubernetesOptions;
 }
 
 /**
@@ -94,6 +111,10 @@ export class Site extends Construct {
   private readonly outputDirProp?: string;
   public readonly digestPolicy: DigestPolicy;
   public readonly allowFloatingTags: boolean;
+  /** What the tree renders as. */
+  public readonly backend: SiteBackend;
+  /** The Kubernetes backend's settings, as given. */
+  public readonly kubernetes: KubernetesOptions;
   /** The network containers join when they name none. Set it, or create a Network with `default: true`. */
   public defaultNetwork?: DefaultNetwork;
   /** The systemd unit every unit's `[Install]` joins; a Target construct sets it. @default 'default.target' */
@@ -104,6 +125,7 @@ export class Site extends Construct {
   public constructor(scope: Construct, id: string, props: SiteProps = {}) {
     super(scope, id);
     Object.defineProperty(this, BRAND, { value: true });
+    countSite(this);
     this.name = props.name ?? id;
     this.rootless = props.rootless ?? true;
     this.podmanVersion = props.podmanVersion ?? '5.4.2';
@@ -112,6 +134,8 @@ export class Site extends Construct {
     this.outputDirProp = props.outputDir;
     this.digestPolicy = props.digestPolicy ?? 'off';
     this.allowFloatingTags = props.allowFloatingTags ?? false;
+    this.backend = props.backend ?? appBackend(scope);
+    this.kubernetes = props.kubernetes ?? {};
     if (!/^[a-z][a-z0-9-]*$/.test(this.name)) Diagnostics.report(this, 'SITE001', `site name "${this.name}" is not a valid unit name part`);
     if (!/^\d+\.\d+\.\d+$/.test(this.podmanVersion)) Diagnostics.report(this, 'SITE003', `podman version "${this.podmanVersion}" is not MAJOR.MINOR.PATCH`);
     for (const d of this.domains) {
@@ -122,7 +146,7 @@ export class Site extends Construct {
   /** This site's folder inside the app's output folder ('' for the top). */
   public get outputDir(): string {
     if (this.outputDirProp !== undefined) return this.outputDirProp;
-    return countSites(this.node.root) > 1 ? this.name : '';
+    return (sitesPerRoot.get(this.node.root) ?? 0) > 1 ? this.name : '';
   }
 
   /** The folder, relative to the app's output folder, where files of an area go. */
@@ -172,16 +196,21 @@ export class Site extends Construct {
   }
 }
 
-/** Sites in a tree, without walking into them (they hold the bulk of the constructs). */
-function countSites(root: IConstruct): number {
-  let n = 0;
-  const stack = [root];
-  while (stack.length > 0) {
-    const c = stack.pop()!;
-    if (Site.isSite(c)) n++;
-    else stack.push(...c.node.children);
-  }
-  return n;
+/** The backend the app asks for (AppProps.backend sets it on the root); 'quadlet' otherwise. */
+function appBackend(scope: Construct): SiteBackend {
+  const asked = (scope?.node.root as { readonly backend?: unknown } | undefined)?.backend;
+  return asked === 'kubernetes' ? 'kubernetes' : 'quadlet';
+}
+
+/**
+ * How many sites each tree holds (not counting a site inside another site), counted as they are
+ * created: every file asks for its site's output folder, so this must not walk the tree.
+ */
+const sitesPerRoot = new WeakMap<IConstruct, number>();
+
+function countSite(site: Site): void {
+  for (let c = site.node.scope; c; c = c.node.scope) if (Site.isSite(c)) return;
+  sitesPerRoot.set(site.node.root, (sitesPerRoot.get(site.node.root) ?? 0) + 1);
 }
 
 let orphan: Site | undefined;

@@ -1,9 +1,10 @@
 import { IConstruct } from 'constructs';
 import { Site } from '../core/site';
 import { literalOf, UnitValue } from '../render/systemd-value';
-import { Container, IImageSource, Mount, SecretMount } from '../quadlet/container';
+import { ComposedValue, Container, IImageSource, Mount, SecretMount } from '../quadlet/container';
 import { EnvFile } from '../quadlet/env-file';
 import { literalSecretIn } from '../quadlet/literal-secrets';
+import { Secret } from '../quadlet/secret';
 import { publishSpec } from '../quadlet/ports';
 import { QuadletUnit } from '../quadlet/unit';
 import { byText, code, listOf } from './markdown';
@@ -59,8 +60,8 @@ export function envText(environment: Record<string, UnitValue>, envFiles: readon
   return parts.length ? parts.join('; ') : 'none';
 }
 
-/** Secret names only: env-file secrets by file, podman secrets with how they are mounted. */
-export function secretsText(envFiles: readonly EnvFile[], secrets: readonly SecretMount[] = []): string {
+/** Secret names only: env-file secrets by file, podman secrets with how they are mounted, composed values. */
+export function secretsText(envFiles: readonly EnvFile[], secrets: readonly SecretMount[] = [], composed: ReadonlyMap<string, ComposedValue> = new Map()): string {
   const parts: string[] = [];
   for (const f of envFiles) {
     if (f.secretNames.length) parts.push(`${f.secretNames.map(code).join(', ')} (in ${code(`${f.name}.env`)})`);
@@ -69,6 +70,10 @@ export function secretsText(envFiles: readonly EnvFile[], secrets: readonly Secr
     const how = s.env ? `as ${code(s.env)}` : `at ${code(s.target ?? `/run/secrets/${s.secret.secretName}`)}`;
     const what = s.secret.description ? `: ${s.secret.description}` : '';
     parts.push(`podman secret ${code(s.secret.secretName)} ${how}${what}`);
+  }
+  for (const [name, value] of [...composed].sort(([a], [b]) => byText(a, b))) {
+    const from = value.filter((p): p is Secret => typeof p !== 'string').map((p) => code(p.secretName));
+    parts.push(`${code(name)} composed at start from podman secret ${[...new Set(from)].join(', ')}`);
   }
   return parts.length ? parts.join('; ') : 'none';
 }

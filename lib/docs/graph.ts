@@ -1,14 +1,17 @@
 import { Container } from '../quadlet/container';
+import { DependencyStrength, Readiness } from '../quadlet/dependency';
 import { Pod } from '../quadlet/pod';
 import { byText, mermaidIds, mermaidLabel } from './markdown';
 import { DocUnit, DocUnitKind } from './units';
 
-/** An edge of the picture: `from` needs `to`. */
+/** An edge of the picture: `from` starts after `to`. */
 export interface GraphEdge {
   readonly from: string;
   readonly to: string;
-  /** `requires`: Requires=/After=; `wants`: Wants=/After=; `pod`: a member of the pod. */
-  readonly kind: 'requires' | 'wants' | 'pod';
+  /** A dependency's strength (`requires`, `wants`, `bindsTo`, `orderOnly`), or `pod`: a member of the pod. */
+  readonly kind: DependencyStrength | 'pod';
+  /** When `to` counts as up for `from`. @default 'started' */
+  readonly ready?: Readiness;
 }
 
 /** The picture's nodes (by unit file) and edges, before they are written as Mermaid. */
@@ -25,13 +28,12 @@ export function unitGraph(units: readonly DocUnit[]): UnitGraph {
   const ids = mermaidIds(units.map((u): [string, string] => [u.fileName, PREFIX[u.kind]]));
   const byService = new Map(units.filter((u) => u.kind !== 'target').map((u) => [u.serviceName, u.fileName]));
   const edges = new Map<string, GraphEdge>();
-  const add = (from: string, service: string, kind: GraphEdge['kind']) => {
+  const add = (from: string, service: string, kind: GraphEdge['kind'], ready?: Readiness) => {
     const to = byService.get(service);
-    if (to && to !== from && !edges.has(`${from}\u0000${to}`)) edges.set(`${from}\u0000${to}`, { from, to, kind });
+    if (to && to !== from && !edges.has(`${from}\u0000${to}`)) edges.set(`${from}\u0000${to}`, { from, to, kind, ...(ready === 'healthy' ? { ready } : {}) });
   };
   for (const u of units) {
-    for (const r of u.requires) add(u.fileName, r.serviceName, 'requires');
-    for (const w of u.wants) add(u.fileName, w.serviceName, 'wants');
+    for (const d of u.dependencies) add(u.fileName, d.unit.serviceName, d.strength, d.ready);
     const pod = u.construct instanceof Container ? u.construct.props.pod : undefined;
     if (pod instanceof Pod) add(u.fileName, pod.serviceName, 'pod');
   }
@@ -43,10 +45,16 @@ const SHAPE: Record<DocUnitKind, [string, string]> = {
   container: ['[', ']'], pod: ['[[', ']]'], kube: ['[[', ']]'], timer: ['([', '])'], service: ['(', ')'], target: ['[', ']'],
 };
 
+/** Arrow and label per edge kind: solid for Requires=, thick for BindsTo=, dotted for the rest. */
+const ARROW: Record<GraphEdge['kind'], [string, string]> = {
+  requires: ['-->', 'requires'], bindsTo: ['==>', 'binds to'], wants: ['-.->', 'wants'], orderOnly: ['-.->', 'after'], pod: ['-.->', 'pod'],
+};
+
 /**
  * The Mermaid `flowchart`: the site target as a box around the units it starts, the other units
- * beside it, then one arrow per dependency (solid: Requires=, dotted: Wants= or pod membership).
- * Node ids are derived from unit file names, so the text is the same for the same tree.
+ * beside it, then one arrow per dependency labelled with its strength (`requires`, `binds to`,
+ * `wants`, `after` for order only, `pod` for membership) and `healthy` when it waits for the
+ * health check. Node ids are derived from unit file names, so the text is the same for the same tree.
  */
 export function renderMermaid(units: readonly DocUnit[]): string[] {
   const { ids, edges } = unitGraph(units);
@@ -62,9 +70,47 @@ export function renderMermaid(units: readonly DocUnit[]): string[] {
   }
   for (const u of others) lines.push(`  ${node(u)}`);
   for (const e of edges) {
-    const arrow = e.kind === 'requires' ? '-->' : e.kind === 'wants' ? '-.->' : '-. pod .->';
-    lines.push(`  ${ids.get(e.from)} ${arrow} ${ids.get(e.to)}`);
+    const [arrow, label] = ARROW[e.kind];
+    lines.push(`  ${ids.get(e.from)} ${arrow}|${label}${e.ready === 'healthy' ? ', healthy' : ''}| ${ids.get(e.to)}`);
   }
   lines.push('```');
+  return lines;
+}
+
+const DOT_SHAPE: Record<DocUnitKind, string> = { container: 'box', pod: 'box3d', kube: 'box3d', timer: 'ellipse', service: 'ellipse', target: 'folder' };
+
+/** Edge attributes per kind: solid for Requires=, bold for BindsTo=, dashed for Wants=, dotted for order only. */
+const DOT_STYLE: Record<GraphEdge['kind'], string[]> = {
+  requires: [], bindsTo: ['style=bold', 'label="binds to"'], wants: ['style=dashed'], orderOnly: ['style=dotted', 'label="after"'], pod: ['style=dashed', 'label="pod"'],
+};
+
+/** A string as a Graphviz quoted ID. */
+function dotString(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * The same picture as {@link renderMermaid} in Graphviz `dot`: one node per unit file (shaped by
+ * kind), one edge per dependency (solid: Requires=, bold: BindsTo=, dashed: Wants= or pod
+ * membership, dotted: order only; labelled `healthy` when it waits for the health check), and the
+ * units the site target starts drawn inside a cluster.
+ */
+export function renderDot(units: readonly DocUnit[], name: string): string[] {
+  const { edges } = unitGraph(units);
+  const node = (u: DocUnit) => `${dotString(u.fileName)} [shape=${DOT_SHAPE[u.kind]}];`;
+  const lines = [`digraph ${dotString(name)} {`, '  rankdir=LR;'];
+  const target = units.find((u) => u.kind === 'target');
+  const members = target ? units.filter((u) => u.kind !== 'target' && u.joinsTarget) : [];
+  if (target) {
+    lines.push('  subgraph "cluster_target" {', `    label=${dotString(target.fileName)};`);
+    for (const u of members) lines.push(`    ${node(u)}`);
+    lines.push('  }');
+  }
+  for (const u of units.filter((x) => x !== target && !members.includes(x))) lines.push(`  ${node(u)}`);
+  for (const e of edges) {
+    const attrs = [...DOT_STYLE[e.kind], ...(e.ready === 'healthy' ? ['label="healthy"'] : [])];
+    lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)}${attrs.length ? ` [${attrs.join(', ')}]` : ''};`);
+  }
+  lines.push('}');
   return lines;
 }

@@ -3,7 +3,7 @@ export * from './codes';
 export type { DocUnit, DocUnitKind } from './units';
 export { collectUnits } from './units';
 export type { GraphEdge, UnitGraph } from './graph';
-export { renderMermaid, unitGraph } from './graph';
+export { renderDot, renderMermaid, unitGraph } from './graph';
 export type { RouteHop } from './routing';
 export { routeHops } from './routing';
 export * from './site-docs';

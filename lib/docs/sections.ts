@@ -2,6 +2,7 @@ import { Site } from '../core/site';
 import { Caddy } from '../caddy/caddy';
 import { UnitValue } from '../render/systemd-value';
 import { Container } from '../quadlet/container';
+import { DependencyStrength } from '../quadlet/dependency';
 import { Kube } from '../quadlet/kube';
 import { Pod } from '../quadlet/pod';
 import { ContainerJob, IJob } from '../systemd/job';
@@ -39,7 +40,7 @@ export function renderUnitSection(u: DocUnit, ctx: SectionContext): string[] {
     put('Ports', portsText(c));
     put('Routing', routingOf(c, ctx.hops, ctx.caddies));
     put('Env', envText(c.environment, c.envFiles, c.props.notSecret));
-    put('Secrets', secretsText(c.envFiles, c.props.secrets));
+    put('Secrets', secretsText(c.envFiles, c.secretMounts, c.composedEnv));
     if (c.props.volumes?.length) put('Mounts', mountsText(c.props.volumes));
     put('Depends on', dependsText(u, containerNeeds(c)));
   } else if (c instanceof Pod || c instanceof Kube) {
@@ -77,6 +78,9 @@ export function renderUnitSection(u: DocUnit, ctx: SectionContext): string[] {
   const notes = u.about.notes ?? [];
   if (notes.length === 1) put('Notes', notes[0]);
   if (notes.length > 1) lines.push('- **Notes**', ...notes.map((n) => `  - ${oneLine(n)}`));
+  const deviations = u.about.deviations ?? [];
+  if (deviations.length === 1) put('Deviation', deviations[0]);
+  if (deviations.length > 1) lines.push('- **Deviations**', ...deviations.map((n) => `  - ${oneLine(n)}`));
   return lines;
 }
 
@@ -105,9 +109,18 @@ function containerCommand(c: Container): string {
   return parts.join(', ');
 }
 
-/** Required services, wanted ones, then what the unit kind adds (networks, volumes, pod, image). */
+/** Dependencies by strength (required, bound, wanted, order only), then what the unit kind adds (networks, volumes, pod, image). */
 function dependsText(u: DocUnit, extra: string[]): string {
-  const names = (list: readonly { serviceName: string }[]) => [...new Set(list.map((x) => x.serviceName))].sort(byText).map(code);
-  const parts = [...names(u.requires), ...names(u.wants).map((w) => `${w} (wanted)`), ...extra];
+  const parts: string[] = [];
+  for (const strength of STRENGTH_ORDER) {
+    for (const d of u.dependencies.filter((x) => x.strength === strength).sort((a, b) => byText(a.unit.serviceName, b.unit.serviceName))) {
+      const notes = [STRENGTH_NOTE[strength], d.ready === 'healthy' ? 'once healthy' : undefined].filter((n) => n !== undefined);
+      parts.push(`${code(d.unit.serviceName)}${notes.length ? ` (${notes.join(', ')})` : ''}`);
+    }
+  }
+  parts.push(...extra);
   return parts.length ? parts.join(', ') : 'none';
 }
+
+const STRENGTH_ORDER: DependencyStrength[] = ['requires', 'bindsTo', 'wants', 'orderOnly'];
+const STRENGTH_NOTE: Record<DependencyStrength, string | undefined> = { requires: undefined, bindsTo: 'bound', wants: 'wanted', orderOnly: 'order only' };

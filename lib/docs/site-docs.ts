@@ -5,6 +5,8 @@ import { Caddy } from '../caddy/caddy';
 import { Tunnel } from '../caddy/tunnel';
 import { Container } from '../quadlet/container';
 import { escapeControls } from '../core/names';
+import { EnvFile } from '../quadlet/env-file';
+import { SiteSecrets } from '../quadlet/site-secrets';
 import { headerFor } from '../quadlet/unit';
 import './codes';
 import { FileRecord, relativeToSite } from './facts';
@@ -82,7 +84,9 @@ export class SiteDocs extends Resource {
 
     const out: string[] = [`<!-- ${escapeControls(headerFor(this.node.path).join(' ')).replace(/>/g, '&gt;')} -->`, '', `# ${oneLine(this.props.title ?? `${site.name}: units`)}`, ''];
     out.push(this.props.intro ?? defaultIntro(site, units), '');
+    out.push(...hostSetup(site, resources, units), '');
     out.push(...routingPosture(site, resources, sectionCtx), '');
+    out.push(...deviationsSection(units));
     out.push('## Dependencies', '');
     out.push(graphLegend(units), '');
     out.push(...renderMermaid(units), '');
@@ -96,6 +100,12 @@ export class SiteDocs extends Resource {
     out.push(...table(['File', 'Written by'], files.map((f) => [code(relativeToSite(f.path, site)), code(f.constructPath)])));
     return out.join('\n').replace(/\n{3,}/g, '\n\n').replace(/\n*$/, '\n');
   }
+}
+
+/** Every documented deviation from the design, by unit, so none hides in a code comment. */
+function deviationsSection(units: readonly DocUnit[]): string[] {
+  const rows = units.flatMap((u) => (u.about.deviations ?? []).map((d) => `- ${code(u.fileName)}: ${oneLine(d)}`));
+  return rows.length ? ['## Deviations from the design', '', 'Where this site deliberately differs from the design it was written from, and why.', '', ...rows, ''] : [];
 }
 
 function validFileName(name: string): boolean {
@@ -113,7 +123,35 @@ function defaultIntro(site: Site, units: readonly DocUnit[]): string {
 function graphLegend(units: readonly DocUnit[]): string {
   const target = units.find((u) => u.kind === 'target');
   const box = target ? ` The box is \`${target.fileName}\`: the units it starts.` : '';
-  return `An arrow points from a unit to a unit it needs: solid for \`Requires=\`, dotted for \`Wants=\` and pod membership. Networks, volumes and units outside the site are listed under each unit.${box}`;
+  return `An arrow points from a unit to a unit it starts after, labelled with the strength of the dependency: \`requires\` (solid, \`Requires=\`: a restart of the other unit restarts this one), \`binds to\` (thick, \`BindsTo=\`), \`wants\` (dotted, \`Wants=\`: no restart cascade), \`after\` (dotted, order only) or \`pod\` (membership); \`healthy\` when it waits for the other unit's health check. Networks, volumes and units outside the site are listed under each unit.${box}`;
+}
+
+/**
+ * What the operator runs once on the host, in order: linger (rootless), the env files to fill in
+ * from their templates, the podman secrets to create (generated ones need nothing), then start.
+ */
+function hostSetup(site: Site, resources: readonly Resource[], units: readonly DocUnit[]): string[] {
+  const user = site.rootless ? ' --user' : '';
+  const out = ['## Run once on the host', ''];
+  if (site.rootless) out.push('- `sudo loginctl enable-linger $USER`: without linger the user\'s units stop at logout and do not start at boot.');
+  const envFiles = resources.filter((r): r is EnvFile => r instanceof EnvFile).sort((a, b) => byText(a.name, b.name));
+  for (const f of envFiles) {
+    const path = f.hostPath.text.replace(/^%h\//, '~/');
+    const fill = f.secretNames.length ? `, fill in ${f.secretNames.map(code).join(', ')}` : '';
+    out.push(`- ${code(path)}: make it from ${code(`${path}.tmpl`)}${fill}, \`chmod 600\` it.`);
+  }
+  const siteSecrets = SiteSecrets.find(site);
+  const secrets = siteSecrets?.all ?? [];
+  for (const s of secrets.filter((x) => !x.generated)) {
+    out.push(`- ${code(`podman secret create ${s.secretName} -`)}${s.description ? ` (${oneLine(s.description)})` : ''}, typing or piping the value.`);
+  }
+  const generated = secrets.filter((x) => x.generated);
+  if (generated.length) {
+    out.push(`- Nothing for ${generated.map((s) => code(s.secretName)).join(', ')}: ${code(siteSecrets!.serviceName)} creates each with a random value before the first container that reads it starts, and never changes it (delete it only together with the data it protects).`);
+  }
+  const target = units.find((u) => u.kind === 'target');
+  out.push(`- \`systemctl${user} daemon-reload\`${target ? `, then \`systemctl${user} enable --now ${target.fileName}\`` : ''}.`);
+  return out;
 }
 
 /** The tunnels, the Caddies with their hostname table, and the ports published on every interface. */

@@ -6,7 +6,7 @@ import { Container } from '../quadlet/container';
 import { EnvFile } from '../quadlet/env-file';
 import { Kube } from '../quadlet/kube';
 import { Pod } from '../quadlet/pod';
-import { IServiceUnit } from '../quadlet/unit';
+import { Dependency } from '../quadlet/dependency';
 import { ContainerJob, IJob } from '../systemd/job';
 import { Service } from '../systemd/service';
 import { Target } from '../systemd/target';
@@ -32,10 +32,8 @@ export interface DocUnit {
   readonly sources: IConstruct[];
   /** Docs.of(unit), over Docs.of(wrapper); notes of both. */
   readonly about: About;
-  /** Units it requires (`Requires=` + `After=`). */
-  readonly requires: IServiceUnit[];
-  /** Units it wants (`Wants=` + `After=`). */
-  readonly wants: IServiceUnit[];
+  /** What it starts after, and how hard it needs each (`Requires=`, `Wants=`, `BindsTo=`, `After=`). */
+  readonly dependencies: Dependency[];
   /** Whether the site target starts it. */
   readonly joinsTarget: boolean;
   /** Env files it (or its job) reads. */
@@ -71,8 +69,7 @@ function docUnitOf(r: Resource, site: Site): DocUnit | undefined {
       serviceName: r.serviceName,
       sources: [wrapper ?? r, ...envFiles],
       about: aboutOf(r, wrapper),
-      requires: r.requirements,
-      wants: [...(r.props.wants ?? [])],
+      dependencies: r.dependencies,
       joinsTarget: r.props.install !== false,
       envFiles,
     };
@@ -86,8 +83,7 @@ function docUnitOf(r: Resource, site: Site): DocUnit | undefined {
       serviceName: r.service.serviceName,
       sources: [r, ...jobEnvFiles(job)],
       about: aboutOf(r, undefined),
-      requires: [...(r.props.dependsOn ?? []), ...(job?.requires ?? [])],
-      wants: [],
+      dependencies: r.service.dependencies,
       joinsTarget: r.joinsTarget,
       envFiles: jobEnvFiles(job),
     };
@@ -100,8 +96,7 @@ function docUnitOf(r: Resource, site: Site): DocUnit | undefined {
       serviceName: r.serviceName,
       sources: [r, ...jobEnvFiles(r.job)],
       about: aboutOf(r, undefined),
-      requires: [...(r.props.dependsOn ?? []), ...(r.job?.requires ?? [])],
-      wants: [...(r.props.wants ?? [])],
+      dependencies: r.dependencies,
       joinsTarget: r.joinsTarget,
       envFiles: jobEnvFiles(r.job),
     };
@@ -109,7 +104,7 @@ function docUnitOf(r: Resource, site: Site): DocUnit | undefined {
   if (r instanceof Target) {
     return {
       kind: 'target', construct: r, fileName: r.unitFileName, serviceName: r.unitFileName, sources: [r],
-      about: aboutOf(r, undefined), requires: [], wants: [], joinsTarget: false, envFiles: [],
+      about: aboutOf(r, undefined), dependencies: [], joinsTarget: false, envFiles: [],
     };
   }
   return undefined;
@@ -125,5 +120,6 @@ function aboutOf(r: IConstruct, wrapper: IConstruct | undefined): About {
   const outer = wrapper ? Docs.of(wrapper) ?? {} : {};
   const own = Docs.of(r) ?? {};
   const notes = [...(outer.notes ?? []), ...(own.notes ?? [])];
-  return { upstream: own.upstream ?? outer.upstream, role: own.role ?? outer.role, notes: notes.length ? notes : undefined };
+  const deviations = [...(outer.deviations ?? []), ...(own.deviations ?? [])];
+  return { upstream: own.upstream ?? outer.upstream, role: own.role ?? outer.role, notes: notes.length ? notes : undefined, deviations: deviations.length ? deviations : undefined };
 }

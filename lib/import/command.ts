@@ -4,17 +4,17 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { booleanFlag, listFlag, ParsedArgs, parseFlags, stringFlag, UsageError } from '../cli/args';
 import { CliCommand, CliIo, ExitCode } from '../cli/command';
 import { importCompose, ImportResult, importPodmanRun, importQuadlets } from './api';
 import { emitDecls, libraryNames } from './emit';
 import { formatImportReport } from './report';
 import { UnitFileInput } from './quadlet-import';
 
-const USAGE = `Usage:
-  quadlet-cdk import compose <compose.yaml> [-f <override.yaml>]... [--env-file <file>]... [--profile <name>]...
-                             [--project-name <name>] [options]
-  quadlet-cdk import quadlet <dir> [--site-name <name>] [options]
-  quadlet-cdk import run [--site-name <name>] [--append] [options] -- podman run|create|network create|volume create ...
+const USAGE = `Usage: quadlet-cdk import compose <compose.yaml> [-f <override.yaml>]... [--env-file <file>]...
+                          [--profile <name>]... [--project-name <name>] [options]
+       quadlet-cdk import quadlet <dir> [--site-name <name>] [options]
+       quadlet-cdk import run [--site-name <name>] [--append] [options] -- podman run|create|network create|volume create ...
 
 Brings an existing site in as TypeScript: a compose project, a folder of quadlet units (with the
 env files and plain units beside them), or one podman command line. Nothing is dropped silently:
@@ -22,9 +22,10 @@ what the constructs cannot say is written through the escape hatch (podmanArgs, 
 // TODO(import) comment, and every such case is in the report.
 
 Options:
-  --out <site.ts>         write the site file here (default: print it; the report then goes to stderr)
+  -o, --out <site.ts>     write the site file here (default: print it; the report then goes to stderr)
   --append                (run) add the constructs to an existing site file made by import
-  --report json           print the report as JSON instead of text
+  --json                  print the report as JSON (the same as --report json)
+  --report json|text      the report's format (default text)
   --podman-version <v>    the podman release the site targets (default 5.4.2): newer keys go through podmanArgs
   --library <module>      the module the site imports the library from (default quadlet-cdk)
   --force                 overwrite an existing --out file
@@ -37,58 +38,39 @@ Exit codes: 0 imported, 1 the input could not be read (see the report), 2 wrong 
 
 Examples:
   quadlet-cdk import compose compose.yaml --env-file prod.env --out apps/wiki.ts
-  quadlet-cdk import quadlet ~/.config/containers/systemd --out apps/home.ts --report json
+  quadlet-cdk import quadlet ~/.config/containers/systemd --out apps/home.ts --json
   quadlet-cdk import run --out apps/home.ts --append -- podman run -d --name web -p 8080:80 docker.io/library/nginx:1.27
 `;
 
+const IMPORT_FLAGS = {
+  'file': { type: 'string', short: 'f', multiple: true },
+  'env-file': { type: 'string', multiple: true },
+  'profile': { type: 'string', multiple: true },
+  'project-name': { type: 'string', short: 'p' },
+  'site-name': { type: 'string' },
+  'out': { type: 'string', short: 'o' },
+  'report': { type: 'string' },
+  'json': { type: 'boolean' },
+  'podman-version': { type: 'string' },
+  'library': { type: 'string' },
+  'append': { type: 'boolean' },
+  'force': { type: 'boolean' },
+} as const;
+
 interface Parsed {
-  mode?: string;
-  positional: string[];
-  files: string[];
-  envFiles: string[];
-  profiles: string[];
-  projectName?: string;
-  siteName?: string;
-  out?: string;
-  report?: string;
-  podmanVersion?: string;
-  library?: string;
-  append: boolean;
-  force: boolean;
-  help: boolean;
-  rest: string[];
+  readonly mode?: string;
+  /** The arguments after the mode (for run: the podman command line after `--`). */
+  readonly positional: string[];
+  readonly parsed: ParsedArgs;
+  readonly json: boolean;
 }
 
-const WITH_VALUE: Record<string, keyof Parsed> = {
-  '-f': 'files', '--file': 'files', '--env-file': 'envFiles', '--profile': 'profiles', '--project-name': 'projectName', '-p': 'projectName',
-  '--site-name': 'siteName', '--out': 'out', '-o': 'out', '--report': 'report', '--podman-version': 'podmanVersion', '--library': 'library',
-};
-
-function parse(args: readonly string[]): Parsed | string {
-  const p: Parsed = { positional: [], files: [], envFiles: [], profiles: [], append: false, force: false, help: false, rest: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') {
-      p.rest = args.slice(i + 1);
-      break;
-    }
-    if (a === '-h' || a === '--help') p.help = true;
-    else if (a === '--append') p.append = true;
-    else if (a === '--force') p.force = true;
-    else if (a.split('=')[0] in WITH_VALUE) {
-      const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-      const value = inline ?? args[++i];
-      if (value === undefined) return `${flag} needs a value`;
-      const key = WITH_VALUE[flag];
-      const cur = p[key];
-      if (Array.isArray(cur)) (cur as string[]).push(value);
-      else (p as any)[key] = value;
-    } else if (a.startsWith('-')) return `unknown option ${a}`;
-    else if (!p.mode) p.mode = a;
-    else p.positional.push(a);
-  }
-  if (p.report !== undefined && p.report !== 'json' && p.report !== 'text') return '--report takes json or text';
-  return p;
+function parse(args: readonly string[]): Parsed {
+  const parsed = parseFlags(args, IMPORT_FLAGS);
+  const report = parsed.flags.report;
+  if (report !== undefined && report !== 'json' && report !== 'text') throw new UsageError('--report takes json or text');
+  const [mode, ...positional] = parsed.positionals;
+  return { mode, positional, parsed, json: booleanFlag(parsed, 'json') || report === 'json' };
 }
 
 /** Every file under `dir` (relative paths), skipping hidden folders; unit files, env files and drop-ins. */
@@ -123,20 +105,24 @@ export function appendToSite(existing: string, result: ImportResult): string | u
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const p = parse(args);
-  if (typeof p === 'string') {
-    io.stderr(`quadlet-cdk import: ${p}\n${USAGE}`);
-    return ExitCode.USAGE;
+  let p: Parsed;
+  try {
+    p = parse(args);
+  } catch (e) {
+    if (e instanceof UsageError) return usage(io, e.message);
+    throw e;
   }
-  if (p.help) {
+  const flags = p.parsed;
+  if (booleanFlag(flags, 'help')) {
     io.stdout(USAGE);
     return ExitCode.OK;
   }
-  const common = { podmanVersion: p.podmanVersion, libraryImport: p.library };
+  const str = (name: string) => stringFlag(flags, name, '') || undefined;
+  const common = { podmanVersion: str('podman-version'), libraryImport: str('library') };
   const resolve = (f: string) => path.resolve(io.cwd, f);
   let result: ImportResult;
   if (p.mode === 'compose') {
-    const [main, ...more] = [...p.positional, ...p.files];
+    const [main, ...more] = [...p.positional, ...listFlag(flags, 'file')];
     if (!main) return usage(io, 'import compose needs a compose file');
     const read = (f: string) => fs.existsSync(resolve(f)) ? fs.readFileSync(resolve(f), 'utf8') : undefined;
     const text = read(main);
@@ -144,8 +130,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const overrides = more.map((f) => ({ path: resolve(f), text: read(f) ?? '' }));
     io.stderr(`quadlet-cdk import: reading ${[main, ...more].join(', ')}\n`);
     result = importCompose(text, {
-      ...common, path: resolve(main), overrides, projectName: p.projectName, profiles: p.profiles,
-      envFiles: p.envFiles.length ? p.envFiles.map(resolve) : undefined,
+      ...common, path: resolve(main), overrides, projectName: str('project-name'), profiles: listFlag(flags, 'profile'),
+      envFiles: listFlag(flags, 'env-file').length ? listFlag(flags, 'env-file').map(resolve) : undefined,
       environment: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
     });
   } else if (p.mode === 'quadlet') {
@@ -153,39 +139,40 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     if (!dir || !fs.existsSync(resolve(dir)) || !fs.statSync(resolve(dir)).isDirectory()) return usage(io, 'import quadlet needs a folder of unit files');
     const files = readFolder(resolve(dir));
     io.stderr(`quadlet-cdk import: reading ${files.length} files from ${dir}\n`);
-    result = importQuadlets(files, { ...common, siteName: p.siteName });
+    result = importQuadlets(files, { ...common, siteName: str('site-name') });
   } else if (p.mode === 'run') {
-    const argv = p.rest.length ? p.rest : p.positional;
+    const argv = p.positional;
     if (argv.length === 0) return usage(io, 'import run needs a command line after --');
-    result = importPodmanRun(argv, { ...common, siteName: p.siteName });
+    result = importPodmanRun(argv, { ...common, siteName: str('site-name') });
   } else {
     return usage(io, p.mode ? `unknown import source ${p.mode}` : 'say what to import: compose, quadlet or run');
   }
 
-  const reportText = p.report === 'json' ? JSON.stringify(result.report, null, 2) + '\n' : formatImportReport(result.report);
+  const reportText = p.json ? JSON.stringify(result.report, null, 2) + '\n' : formatImportReport(result.report);
   if (!result.ok) {
     io.stderr(reportText);
     io.stderr('quadlet-cdk import: the input could not be read; nothing written\n');
     return ExitCode.FAILED;
   }
-  if (!p.out) {
+  const outFlag = str('out');
+  if (!outFlag) {
     io.stdout(result.source);
     io.stderr(reportText);
     return ExitCode.OK;
   }
-  const out = resolve(p.out);
+  const out = resolve(outFlag);
   let source = result.source;
-  if (p.append && fs.existsSync(out)) {
+  if (booleanFlag(flags, 'append') && fs.existsSync(out)) {
     const merged = appendToSite(fs.readFileSync(out, 'utf8'), result);
-    if (merged === undefined) return usage(io, `${p.out} is not a site file written by import (no default export to append to)`);
+    if (merged === undefined) return usage(io, `${outFlag} is not a site file written by import (no default export to append to)`);
     source = merged;
-  } else if (fs.existsSync(out) && !p.force) {
-    return usage(io, `${p.out} exists: pass --force to overwrite it, or --append (run) to add to it`);
+  } else if (fs.existsSync(out) && !booleanFlag(flags, 'force')) {
+    return usage(io, `${outFlag} exists: pass --force to overwrite it, or --append (run) to add to it`);
   }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, source);
   io.stdout(reportText);
-  io.stderr(`quadlet-cdk import: wrote ${p.out}\n`);
+  io.stderr(`quadlet-cdk import: wrote ${outFlag}\n`);
   return ExitCode.OK;
 }
 

@@ -145,6 +145,7 @@ export function mapCompose(project: ComposeProject, options: ComposeMapOptions, 
     const used = Object.values(services).some((s) => (s.configs ?? []).some((c: any) => (typeof c === 'string' ? c : c?.source) === key));
     if (!used) report.add('IMPORT012', `configs.${key}`, undefined, 'no imported service uses this config');
   }
+  checkReadiness(containers, report);
   hostnameRefs(containers);
   shareValues(model);
   return {
@@ -159,6 +160,38 @@ export function mapCompose(project: ComposeProject, options: ComposeMapOptions, 
   };
 }
 
+/** The units a container's `dependsOn` names (plain references and `{ unit }` specs). */
+function dependencyRefs(d: Decl): Ref[] {
+  return ((d.props.dependsOn as Value[]) ?? []).map((x) => (x instanceof Ref ? x : (x as Record<string, Value>)?.unit)).filter((r): r is Ref => r instanceof Ref);
+}
+
+/**
+ * `service_healthy` on a dependency without a health check in the compose file (compose would
+ * use the image's own HEALTHCHECK, which the import cannot see): waiting for healthy would be
+ * DEP003, so it waits for started, with a TODO to add the check.
+ */
+function checkReadiness(containers: Map<string, Decl>, report: ReportBuilder): void {
+  const service = new Map([...containers].map(([name, d]) => [d, name]));
+  for (const [name, d] of containers) {
+    const specs = (d.props.dependsOn as Value[] | undefined) ?? [];
+    d.props.dependsOn = specs.length ? specs.map((x) => {
+      if (x instanceof Ref || (x as Record<string, Value>).ready !== 'healthy') return x;
+      const spec = x as Record<string, Value>;
+      const other = (spec.unit as Ref).decl;
+      const dep = service.get(other) ?? unitOf(other);
+      const health = other.props.healthCmd;
+      if (health !== undefined && health !== 'none') {
+        report.add('IMPORT009', `services.${name}`, `depends_on.${dep}`, `service_healthy: ready: 'healthy' (${dep} gets Notify=healthy, so systemd counts it started once its health check passes; podman >= 5.0)`);
+        return x;
+      }
+      const { ready: _ready, ...rest } = spec;
+      d.todos.push(`depends_on.${dep}: service_healthy, but ${dep} has no healthcheck in the compose file (its image may have one): add healthCmd to ${dep} and ready: 'healthy' here`);
+      report.add('IMPORT003', `services.${name}`, `depends_on.${dep}`, `service_healthy on ${dep}, which has no healthcheck in the compose file: it waits for ${dep} to be started`);
+      return Object.keys(rest).length === 1 ? rest.unit : rest;
+    }) : undefined;
+  }
+}
+
 /**
  * `DB_HOST: db` where db is a service this one depends on becomes `db.hostname`: a typed
  * reference that follows a rename. Only for dependencies, which are declared before.
@@ -167,7 +200,7 @@ function hostnameRefs(containers: Map<string, Decl>): void {
   for (const d of containers.values()) {
     const env = d.props.environment as Record<string, Value> | undefined;
     if (!env) continue;
-    const deps = [...((d.props.dependsOn as Value[]) ?? []), ...((d.props.wants as Value[]) ?? [])].filter((r): r is Ref => r instanceof Ref);
+    const deps = dependencyRefs(d);
     for (const [k, v] of Object.entries(env)) {
       const dep = deps.find((r) => unitOf(r.decl) === v);
       if (dep) env[k] = new Ref(dep.decl, 'hostname');

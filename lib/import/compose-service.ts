@@ -415,12 +415,16 @@ class ServiceMapper {
     else if (ips.length) this.todo('networks', 'fixed addresses on several networks: quadlet sets one IP= for all');
   }
 
+  /**
+   * `depends_on` -> `dependsOn` specs: `required: false` is `wants` (compose goes on without it),
+   * otherwise `requires`; `service_healthy` is `ready: 'healthy'` (checked against the
+   * dependency's health check once every service is mapped, see `checkReadiness`).
+   */
   private dependencies(): void {
     const deps = this.take('depends_on');
     if (deps === undefined) return;
     const entries: Array<[string, any]> = Array.isArray(deps) ? deps.map((d) => [String(d), {}]) : Object.entries(deps ?? {});
-    const dependsOn: Value[] = [];
-    const wants: Value[] = [];
+    const specs: Value[] = [];
     for (const [dep, cfg] of entries) {
       const other = this.ctx.containers.get(dep);
       if (!other) {
@@ -428,22 +432,19 @@ class ServiceMapper {
         continue;
       }
       const condition = cfg?.condition ?? 'service_started';
-      const required = cfg?.required !== false;
-      (required ? dependsOn : wants).push(new Ref(other));
-      if (condition === 'service_healthy') {
-        other.props.notify = 'healthy';
-        this.note('IMPORT009', `depends_on.${dep}`, `service_healthy: ${this.name} requires and starts after ${dep}, whose unit sets Notify=healthy so it counts as started only once its health check passes (dependsOn(b, { ready }) is not on main yet; this is the current dependsOn)`);
-      } else if (condition === 'service_completed_successfully') {
-        other.props.service = { ...(other.props.service as object ?? {}), type: 'oneshot' };
+      const spec: Record<string, Value> = { unit: new Ref(other) };
+      if (cfg?.required === false) spec.strength = 'wants';
+      if (condition === 'service_healthy') spec.ready = 'healthy';
+      else if (condition === 'service_completed_successfully') {
+        other.props.service = { ...((other.props.service as object) ?? {}), type: 'oneshot' };
         this.note('IMPORT009', `depends_on.${dep}`, `service_completed_successfully: ${dep} runs as a oneshot unit and ${this.name} starts after it has finished`);
       }
-      if (cfg?.restart === true) {
-        this.decl.entries.push(['Unit', 'PartOf', `${unitOf(other)}.service`]);
-        this.note('IMPORT004', `depends_on.${dep}.restart`, `restart: true written as PartOf=${unitOf(other)}.service (a restart of ${dep} restarts ${this.name})`);
+      if (cfg?.required === false && cfg?.restart === true) {
+        this.note('IMPORT009', `depends_on.${dep}.restart`, `restart: true with required: false: a Wants= dependency does not restart ${this.name} with ${dep}; make it strength 'requires' if it must`);
       }
+      specs.push(Object.keys(spec).length === 1 ? spec.unit : spec);
     }
-    if (dependsOn.length) this.set('dependsOn', dependsOn);
-    if (wants.length) this.set('wants', wants);
+    if (specs.length) this.set('dependsOn', specs);
   }
 
   private health(): void {

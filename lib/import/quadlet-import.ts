@@ -6,6 +6,7 @@
  * off where the file did not ask for them, so the units render as they did.
  */
 import * as path from 'path';
+import { unitNameProblem } from '../core/names';
 import { encodeValue } from '../render/encode';
 import { literalOf, SystemdText } from '../render/systemd-value';
 import { KEY_TABLE, propNameOf, QuadletSection } from '../quadlet/keys';
@@ -39,6 +40,7 @@ const CLASS_OF: Record<string, [ConstructClass, QuadletSection]> = {
   '.artifact': ['Artifact', 'Artifact'],
 };
 const SERVICE_SUFFIX: Record<string, string> = { '.container': '', '.kube': '', '.pod': '-pod', '.network': '-network', '.volume': '-volume', '.image': '-image', '.build': '-build', '.artifact': '-artifact' };
+const STRENGTH = { Requires: 'requires', BindsTo: 'bindsTo', Wants: 'wants' } as const;
 const RESTART = new Set(['no', 'always', 'on-success', 'on-failure', 'on-abnormal', 'on-abort', 'on-watchdog']);
 
 interface Unit {
@@ -138,6 +140,8 @@ class UnitMapper {
     if (!u.sections.some((s) => s.name === 'Install')) this.props.install = false;
     const restartSet = valuesOf(u.sections, 'Service', 'Restart').length > 0;
     if (!restartSet && (u.section === 'Container' || u.section === 'Kube')) this.props.service = { ...((this.props.service as object) ?? {}), restart: false };
+    // The library's 900 s start timeout for long-running containers: not what the file said.
+    if (u.section === 'Container' && valuesOf(u.sections, 'Service', 'TimeoutStartSec').length === 0) this.props.service = { ...((this.props.service as object) ?? {}), timeoutStartSec: false };
     // Quadlet's own default names: the library's differ (no systemd- prefix), so say them.
     const defaults: Partial<Record<QuadletSection, [string, Value]>> = {
       Container: ['containerName', new Call('new SystemdText', [u.base.includes('@') ? 'systemd-%p_%i' : 'systemd-%N'])],
@@ -154,18 +158,19 @@ class UnitMapper {
     const list = (key: string) => s.entries.filter((e) => e.key === key).flatMap((e) => e.value.split(/\s+/).filter((x) => x));
     const after = new Set(list('After'));
     const typed = new Set<string>();
-    for (const [key, prop] of [['Requires', 'dependsOn'], ['Wants', 'wants']] as const) {
-      const refs: Value[] = [];
-      for (const name of list(key)) {
-        const target = this.byService.get(name);
-        if (target && after.has(name) && target !== this.u) {
-          refs.push(new Ref(target.decl));
-          typed.add(`${key}:${name}`);
-          typed.add(`After:${name}`);
-        }
-      }
-      if (refs.length) this.props[prop] = refs;
+    // Units of the folder named in Requires=/BindsTo=/Wants= with After=, or in After= alone,
+    // become typed dependencies of that strength; anything else stays as written.
+    const deps: Value[] = [];
+    const strengthOf = (name: string) => (['Requires', 'BindsTo', 'Wants'] as const).filter((k) => list(k).includes(name));
+    for (const name of [...new Set([...list('Requires'), ...list('BindsTo'), ...list('Wants'), ...after])]) {
+      const target = this.byService.get(name);
+      const keys = strengthOf(name);
+      if (!target || target === this.u || !after.has(name) || keys.length > 1) continue;
+      const strength = keys.length === 0 ? 'orderOnly' : STRENGTH[keys[0]];
+      deps.push(strength === 'requires' ? new Ref(target.decl) : { unit: new Ref(target.decl), strength });
+      for (const k of [...keys, 'After']) typed.add(`${k}:${name}`);
     }
+    if (deps.length) this.props.dependsOn = deps;
     for (const e of s.entries) {
       if (e.key === 'Description' && !/[%$]/.test(e.value) && e.value !== '') {
         this.props.description = e.value;
@@ -176,7 +181,7 @@ class UnitMapper {
         this.raw('Unit', 'Description', e.value);
         continue;
       }
-      if (['Requires', 'Wants', 'After'].includes(e.key)) {
+      if (['Requires', 'BindsTo', 'Wants', 'After'].includes(e.key)) {
         const rest = e.value.split(/\s+/).filter((x) => x && !typed.has(`${e.key}:${x}`));
         if (rest.length) this.raw('Unit', e.key, rest.join(' '));
         continue;
@@ -208,9 +213,11 @@ class UnitMapper {
   private installSection(s: UnitSection): void {
     const install: Record<string, Value> = { wantedBy: [] };
     for (const e of s.entries) {
-      const words = e.value.split(/\s+/).filter((x) => x);
+      const words = systemdSplit(e.value, true) ?? [];
       const prop = { WantedBy: 'wantedBy', RequiredBy: 'requiredBy', Alias: 'alias' }[e.key];
-      if (prop && words.length) install[prop] = [...((install[prop] as string[]) ?? []), ...words];
+      // A name the library refuses (a path: systemd links it in a folder) stays as written.
+      const typed = words.length > 0 && words.every((w) => !unitNameProblem(w, e.key));
+      if (prop && typed) install[prop] = [...((install[prop] as string[]) ?? []), ...words];
       else this.raw('Install', e.key, e.value);
     }
     this.props.install = install;

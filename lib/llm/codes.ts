@@ -20,6 +20,7 @@ export const LLM_CODES = defineCodes({
   LLM012: { title: 'model file cannot be loaded as given', hint: 'give modelFile relative to the model folder (or under its mount point), and for a split GGUF the 00001-of-N shard: llama.cpp loads the other shards from the first one' },
   LLM013: { title: 'filter touches the protected "model" parameter', hint: 'llama-swap silently ignores filters on "model"; remove it' },
   LLM014: { title: 'invalid llama-swap setting', hint: 'healthCheckTimeout >= 15 (lower values are silently raised), startPort >= 1, globalTTL and unloadTimeout >= 0, logLevel debug|info|warn|error, logToStdout proxy|upstream|both|none' },
+  LLM016: { title: 'command argument llama-swap cannot read back', hint: 'llama-swap drops every cmd line that starts with # and rewrites lines that end with a backslash, even inside a quoted argument: keep newlines out of arguments (pass multi-line text in a file) or make sure no line of it starts with # or ends with \\\\' },
   LLM015: { title: 'policy exempts a model that does not exist', hint: 'remove the stale exemption so that the next model with that id is not silently exempt', severity: 'warning' },
   // LiteLLM gateway
   LLM020: { title: 'route names no local model', hint: 'route to a model id or alias of the gateway\'s llama-swap; LiteLLM loads the route and fails on the first request' },

@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { Data, renderYaml } from '../render/data-formats';
 import { literalOf } from '../render/systemd-value';
-import { Container, ContainerProps, IImageSource, PortMapping } from '../quadlet/container';
+import { ComposedValue, Container, ContainerProps, IImageSource, PortMapping } from '../quadlet/container';
+import { Readiness } from '../quadlet/dependency';
 import { EnvFile } from '../quadlet/env-file';
 import { INetwork } from '../quadlet/network';
 import { headerFor } from '../quadlet/unit';
@@ -24,8 +25,16 @@ export interface LiteLlmDatabase {
   readonly container: Container;
   /** The env var holding `postgresql://user:password@host:5432/db`. @default 'DATABASE_URL' */
   readonly urlVar?: string;
-  /** How to build that URL, for the env template (never the password itself). @default - the URL with `<user>`, `<password>` and `<db>` placeholders */
+  /**
+   * The URL composed at the gateway's start from text and podman secrets (never written to a
+   * file): what PostgresDatabase.urlParts() gives. Without it the URL is a secret in the env template.
+   * @default - a secret in the env template
+   */
+  readonly url?: ComposedValue;
+  /** How to build that URL, for the env template (never the password itself), when `url` is not given. @default - the URL with `<user>`, `<password>` and `<db>` placeholders */
   readonly urlDescription?: string;
+  /** Start the gateway once the database is started, or once its health check passed. @default 'healthy' when the container has a health check (the Postgres pattern's has), else 'started' */
+  readonly ready?: Readiness;
 }
 
 /** The gateway's Redis (shared rpm/tpm counters, optional response cache). */
@@ -37,6 +46,8 @@ export interface LiteLlmCache {
   readonly passwordVar?: string;
   /** Also cache responses in Redis. @default false */
   readonly responseCache?: boolean;
+  /** Start the gateway once Redis is started, or once its health check passed. @default 'healthy' when the container has a health check (the Redis pattern's has), else 'started' */
+  readonly ready?: Readiness;
 }
 
 export interface LiteLlmProps {
@@ -116,7 +127,7 @@ export class LiteLlm extends Resource {
         [props.saltKeyVar ?? 'LITELLM_SALT_KEY']: { description: 'encrypts stored credentials; openssl rand -hex 32; never change it once models are stored' },
       },
     });
-    if (props.database) this.envFile.addSecret(props.database.urlVar ?? 'DATABASE_URL', { description: props.database.urlDescription ?? `postgresql://<user>:<password>@${props.database.container.hostname}:5432/<db>` });
+    if (props.database && !props.database.url) this.envFile.addSecret(props.database.urlVar ?? 'DATABASE_URL', { description: props.database.urlDescription ?? `postgresql://<user>:<password>@${props.database.container.hostname}:5432/<db>` });
     if (props.cache?.passwordVar) this.envFile.addSecret(props.cache.passwordVar, { description: `the password of ${props.cache.container.hostname}` });
     const extra = props.containerProps ?? {};
     const configPath = props.configPath ?? '/app/config.yaml';
@@ -136,9 +147,12 @@ export class LiteLlm extends Resource {
       healthCmd: props.healthCmd ?? extra.healthCmd ?? `python3 -c 'import urllib.request as u; u.urlopen("http://127.0.0.1:${this.port}/health/liveliness", timeout=5)'`,
     });
     markGatewayContainer(this.container);
-    if (props.llamaSwap) this.container.addRequirement(props.llamaSwap.container);
-    if (props.database) this.container.addRequirement(props.database.container);
-    if (props.cache) this.container.addRequirement(props.cache.container);
+    if (props.database?.url) this.container.composeEnv(props.database.urlVar ?? 'DATABASE_URL', props.database.url);
+    // llama-swap is restarted after every model change (its YAML says so): Wants=, so that does
+    // not restart the gateway and everything behind it. Its database and cache are hard needs.
+    if (props.llamaSwap) this.container.dependsOn(props.llamaSwap.container, { strength: 'wants' });
+    if (props.database) this.container.dependsOn(props.database.container, { strength: 'requires', ready: props.database.ready ?? readyDefault(props.database.container) });
+    if (props.cache) this.container.dependsOn(props.cache.container, { strength: 'requires', ready: props.cache.ready ?? readyDefault(props.cache.container) });
     registerConfigFile(this, 'litellm');
   }
 
@@ -183,7 +197,8 @@ export class LiteLlm extends Resource {
    */
   public connect(consumer: Container, options: ConnectOptions = {}): void {
     consumer.addEnvironment(options.baseUrlVar ?? 'OPENAI_API_BASE_URL', this.url(options.path ?? ''));
-    consumer.addRequirement(this.container);
+    // A shared service: restarting the gateway must not restart every app that calls it.
+    consumer.dependsOn(this.container, { strength: options.strength ?? 'wants' });
     if (options.keyVar && options.keyFile) {
       if (!options.keyFile.has(options.keyVar)) options.keyFile.addSecret(options.keyVar, { description: `a LiteLLM virtual key (or the master key) for ${consumer.name}` });
       if (!consumer.envFiles.includes(options.keyFile)) consumer.addEnvFile(options.keyFile);
@@ -355,4 +370,9 @@ export class LiteLlm extends Resource {
       },
     }));
   }
+}
+
+/** Wait for health when there is a health check to wait for. */
+function readyDefault(container: Container): Readiness {
+  return container.hasHealthCheck ? 'healthy' : 'started';
 }

@@ -121,6 +121,8 @@ export class LlamaSwap extends Resource {
         ...(extra.volumes ?? []),
       ],
       command: extra.command ?? (this.port !== 8080 ? ['-listen', `:${this.port}`] : undefined),
+      // llama-swap's own /health answers without loading a model (the image has curl).
+      healthCmd: extra.healthCmd ?? `curl -fsS -o /dev/null http://127.0.0.1:${this.port}/health`,
     });
     registerConfigFile(this, 'llama-swap');
   }

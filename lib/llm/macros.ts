@@ -102,32 +102,49 @@ export function shellWord(arg: string): string {
   return `'${arg.replace(/'/g, `'"'"'`)}'`;
 }
 
+/** Go's strings.TrimSpace: Unicode white space, which (unlike String.trim) excludes U+FEFF. */
+function goTrimSpace(s: string): string {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+}
+
 /**
- * The words of a `cmd` as llama-swap splits it: `#` comment lines dropped, trailing `\` joins
- * lines, then shlex (single and double quotes, backslash escapes outside single quotes).
+ * The words of a `cmd` as llama-swap splits it (proxy/config SanitizeCommand): each line whose
+ * trimmed text starts with `#` is dropped; a line whose trimmed text ends with `\\` is trimmed and
+ * the backslash becomes a space; then POSIX shlex (billziss-gh/golib): blanks are space, tab and
+ * newline; single quotes keep everything; inside double quotes a backslash escapes `$`, `` ` ``,
+ * `"`, `\\` and newline only; outside quotes it escapes any character, and backslash-newline
+ * vanishes. Unterminated quotes end at the end of the text.
  */
 export function splitCommand(cmd: string): string[] {
-  const text = cmd.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n').replace(/\\\n/g, '');
+  const text = cmd.split('\n').flatMap((line) => {
+    const trimmed = goTrimSpace(line);
+    if (trimmed.startsWith('#')) return [];
+    return [trimmed.endsWith('\\') ? `${trimmed.slice(0, -1)} ` : line];
+  }).join('\n');
   const words: string[] = [];
   let cur: string | undefined;
   let quote: '"' | "'" | undefined;
+  const blank = (c: string) => c === ' ' || c === '\t' || c === '\n';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    const next = text[i + 1];
     if (quote === "'") {
       if (c === "'") quote = undefined;
       else cur += c;
     } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1])) cur += text[++i];
+      if (c === '\\' && (next === undefined || next === '\n')) i++;
+      else if (c === '\\' && '$`"\\'.includes(next)) cur += text[++i];
+      else if (c === '"') quote = undefined;
       else cur += c;
-    } else if (/\s/.test(c)) {
-      if (cur !== undefined) words.push(cur);
-      cur = undefined;
+    } else if (c === '\\') {
+      i++;
+      if (next !== undefined && next !== '\n') cur = (cur ?? '') + next;
     } else if (c === "'" || c === '"') {
       quote = c;
       cur ??= '';
-    } else if (c === '\\' && i + 1 < text.length) {
-      cur = (cur ?? '') + text[++i];
+    } else if (blank(c)) {
+      if (cur !== undefined) words.push(cur);
+      cur = undefined;
     } else {
       cur = (cur ?? '') + c;
     }

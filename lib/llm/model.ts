@@ -2,7 +2,7 @@ import { Data } from '../render/data-formats';
 import { ValidationContext, Resource } from '../core/resource';
 import './codes';
 import type { LlamaSwap } from './llama-swap';
-import { checkMacroDefinitions, checkRefs, MacroValue, shellWord } from './macros';
+import { checkMacroDefinitions, checkRefs, MacroValue, shellWord, splitCommand } from './macros';
 import { showFlag } from './policy';
 
 /** What a model serves; LiteLLM routes take their `model_info.mode` from it. */
@@ -205,10 +205,20 @@ export class Model extends Resource {
       report('LLM013', `model ${this.id}: a filter names "model", which llama-swap never changes`);
     }
     if (!/^[^\s/][^\s]*$/.test(this.id) || this.aliases.some((a) => a === '' || /\s/.test(a))) report('LLM011', `model ${this.id}: ids and aliases must be non-empty and without spaces`);
+    this.checkCommand(report);
     this.checkProxy(report);
     this.checkModelFile(report);
     this.checkPolicy(report);
     this.checkMacros(report);
+  }
+
+  /** The written `cmd` must split back into exactly the argv (LLM016): llama-swap gives no error. */
+  private checkCommand(report: ValidationContext['report']): void {
+    const back = splitCommand(this.cmd);
+    const argv = this.argv;
+    if (back.length === argv.length && back.every((w, i) => w === argv[i])) return;
+    const bad = argv.find((w) => !back.includes(w)) ?? argv.find((w, i) => back[i] !== w);
+    report('LLM016', `model ${this.id}: llama-swap would not read back the argument ${JSON.stringify(bad)} as written (a line inside it starts with # or ends with \\)`);
   }
 
   private checkProxy(report: ValidationContext['report']): void {

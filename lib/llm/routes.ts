@@ -1,4 +1,5 @@
 import { Data } from '../render/data-formats';
+import { DependencyStrength } from '../quadlet/dependency';
 import { EnvFile } from '../quadlet/env-file';
 import { ModelMode, ModelRef } from './model';
 
@@ -68,4 +69,10 @@ export interface ConnectOptions {
   readonly keyVar?: string;
   /** Declare `keyVar` as a secret in this env file (and make the consumer read it). @default - the key must already be provided */
   readonly keyFile?: EnvFile;
+  /**
+   * How hard the consumer needs the gateway. `wants`: restarting LiteLLM (after a config change)
+   * does not restart the consumer, which retries its calls; `requires` restarts it too.
+   * @default 'wants'
+   */
+  readonly strength?: DependencyStrength;
 }

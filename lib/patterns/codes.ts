@@ -10,4 +10,6 @@ export const PATTERN_CODES = defineCodes({
   PATTERN006: { title: 'backup copies a live database\'s files', hint: 'back up a dump instead (pg_dump / mariadb-dump into a backed-up volume), or accept crash-consistent copies with allowLiveDatabase and the reason', severity: 'warning' },
   PATTERN007: { title: 'backup has nothing to back up', hint: 'list at least one volume or host path' },
   PATTERN008: { title: 'invalid backup target or source', hint: 'give an absolute host folder (/srv/backup, or home(\'backups\')), and source names made of letters, digits, ".", "_" and "-"' },
+  PATTERN009: { title: 'invalid health path', hint: 'give the URL path the app answers when it is up, starting with "/", e.g. /health or /alive' },
+  PATTERN010: { title: 'connection writes no host', hint: 'name the variable the image reads for the host (hostVar, e.g. MYSQL_HOST, DB_HOST) or a URL variable (urlVar)', severity: 'warning' },
 });

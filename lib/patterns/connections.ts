@@ -1,4 +1,5 @@
 import { registerSiteCheck } from '../core/app';
+import { Diagnostics } from '../core/diagnostics';
 import { EnvFile, EnvSecret } from '../quadlet/env-file';
 import { Container } from '../quadlet/container';
 import { shareNetwork } from '../llm/consumers';
@@ -30,6 +31,15 @@ export function ensureValue(file: EnvFile, name: string, value: string): void {
 /** Declare a secret unless the file already declares the variable (the author's description wins). */
 export function ensureSecret(file: EnvFile, name: string, secret: EnvSecret): void {
   if (!file.has(name)) file.addSecret(name, secret);
+}
+
+/**
+ * A connection that writes neither a URL nor a host variable leaves the consumer to guess where
+ * its service is (usually localhost, which is not it): PATTERN010.
+ */
+export function warnWithoutHost(consumer: Container, service: Container, written: ReadonlyArray<string | undefined>): void {
+  if (written.some((v) => v !== undefined)) return;
+  Diagnostics.report(consumer, 'PATTERN010', `${consumer.name} is connected to ${service.name} without a URL or host variable: nothing tells it where ${service.hostname} is`);
 }
 
 /** Make `consumer` read `file` (once). */

@@ -96,7 +96,7 @@ export class LocalLlmStack {
       ...gatewayProps,
       name: gwName,
       llamaSwap: this.llamaSwap,
-      database: this.gatewayDatabase ? { container: this.gatewayDatabase.container, urlDescription: this.gatewayDatabase.url() } : undefined,
+      database: this.gatewayDatabase ? { container: this.gatewayDatabase.container, url: this.gatewayDatabase.urlParts() } : undefined,
       cache: this.gatewayCache ? { container: this.gatewayCache.container } : undefined,
     });
     for (const [name, o] of Object.entries(props.localRoutes ?? {})) this.gateway.addLocalRoute(name, o);

@@ -152,7 +152,7 @@ export class MailStack {
     set(options.hostVar, this.smtpHost);
     if (options.portVar) set(options.portVar, String(MAIL_PORTS.submission));
     if (options.envFile) ensureEnvFile(consumer, options.envFile);
-    consumer.addWants(this.postfix);
+    consumer.dependsOn(this.postfix, { strength: 'wants' });
     recordLink(consumer, this.postfix, 'mail relay');
   }
 }

@@ -4,14 +4,15 @@ import { Container, ContainerProps } from '../quadlet/container';
 import { EnvFile } from '../quadlet/env-file';
 import { INetwork } from '../quadlet/network';
 import { Volume } from '../quadlet/volume';
-import { ensureEnvFile, ensureValue, recordLink } from './connections';
+import { ensureEnvFile, ensureValue, recordLink, warnWithoutHost } from './connections';
 import { resourceId } from './placement';
+import { SIDECAR_HEALTH_INTERVAL } from './sql-database';
 
-/** Redis 7 on Alpine. */
-export const REDIS_IMAGE = 'docker.io/library/redis:7-alpine';
+/** Redis 7 on Alpine, pinned to a full version (`:7-alpine` would float). */
+export const REDIS_IMAGE = 'docker.io/library/redis:7.4.5-alpine';
 
 export interface RedisCacheProps {
-  /** The Redis image, fully qualified. @default 'docker.io/library/redis:7-alpine' */
+  /** The Redis image, fully qualified. @default 'docker.io/library/redis:7.4.5-alpine' */
   readonly image?: string;
   /** Allow a floating image tag, with the reason. @default - floating tags are errors */
   readonly allowFloatingTag?: string;
@@ -29,7 +30,7 @@ export interface RedisCacheProps {
   readonly networks?: INetwork[];
   /** Docs. @default - { role: 'Redis for <purpose>' } */
   readonly about?: About;
-  /** Any other container settings. @default - none */
+  /** Any other container settings. @default - none; the health check is `redis-cli ping` (`valkey-cli ping` on a Valkey image) every 10s */
   readonly containerProps?: Partial<ContainerProps>;
 }
 
@@ -66,11 +67,12 @@ export class RedisCache {
     const name = props.name ?? id;
     const extra = props.containerProps ?? {};
     const dataName = `${name}-data`;
+    const image = props.image ?? REDIS_IMAGE;
     this.volume = props.persistent ? new Volume(scope, resourceId(scope, id, dataName, 'volume'), { name: dataName }) : undefined;
     this.container = new Container(scope, id, {
       ...extra,
       name,
-      image: props.image ?? REDIS_IMAGE,
+      image,
       allowFloatingTag: props.allowFloatingTag ?? extra.allowFloatingTag,
       networks: props.networks ?? extra.networks,
       ports: [this.port, ...(extra.ports ?? [])],
@@ -78,6 +80,9 @@ export class RedisCache {
       // The image only snapshots with a config; --appendonly makes a persistent queue durable.
       command: extra.command ?? (props.persistent ? ['redis-server', '--appendonly', 'yes'] : undefined),
       about: props.about ?? extra.about ?? { role: `Redis for ${props.purpose ?? name}` },
+      // PONG only once the data set is loaded (a LOADING reply also exits 0, hence the grep).
+      healthCmd: extra.healthCmd ?? `${/valkey/.test(image) ? 'valkey-cli' : 'redis-cli'} ping | grep -q PONG`,
+      healthInterval: extra.healthInterval ?? SIDECAR_HEALTH_INTERVAL,
     });
   }
 
@@ -100,6 +105,7 @@ export class RedisCache {
     const values: Array<[string, string]> = [];
     const urlVar = options.urlVar ?? (parts ? undefined : 'REDIS_URL');
     if (urlVar) values.push([urlVar, this.url(options.db)]);
+    warnWithoutHost(consumer, this.container, [urlVar, options.hostVar]);
     if (options.hostVar) values.push([options.hostVar, this.hostname]);
     if (options.portVar) values.push([options.portVar, String(this.port)]);
     for (const [name, value] of values) {
@@ -107,7 +113,7 @@ export class RedisCache {
       else consumer.addEnvironment(name, value);
     }
     if (options.envFile) ensureEnvFile(consumer, options.envFile);
-    consumer.addRequirement(this.container);
+    consumer.dependsOn(this.container, { strength: 'requires', ready: 'healthy' });
     recordLink(consumer, this.container, 'Redis');
   }
 }

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { About } from '../core/about';
 import { Diagnostics } from '../core/diagnostics';
-import { Container, ContainerProps } from '../quadlet/container';
-import { EnvFile, EnvSecret } from '../quadlet/env-file';
+import { ComposedValue, Container, ContainerProps } from '../quadlet/container';
+import { EnvFile } from '../quadlet/env-file';
+import { Secret } from '../quadlet/secret';
 import { INetwork } from '../quadlet/network';
 import { Volume } from '../quadlet/volume';
 import './codes';
-import { ensureEnvFile, ensureSecret, ensureValue, recordLink } from './connections';
+import { ensureEnvFile, ensureValue, recordLink, warnWithoutHost } from './connections';
 import { resourceId, stripSuffix } from './placement';
 
 /** Props every SQL sidecar (PostgresDatabase, MariaDb) takes. */
@@ -19,7 +20,7 @@ export interface SqlDatabaseProps {
   readonly database?: string;
   /** The application user the server creates. @default - the database name */
   readonly user?: string;
-  /** The env-template comment for the application password. @default '<database> database password: openssl rand -hex 24' */
+  /** What the application password is, for the docs. @default '<database> database password (generated on first start)' */
   readonly passwordDescription?: string;
   /** The podman volume holding the data. @default '<name>-data' */
   readonly volumeName?: string;
@@ -27,17 +28,20 @@ export interface SqlDatabaseProps {
   readonly networks?: INetwork[];
   /** Docs: upstream, role, notes. @default - a role naming the database */
   readonly about?: About;
-  /** Any other container settings (health check, resources, more mounts). @default - none */
+  /**
+   * Any other container settings (resources, more mounts, another `healthCmd`).
+   * @default - none; the health check is the engine's (pg_isready, healthcheck.sh --connect) every 10s
+   */
   readonly containerProps?: Partial<ContainerProps>;
 }
 
 /** How a consumer reaches the database: by URL, by parts, or both. */
 export interface SqlConnectOptions {
-  /** The consumer's env file: the URL and password are secrets and go here; the consumer reads it. */
+  /** The consumer's env file: host, port, database and user values go here; the consumer reads it. */
   readonly envFile: EnvFile;
   /**
-   * A secret variable for the whole connection URL; its template comment shows the URL with a
-   * `<password from x.env>` placeholder, so the operator can build it.
+   * A variable for the whole connection URL, password included. It is composed when the
+   * consumer starts from the database's podman secret (`composeEnv`): never written anywhere.
    * @default 'DATABASE_URL' for Postgres when no part variable is given, else none
    */
   readonly urlVar?: string;
@@ -51,7 +55,7 @@ export interface SqlConnectOptions {
   readonly databaseVar?: string;
   /** A variable for the user name. @default - none */
   readonly userVar?: string;
-  /** A secret variable for the application password (same value as in the database's env file). @default - none */
+  /** A variable for the application password: the database's podman secret, as an environment variable. @default - none */
   readonly passwordVar?: string;
 }
 
@@ -63,11 +67,19 @@ export interface SqlEngine {
   readonly dataPath: string;
   readonly scheme: string;
   readonly values: (database: string, user: string) => Record<string, string>;
-  readonly secrets: (passwordDescription: string) => Record<string, EnvSecret>;
-  /** The variable in the database's own env file that holds the app user's password. */
+  /** The variable the server reads the app user's password from (its podman secret). */
   readonly passwordVar: string;
+  /** The variable the server reads an administrator password from, if it takes one (a second podman secret). */
+  readonly rootPasswordVar?: string;
+  /** What the administrator password is, for the docs. */
+  readonly rootPasswordDescription?: string;
   readonly defaultUrlVar?: string;
+  /** The health check: passes once the server accepts connections from clients (not while it initialises). */
+  readonly healthCmd: (database: string, user: string) => string;
 }
+
+/** How often a sidecar's health check runs: dependents wait for its first pass. */
+export const SIDECAR_HEALTH_INTERVAL = '10s';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
 
@@ -79,21 +91,26 @@ export function databaseOfVolume(volume: object): SqlDatabase | undefined {
 }
 
 /**
- * A SQL server sidecar: its container, its data volume and its env file (user and database as
- * values, passwords as secrets), created beside each other as `<name>`, `<name>-data`,
- * `<name>-env`. `connect` wires a consumer to it.
+ * A SQL server sidecar: its container, its data volume, its env file (user and database) and its
+ * password as a podman secret `<name>-password`, generated on the site's first start
+ * (SiteSecrets), created beside each other as `<name>`, `<name>-data`, `<name>-env`. The password
+ * lives in exactly one place on the host: `connect` gives it to consumers from that secret.
  */
 export abstract class SqlDatabase {
   public readonly container: Container;
   public readonly volume: Volume;
   public readonly envFile: EnvFile;
+  /** The application user's password: a podman secret the site generates once. */
+  public readonly passwordSecret: Secret;
+  /** The administrator's password (MariaDB), a second generated podman secret. */
+  public readonly rootPasswordSecret?: Secret;
   /** The database name. */
   public readonly database: string;
   /** The application user. */
   public readonly user: string;
   /** The port consumers dial. */
   public readonly port: number;
-  /** The comment the password secrets carry in env templates. */
+  /** What the password secret is, for the docs. */
   public readonly passwordDescription: string;
   private readonly engine: SqlEngine;
 
@@ -103,12 +120,15 @@ export abstract class SqlDatabase {
     this.database = props.database ?? stripSuffix(name, ['db', 'mysql', 'mariadb', 'postgres']);
     this.user = props.user ?? this.database;
     this.port = engine.port;
-    this.passwordDescription = props.passwordDescription ?? `${this.database} database password: openssl rand -hex 24`;
+    this.passwordDescription = props.passwordDescription ?? `${this.database} database password (generated on first start)`;
     this.envFile = new EnvFile(scope, resourceId(scope, id, name, 'env'), {
       name,
       values: engine.values(this.database, this.user),
-      secrets: engine.secrets(this.passwordDescription),
     });
+    this.passwordSecret = new Secret(scope, resourceId(scope, id, `${name}-password`, 'password'), { name: `${name}-password`, description: this.passwordDescription, generate: true });
+    if (engine.rootPasswordVar) {
+      this.rootPasswordSecret = new Secret(scope, resourceId(scope, id, `${name}-root-password`, 'root-password'), { name: `${name}-root-password`, description: engine.rootPasswordDescription ?? `${engine.label} administrator password (generated on first start)`, generate: true });
+    }
     const volumeName = props.volumeName ?? `${name}-data`;
     this.volume = new Volume(scope, resourceId(scope, id, volumeName, 'volume'), { name: volumeName });
     dataVolumes.set(this.volume, this);
@@ -122,7 +142,14 @@ export abstract class SqlDatabase {
       ports: [engine.port, ...(extra.ports ?? [])],
       volumes: [{ volume: this.volume, path: engine.dataPath }, ...(extra.volumes ?? [])],
       envFiles: [this.envFile, ...(extra.envFiles ?? [])],
+      secrets: [
+        { secret: this.passwordSecret, env: engine.passwordVar },
+        ...(this.rootPasswordSecret && engine.rootPasswordVar ? [{ secret: this.rootPasswordSecret, env: engine.rootPasswordVar }] : []),
+        ...(extra.secrets ?? []),
+      ],
       about: props.about ?? extra.about ?? { role: `${engine.label} for ${this.database}` },
+      healthCmd: extra.healthCmd ?? engine.healthCmd(this.database, this.user),
+      healthInterval: extra.healthInterval ?? SIDECAR_HEALTH_INTERVAL,
     });
     for (const [what, v] of [['database', this.database], ['user', this.user]]) {
       if (!IDENT.test(v)) Diagnostics.report(this.container, 'PATTERN002', `${what} name "${v}" cannot be written into a connection URL as it is`);
@@ -135,36 +162,39 @@ export abstract class SqlDatabase {
   }
 
   /**
-   * The connection URL with a placeholder where the password goes:
-   * `postgresql://wiki:<password from wiki-db.env>@wiki-db:5432/wiki`. It describes the secret;
-   * the real value, password included, is written only into the host's env file.
+   * The connection URL with a placeholder where the password goes, for docs and messages:
+   * `postgresql://wiki:<podman secret wiki-db-password>@wiki-db:5432/wiki`.
    */
   public url(options: { readonly scheme?: string } = {}): string {
-    return `${options.scheme ?? this.engine.scheme}://${this.user}:<password from ${this.envFile.name}.env>@${this.hostname}:${this.port}/${this.database}`;
+    return this.urlParts(options).map((p) => (typeof p === 'string' ? p : `<podman secret ${p.secretName}>`)).join('');
   }
 
-  /** An env-file secret whose comment tells the operator how to build the URL. */
-  public urlSecret(options: { readonly scheme?: string } = {}): EnvSecret {
-    return { description: this.url(options) };
+  /** The connection URL as composed at a consumer's start: literal text around the password secret. */
+  public urlParts(options: { readonly scheme?: string } = {}): ComposedValue {
+    return [`${options.scheme ?? this.engine.scheme}://${this.user}:`, this.passwordSecret, `@${this.hostname}:${this.port}/${this.database}`];
   }
 
   /**
-   * Wire `consumer` to the database: the variables it asks for in `envFile` (URL and password as
-   * secrets, the rest as values), the consumer reads that file, and starts after the database.
+   * Wire `consumer` to the database: host, port, database and user as values in `envFile` (which
+   * the consumer reads), the password from the database's podman secret (`passwordVar`) or
+   * inside a URL composed at start (`urlVar`), and `Requires=` + `After=` on the database, once
+   * it is healthy.
    */
   public connect(consumer: Container, options: SqlConnectOptions): void {
     const o = options;
     const parts = [o.hostVar, o.portVar, o.databaseVar, o.userVar, o.passwordVar].some((v) => v !== undefined);
     const urlVar = o.urlVar ?? (parts ? undefined : this.engine.defaultUrlVar);
-    if (urlVar) ensureSecret(o.envFile, urlVar, this.urlSecret({ scheme: o.scheme }));
+    if (urlVar) consumer.composeEnv(urlVar, this.urlParts({ scheme: o.scheme }));
+    warnWithoutHost(consumer, this.container, [urlVar, o.hostVar]);
     if (o.hostVar) ensureValue(o.envFile, o.hostVar, this.hostname);
     if (o.portVar) ensureValue(o.envFile, o.portVar, String(this.port));
     if (o.databaseVar) ensureValue(o.envFile, o.databaseVar, this.database);
     if (o.userVar) ensureValue(o.envFile, o.userVar, this.user);
-    // The consumer needs the database's password, not a new one: say where it comes from.
-    if (o.passwordVar) ensureSecret(o.envFile, o.passwordVar, { description: `the same value as ${this.engine.passwordVar} in ${this.envFile.name}.env` });
+    // The database's own password, from the one place it lives.
+    if (o.passwordVar) consumer.addSecret({ secret: this.passwordSecret, env: o.passwordVar });
     ensureEnvFile(consumer, o.envFile);
-    consumer.addRequirement(this.container);
+    // A hard need, and the app must not race the server's first start: wait for pg_isready & co.
+    consumer.dependsOn(this.container, { strength: 'requires', ready: 'healthy' });
     recordLink(consumer, this.container, this.engine.label);
   }
 }

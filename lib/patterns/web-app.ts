@@ -51,7 +51,14 @@ export interface WebAppProps {
   readonly networks?: INetwork[];
   /** Docs: upstream, role, notes. @default - none */
   readonly about?: About;
-  /** Any other container settings (more mounts, user, entrypoint, wants). @default - none */
+  /**
+   * A path the app answers with a 2xx status once it is up (`/health`, `/alive`): the container's
+   * health check (curl, else wget, inside the container), so dependents can wait for it with
+   * `ready: 'healthy'`. Give `containerProps.healthCmd` instead for an image with neither tool.
+   * @default - no health check
+   */
+  readonly healthPath?: string;
+  /** Any other container settings (more mounts, user, entrypoint, dependsOn). @default - none */
   readonly containerProps?: Partial<ContainerProps>;
 }
 
@@ -116,7 +123,11 @@ export class WebApp {
       volumes: [...(this.volume ? [{ volume: this.volume, path: props.dataPath! }] : []), ...(extra.volumes ?? [])],
       envFiles: [...(this.envFile ? [this.envFile] : []), ...(extra.envFiles ?? [])],
       about: props.about ?? extra.about,
+      healthCmd: extra.healthCmd ?? (props.healthPath !== undefined ? httpHealthCmd(props.port, props.healthPath) : undefined),
     });
+    if (props.healthPath !== undefined && !/^\/[^\s'"\\]*$/.test(props.healthPath)) {
+      Diagnostics.report(this.container, 'PATTERN009', `${name}: health path "${props.healthPath}" is not a URL path (it must start with "/" and hold no spaces or quotes)`);
+    }
     if (this.database && this.envFile) {
       const connect = (db?.postgres ?? db?.mariadb)?.connect ?? {};
       const sql: SqlDatabase = this.database;
@@ -139,4 +150,10 @@ export class WebApp {
   public url(path = ''): string {
     return this.container.url(this.port, path);
   }
+}
+
+/** A health check that GETs `path` on the app's port from inside the container: curl, else wget. */
+export function httpHealthCmd(port: number, path: string): string {
+  const url = `http://127.0.0.1:${port}${path}`;
+  return `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url}`;
 }

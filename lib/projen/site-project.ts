@@ -1,6 +1,6 @@
 /**
- * A projen component for site repositories: `npx projen synth` runs every app under `apps/`
- * into `dist/<app>/`, with the runner of the installed quadlet-cdk (lib/cli/synth-apps.ts).
+ * A projen component for site repositories: `npx projen synth` runs `quadlet-cdk synth`, the
+ * command of the installed quadlet-cdk, over every app under `apps/` into `dist/<app>/`.
  *
  * Import it as `quadlet-cdk/build/projen`; it is not exported from the package root, so that
  * projen stays an optional peer dependency of quadlet-cdk. See docs/getting-started.md.
@@ -31,13 +31,13 @@ export interface QuadletSiteOptions {
    */
   readonly sampleApp?: boolean;
   /**
-   * The tsconfig ts-node reads (transpile-only: only its compiler options matter).
-   * @default - the project's tsconfig.json when it has one, else ts-node's defaults
+   * Treat warnings as errors (`quadlet-cdk synth --strict`).
+   * @default false
    */
-  readonly tsconfig?: string;
+  readonly strict?: boolean;
   /**
    * Declare quadlet-cdk (with the spec it was installed with: a version range, a tarball, a
-   * git URL) and ts-node as dependencies, so that projen's install keeps them.
+   * git URL) as a dependency, so that projen's install keeps it.
    * @default true
    */
   readonly manageDependencies?: boolean;
@@ -57,8 +57,8 @@ app.synth();
 `;
 
 /**
- * Adds the `synth` task (ts-node, transpile-only, over `apps/` into `dist/`), gitignores the
- * output, includes the apps in the type-checked sources, and can write a sample app.
+ * Adds the `synth` task (`quadlet-cdk synth` over `apps/` into `dist/`), gitignores the output,
+ * includes the apps in the type-checked sources, and can write a sample app.
  *
  * ```ts
  * const project = new typescript.TypeScriptProject({ ... });
@@ -67,19 +67,19 @@ app.synth();
  * ```
  */
 export class QuadletSite extends Component {
+  /** The folder of apps. */
   public readonly appsDir: string;
+  /** The output root. */
   public readonly outdir: string;
 
   public constructor(project: Project, options: QuadletSiteOptions = {}) {
     super(project);
     this.appsDir = options.appsDir ?? 'apps';
     this.outdir = options.outdir ?? 'dist';
-    const runner = path.relative(project.outdir, path.join(__dirname, '..', 'cli', 'synth-apps.js')).split(path.sep).join('/');
-    const tsconfig = options.tsconfig ?? (fs.existsSync(path.join(project.outdir, 'tsconfig.json')) || hasTsconfig(project) ? 'tsconfig.json' : undefined);
+    // projen puts node_modules/.bin on the task's PATH: the bin of the installed quadlet-cdk.
     project.addTask(options.taskName ?? 'synth', {
-      description: `Synthesize every app under ${this.appsDir}/ into ${this.outdir}/<app>/`,
-      exec: `node -r ts-node/register/transpile-only ${runner} ${this.appsDir} ${this.outdir}`,
-      env: tsconfig ? { TS_NODE_PROJECT: tsconfig } : undefined,
+      description: `Synthesize every app under ${this.appsDir}/ into ${this.outdir}/<app>/ (quadlet-cdk synth)`,
+      exec: `quadlet-cdk synth --apps ${this.appsDir} --out ${this.outdir}${options.strict ? ' --strict' : ''}`,
       receiveArgs: true,
     });
     project.addGitIgnore(`/${this.outdir}/`);
@@ -98,7 +98,6 @@ export class QuadletSite extends Component {
   private declareDependencies(): void {
     const deps = this.project.deps;
     if (!deps.tryGetDependency('quadlet-cdk')) deps.addDependency(`quadlet-cdk@${installedSpec(this.project.outdir)}`, DependencyType.RUNTIME);
-    if (!deps.tryGetDependency('ts-node')) deps.addDependency('ts-node', DependencyType.BUILD);
   }
 }
 
@@ -115,10 +114,6 @@ function installedSpec(root: string): string {
   }
   const own = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
   return `^${own.version}`;
-}
-
-function hasTsconfig(project: Project): boolean {
-  return project.tryFindObjectFile('tsconfig.json') !== undefined;
 }
 
 function hasApps(dir: string): boolean {

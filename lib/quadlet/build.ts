@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { orderAfter } from '../core/synth-order';
 import { Reporter } from '../core/diagnostics';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
@@ -48,7 +49,7 @@ export class Build extends QuadletUnit implements IImageSource {
     // Built on demand by the containers that require it: not part of the boot target.
     super(scope, id, { ...props, install: props?.install ?? false }, { ...props, imageTag: undefined, file: undefined, setWorkingDirectory: undefined });
     this.props = props ?? ({} as BuildProps);
-    for (const n of this.props.networks ?? []) if (n instanceof QuadletUnit) this.addDependency(n);
+    for (const n of this.props.networks ?? []) if (n instanceof QuadletUnit) orderAfter(this, n);
   }
 
   /** What a container's `Image=` says: `<name>.build`. */

@@ -69,7 +69,7 @@ registerSiteCheck('quadlet-ports', (_site, resources, reporterOf) => {
 registerSiteCheck('quadlet-dependencies', (site, resources, reporterOf) => {
   for (const u of resources) {
     if (!(u instanceof QuadletUnit)) continue;
-    for (const dep of u.requirements) {
+    for (const { unit: dep } of u.dependencies) {
       if (Resource.isResource(dep) && dep.node.root !== site.node.root) {
         reporterOf(u)('DEP001', `${u.name} depends on ${dep.node.path}, which is not in this app`);
       }

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { orderAfter } from '../core/synth-order';
 import { Reporter } from '../core/diagnostics';
 import { checkPodmanName, controlCharIn, expandUnitSpecifiers } from '../core/names';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
-import { literalOf, SystemdText, UnitValue } from '../render/systemd-value';
+import { literalOf, Specifier, SystemdText, systemdText, UnitValue } from '../render/systemd-value';
+import { encodeValue } from '../render/encode';
 import { EnvFile } from './env-file';
 import { literalSecretIn } from './literal-secrets';
 import { checkImageRef } from './image-ref';
@@ -12,6 +14,8 @@ import { checkMounts, Mount, mountSpec } from './mounts';
 import { INetwork, networksOrDefault } from './network';
 import { checkPorts, checkPublish, PortMapping, publishSpec } from './ports';
 import { Secret } from './secret';
+import { IHealthReporter } from './dependency';
+import { readSecretCommand, shellQuote, SiteSecrets } from './site-secrets';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
 
 export type { PortMapping } from './ports';
@@ -24,7 +28,9 @@ export interface IImageSource {
 
 /** A pod a container can join (see Pod). */
 export interface IPod {
+  /** What `Pod=` says: `<name>.pod`. */
   readonly podRef: string;
+  /** The podman pod name. */
   readonly podName: string;
 }
 
@@ -32,6 +38,7 @@ export type { Mount } from './mounts';
 
 /** A podman secret given to the container. */
 export interface SecretMount {
+  /** The podman secret (created before the container starts by the site's secrets unit). */
   readonly secret: Secret;
   /** Expose it as this environment variable. @default - a file at /run/secrets/<name> */
   readonly env?: string;
@@ -39,9 +46,20 @@ export interface SecretMount {
   readonly target?: string;
 }
 
+/** A long-running container's default `TimeoutStartSec=`: a first pull of a large image fits in it. */
+export const CONTAINER_TIMEOUT_START_SEC = 900;
+
+/**
+ * A variable whose value embeds secrets, composed when the container starts: literal text and
+ * podman secrets in order, e.g. `['postgresql://wiki:', password, '@wiki-db:5432/wiki']`.
+ */
+export type ComposedValue = ReadonlyArray<string | Secret>;
+
 /** A container's port, typed, for routes and consumers: `container.port(8080)`. */
 export interface ContainerPort {
+  /** The container that listens. */
   readonly container: Container;
+  /** The port inside the container. */
   readonly port: number;
 }
 
@@ -94,8 +112,11 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
   readonly command?: UnitValue[];
 }
 
-/** A container (`.container` unit). */
-export class Container extends QuadletUnit {
+/**
+ * A container (`.container` unit). Other units start after it with `dependsOn`; with
+ * `ready: 'healthy'` they wait for its health check (`healthCmd`) to pass once.
+ */
+export class Container extends QuadletUnit implements IHealthReporter {
   /** A container defined outside this tree, to depend on or share a network with. */
   public static fromName(name: string): IServiceUnit & { readonly containerName: string } {
     return { serviceName: `${name}.service`, containerName: name };
@@ -107,24 +128,53 @@ export class Container extends QuadletUnit {
   private readonly declaredPorts: Set<number>;
   private readonly extraEnv = new Map<string, UnitValue>();
   private readonly extraEnvFiles: EnvFile[] = [];
+  private healthGate = false;
+  private readonly extraSecrets: SecretMount[] = [];
+  private readonly composed = new Map<string, ComposedValue>();
 
   public constructor(scope: Construct, id: string, props: ContainerProps) {
     super(scope, id, props, props);
     this.props = props;
     this.containerName = props.containerName === undefined ? this.name : literalOf(props.containerName);
     this.declaredPorts = new Set([...(props.ports ?? []), ...(props.publish ?? []).map((p) => p.container)]);
-    if (props.image instanceof QuadletUnit) this.addDependency(props.image);
-    for (const n of props.networks ?? []) if (n instanceof QuadletUnit) this.addDependency(n);
-    for (const v of props.volumes ?? []) if ('volume' in v && v.volume instanceof QuadletUnit) this.addDependency(v.volume);
-    if (props.networkOf) this.addDependency(props.networkOf);
-    for (const e of props.envFiles ?? []) this.addDependency(e);
-    for (const s of props.secrets ?? []) this.addDependency(s.secret);
-    if (props.pod instanceof QuadletUnit) this.addDependency(props.pod);
+    if (props.image instanceof QuadletUnit) orderAfter(this, props.image);
+    for (const n of props.networks ?? []) if (n instanceof QuadletUnit) orderAfter(this, n);
+    for (const v of props.volumes ?? []) if ('volume' in v && v.volume instanceof QuadletUnit) orderAfter(this, v.volume);
+    if (props.networkOf) orderAfter(this, props.networkOf);
+    for (const e of props.envFiles ?? []) orderAfter(this, e);
+    for (const s of props.secrets ?? []) this.useSecret(s.secret);
+    if (props.pod instanceof QuadletUnit) orderAfter(this, props.pod);
+  }
+
+  /**
+   * 15 minutes: the first start pulls the image in ExecStart (no `.image` unit needed), and a
+   * health-gated start waits for the first passing check.
+   */
+  protected get defaultTimeoutStartSec(): number | undefined {
+    return this.longRunning ? CONTAINER_TIMEOUT_START_SEC : undefined;
   }
 
   /** The DNS name peers on a shared network use. */
   public get hostname(): string {
     return this.containerName;
+  }
+
+  /** Whether the container has a health check (`healthCmd`) dependents can wait for. */
+  public get hasHealthCheck(): boolean {
+    return this.props.healthCmd !== undefined;
+  }
+
+  /**
+   * A dependent waits for this container to be healthy: the unit is started only once the
+   * health check passed (`Notify=healthy`, over any `notify` prop). Called by `dependsOn`.
+   */
+  public notifyWhenHealthy(): void {
+    this.healthGate = true;
+  }
+
+  /** Whether the unit reports ready only once healthy (`Notify=healthy`). */
+  public get readyWhenHealthy(): boolean {
+    return this.healthGate && this.hasHealthCheck;
   }
 
   /** A declared port, for routes and consumers. Undeclared ports are reported at synth. */
@@ -168,10 +218,62 @@ export class Container extends QuadletUnit {
     this.extraEnv.set(name, value);
   }
 
+  /** Read one more podman secret (as a variable or a file). Patterns use this. */
+  public addSecret(mount: SecretMount): void {
+    this.extraSecrets.push(mount);
+    this.useSecret(mount.secret);
+  }
+
+  /** The podman secrets the container reads. */
+  public get secretMounts(): SecretMount[] {
+    return [...(this.props.secrets ?? []), ...this.extraSecrets];
+  }
+
+  /**
+   * Set `name` to a value that embeds secrets (a DATABASE_URL with its password), composed when
+   * the container starts: `ExecStartPre=` reads the podman secrets and writes
+   * `%t/<site>/<name>-composed.env` (mode 0600) for `EnvironmentFile=`, and `ExecStartPost=` deletes it
+   * once podman has read it. The value is never written into a unit, a template or a message.
+   */
+  public composeEnv(name: string, value: ComposedValue): void {
+    this.composed.set(name, value);
+    for (const part of value) if (typeof part !== 'string') this.useSecret(part);
+  }
+
+  /** The composed variables (see composeEnv), by name. */
+  public get composedEnv(): ReadonlyMap<string, ComposedValue> {
+    return this.composed;
+  }
+
+  /** The runtime env file composed values go to: `%t/<site>/<name>-composed.env`. */
+  public get composedEnvPath(): SystemdText {
+    return systemdText(Specifier.runtimeDir, `/${this.site.name}/${this.composedEnvFile}`);
+  }
+
+  private get composedEnvFile(): string {
+    return `${this.name}-composed.env`;
+  }
+
+  /** Compose the runtime env file before podman reads it; delete it once the container runs. */
+  protected serviceEntries(): Array<[string, string]> {
+    if (this.composed.size === 0) return [];
+    const dir = systemdText(Specifier.runtimeDir, `/${this.site.name}`);
+    const pre = encodeValue('exec', ['/bin/sh', '-c', composeScript(this.composedEnvFile, this.composed), 'compose', dir]);
+    const post = encodeValue('exec', ['/bin/rm', '-f', this.composedEnvPath]);
+    // Literal parts are checked in validate() (ENV002), so both encode.
+    return pre.ok && post.ok ? [['ExecStartPre', pre.lines[0]], ['ExecStartPost', `-${post.lines[0]}`]] : [];
+  }
+
+  /** A secret is created (or checked) by the site's secrets unit before this container starts. */
+  private useSecret(secret: Secret): void {
+    orderAfter(this, secret);
+    this.dependsOn(SiteSecrets.of(this.site), { strength: 'requires' });
+  }
+
   /** Read one more env file. */
   public addEnvFile(file: EnvFile): void {
     this.extraEnvFiles.push(file);
-    this.addDependency(file);
+    orderAfter(this, file);
   }
 
   /** The value of a variable as the container sees it, from `environment` or an env file. */
@@ -192,7 +294,7 @@ export class Container extends QuadletUnit {
     const name = SystemdText.is(p.containerName) ? expandUnitSpecifiers(this.containerName, this.serviceName) : this.containerName;
     checkPodmanName(ctx.report, name, 'container name', p.containerName === undefined);
     checkMounts(p.volumes ?? [], ctx.report);
-    for (const s of p.secrets ?? []) checkSecretMount(s, ctx.report);
+    for (const s of this.secretMounts) checkSecretMount(s, ctx.report);
     const report = ctx.report;
     if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
     checkPorts(p.ports ?? [], report);
@@ -216,7 +318,12 @@ export class Container extends QuadletUnit {
     };
     Object.keys(this.environment).forEach((k) => note(k, 'environment'));
     for (const f of this.envFiles) f.variables.forEach((k) => note(k, `${f.name}.env`));
-    for (const s of p.secrets ?? []) if (s.env) note(s.env, `secret ${s.secret.secretName}`);
+    for (const s of this.secretMounts) if (s.env) note(s.env, `secret ${s.secret.secretName}`);
+    for (const [k, value] of this.composed) {
+      note(k, 'a composed value');
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) report('ENV002', `"${k}" is not a valid variable name`);
+      if (value.some((part) => typeof part === 'string' && /[\r\n\0]/.test(part))) report('ENV002', `the composed value of ${k} contains a newline`);
+    }
   }
 
   protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {
@@ -230,7 +337,7 @@ export class Container extends QuadletUnit {
     const volumes = (p.volumes ?? []).map((m) => mountSpec(m));
     const publish = (p.publish ?? []).map(publishSpec);
     const env = this.environment;
-    const secrets = (p.secrets ?? []).map((s) => {
+    const secrets = this.secretMounts.map((s) => {
       const opts = s.env ? `,type=env,target=${s.env}` : s.target ? `,type=mount,target=${s.target}` : '';
       return `${s.secret.secretName}${opts}`;
     });
@@ -244,11 +351,12 @@ export class Container extends QuadletUnit {
       ['Network', networks.length ? networks : undefined],
       ['PublishPort', publish.length ? publish : undefined],
       ['Volume', volumes.length ? volumes : undefined],
-      ['EnvironmentFile', this.envFiles.length ? this.envFiles.map((f) => f.hostPath) : undefined],
+      ['EnvironmentFile', this.envFiles.length + this.composed.size ? [...this.envFiles.map((f) => f.hostPath), ...(this.composed.size ? [this.composedEnvPath] : [])] : undefined],
       ['Environment', Object.keys(env).length ? sortedRecord(env) : undefined],
       ['Secret', secrets.length ? secrets : undefined],
       ['Entrypoint', p.entrypoint === undefined ? undefined : typeof p.entrypoint === 'string' ? p.entrypoint : JSON.stringify(p.entrypoint)],
       ['Exec', p.command],
+      ['Notify', this.readyWhenHealthy ? 'healthy' : p.notify],
     ];
   }
 }
@@ -266,6 +374,30 @@ function checkSecretMount(s: SecretMount, report: Reporter): void {
     report('SECRET003', `secret ${name}: target "${s.target}" is not a plain path (no commas, spaces, control characters or "..")`);
   }
   if (s.env !== undefined && s.target !== undefined) report('SECRET003', `secret ${name}: give env or target, not both`);
+}
+
+/**
+ * The ExecStartPre= script that writes the composed variables: `umask 077` makes the file 0600,
+ * each secret is read once with `podman secret inspect --showsecret`, and every literal part is
+ * single-quoted, so no value is ever interpreted by the shell. `$1` is the runtime folder.
+ */
+function composeScript(file: string, composed: ReadonlyMap<string, ComposedValue>): string {
+  const vars = new Map<string, string>();
+  const lines = ['set -eu', 'umask 077', 'mkdir -p "$1"'];
+  for (const value of composed.values()) {
+    for (const part of value) {
+      if (typeof part === 'string' || vars.has(part.secretName)) continue;
+      const v = `s${vars.size + 1}`;
+      vars.set(part.secretName, v);
+      lines.push(`${v}=$(${readSecretCommand(part.secretName)})`);
+    }
+  }
+  const prints = [...composed.keys()].sort().map((name) => {
+    const value = composed.get(name)!.map((part) => (typeof part === 'string' ? shellQuote(part) : `"$${vars.get(part.secretName)}"`)).join('');
+    return `printf '%s=%s\\n' ${name} ${value}`;
+  });
+  lines.push(`{ ${prints.join('; ')}; } > "$1/${file}"`);
+  return lines.join('; ');
 }
 
 function sortedRecord(r: Record<string, UnitValue>): Record<string, UnitValue> {

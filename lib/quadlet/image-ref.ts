@@ -36,6 +36,14 @@ export function isFloatingTag(tag: string | undefined): boolean {
   return FLOATING_TAGS.has(tag) || !/\d/.test(tag);
 }
 
+/**
+ * Whether a tag names only a major version (`16`, `7-alpine`, `v2`): it is a version, so it is
+ * not an IMAGE002 error, but it floats over every minor and patch release of that major line.
+ */
+export function isMajorOnlyTag(tag: string | undefined): boolean {
+  return tag !== undefined && /^v?\d+(?:[-_][A-Za-z][\w.-]*)?$/.test(tag);
+}
+
 /** The site settings an image check reads. */
 export interface ImagePolicy {
   readonly allowFloatingTags: boolean;
@@ -58,6 +66,7 @@ export function checkImageRef(img: string, site: ImagePolicy, allowFloating: boo
     report('IMAGE002', `"${img}" uses the floating tag :${ref.tag ?? 'latest'}`);
   }
   if (!ref.digest && site.digestPolicy !== 'off') {
-    report('IMAGE003', `"${img}" is not pinned by digest`, undefined, site.digestPolicy === 'error' ? 'error' : 'warning');
+    const floating = isMajorOnlyTag(ref.tag) ? `; :${ref.tag} is a floating major-version tag that moves with every release of that line` : '';
+    report('IMAGE003', `"${img}" is not pinned by digest${floating}`, undefined, site.digestPolicy === 'error' ? 'error' : 'warning');
   }
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { orderAfter } from '../core/synth-order';
 import { Reporter } from '../core/diagnostics';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
@@ -42,7 +43,7 @@ export class Kube extends QuadletUnit {
     // Yaml= is written by quadletEntries only, so a missing or empty value is never written raw.
     super(scope, id, props ?? {}, { ...props, yaml: undefined });
     this.props = props ?? ({} as KubeProps);
-    for (const n of this.props.networks ?? []) if (n instanceof QuadletUnit) this.addDependency(n);
+    for (const n of this.props.networks ?? []) if (n instanceof QuadletUnit) orderAfter(this, n);
   }
 
   /** The YAML files, in order. */

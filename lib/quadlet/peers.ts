@@ -1,4 +1,4 @@
-import { registerSiteCheck } from '../core/app';
+import { registerSiteCheck, SynthContext } from '../core/app';
 import { Resource } from '../core/resource';
 import type { Site } from '../core/site';
 import { Container } from './container';
@@ -83,7 +83,7 @@ function variables(c: Container): Array<[string, string]> {
  * Says that a host name which is no peer is accounted for elsewhere (a cross-host endpoint's
  * address, or a container of another site, which lib/xhost reports with its own code).
  */
-export type HostClaim = (site: Site, container: Container, host: string) => boolean;
+export type HostClaim = (site: Site, container: Container, host: string, context: SynthContext) => boolean;
 const hostClaims = new Map<string, HostClaim>();
 
 /** Register a host claim under a unique key; ENV003 is not reported for hosts a claim accepts. */
@@ -91,7 +91,7 @@ export function registerHostClaim(key: string, claim: HostClaim): void {
   hostClaims.set(key, claim);
 }
 
-registerSiteCheck('peer-hosts', (site, resources, reporterOf) => {
+registerSiteCheck('peer-hosts', (site, resources, reporterOf, context) => {
   const containers = resources.filter((r): r is Container => r instanceof Container);
   // Who answers to which name, per network: built once, so the check is linear in the site.
   const byNetwork = new Map<string, Map<string, Container>>();
@@ -119,13 +119,13 @@ registerSiteCheck('peer-hosts', (site, resources, reporterOf) => {
         if (host === c.containerName || c.props.externalHosts?.includes(host)) continue;
         const peer = peerOf(c, host);
         if (!peer) {
-          if ([...hostClaims.values()].some((claim) => claim(site, c, host))) continue;
+          if ([...hostClaims.values()].some((claim) => claim(site, c, host, context))) continue;
           report('ENV003', `${name} names host "${host}", which no container on ${c.containerName}'s networks answers to`);
           continue;
         }
-        started ??= new Set<unknown>([...c.requirements, ...c.wantedUnits]);
+        started ??= new Set<unknown>(c.dependencies.map((d) => d.unit));
         if (!started.has(peer) && Resource.isResource(peer)) {
-          report('ENV004', `${name} points at ${host}, but ${c.containerName} neither depends on nor wants ${peer.serviceName}`);
+          report('ENV004', `${name} points at ${host}, but ${c.containerName} does not start after ${peer.serviceName} (dependsOn)`);
         }
       }
     }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { orderAfter } from '../core/synth-order';
 import { Diagnostics, Reporter } from '../core/diagnostics';
 import { checkPodmanName } from '../core/names';
 import { ValidationContext } from '../core/resource';
@@ -54,8 +55,8 @@ export class Pod extends QuadletUnit implements IPod {
     }
     this.props = props;
     this.podName = props.podName ?? this.name;
-    for (const n of props.networks ?? []) if (n instanceof QuadletUnit) this.addDependency(n);
-    for (const v of props.volumes ?? []) if ('volume' in v && v.volume instanceof QuadletUnit) this.addDependency(v.volume);
+    for (const n of props.networks ?? []) if (n instanceof QuadletUnit) orderAfter(this, n);
+    for (const v of props.volumes ?? []) if ('volume' in v && v.volume instanceof QuadletUnit) orderAfter(this, v.volume);
   }
 
   /** What a member container's `Pod=` says: `<name>.pod`. */

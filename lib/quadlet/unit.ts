@@ -8,13 +8,10 @@ import { renderUnitFile, UnitFile } from '../render/unit-file';
 import { literalOf, UnitValue } from '../render/systemd-value';
 import { credentialFlagIn, credsHavePassword } from './literal-secrets';
 import './codes';
+import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from './dependency';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
 
-/** Anything that runs as a systemd service and can be depended on. */
-export interface IServiceUnit {
-  /** The generated or written systemd unit, e.g. `litellm.service`. */
-  readonly serviceName: string;
-}
+export type { IServiceUnit } from './dependency';
 
 /** Restart policies systemd knows. */
 export type RestartPolicy = 'no' | 'always' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-abort' | 'on-watchdog';
@@ -29,8 +26,13 @@ export interface ServiceOptions {
   readonly restart?: RestartPolicy | false;
   /** Seconds between restarts. @default - systemd's (100ms) */
   readonly restartSec?: number;
-  /** Seconds a start may take; image pulls on first start can be slow. @default - systemd's (90s) */
-  readonly timeoutStartSec?: number;
+  /**
+   * Seconds a start may take. A container's first start pulls its image (gigabytes for an LLM
+   * or ML image) and a health-gated one waits for its first passing check: 90s is too short.
+   * `false` writes no `TimeoutStartSec=` (systemd's 90s), as a hand-written unit without one had.
+   * @default 900 for long-running containers, systemd's (90s) for other units
+   */
+  readonly timeoutStartSec?: number | false;
   /** @default - systemd's (90s) */
   readonly timeoutStopSec?: number;
   /** `oneshot` for jobs run by a timer. @default - quadlet's (notify) */
@@ -59,10 +61,12 @@ export interface QuadletUnitProps {
    * @default - "<kind> <name>", or the documented role
    */
   readonly description?: string | false;
-  /** Units to start first: `Requires=` and `After=` on their `.service` names. @default - none */
-  readonly dependsOn?: IServiceUnit[];
-  /** Units to start first if present: `Wants=` and `After=`. @default - none */
-  readonly wants?: IServiceUnit[];
+  /**
+   * Units to start after, each a unit (strength `requires`) or `{ unit, strength, ready }`:
+   * `Requires=`/`Wants=`/`BindsTo=` and `After=` on their `.service` names. See `dependsOn()`.
+   * @default - none
+   */
+  readonly dependsOn?: DependsOn[];
   /** @default - restart always for long-running units */
   readonly service?: ServiceOptions;
   /** `false` to leave the unit out of boot (start it by hand or from a timer). @default - joins the site target */
@@ -97,8 +101,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
   public readonly name: string;
   private readonly unitProps: QuadletUnitProps;
   private readonly generic: Record<string, unknown>;
-  private readonly requires = new Set<IServiceUnit>();
-  private readonly wanted = new Set<IServiceUnit>();
+  private readonly deps: DependencyList;
   private readonly raw: RawEntry[] = [];
 
   /**
@@ -111,12 +114,20 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     this.generic = generic as Record<string, unknown>;
     this.name = props.name ?? id;
     if (props.about) Docs.describe(this, props.about);
-    for (const d of props.dependsOn ?? []) this.addRequirement(d);
-    for (const w of props.wants ?? []) this.addWants(w);
+    this.deps = new DependencyList(this);
+    for (const d of props.dependsOn ?? []) {
+      const spec = dependencySpec(d);
+      this.dependsOn(spec.unit, spec);
+    }
   }
 
   public get kind(): string {
     return this.section.toLowerCase();
+  }
+
+  /** The props as given (other backends read them; the quadlet renderer uses its typed entries). */
+  public get givenProps(): Readonly<Record<string, unknown>> {
+    return this.generic;
   }
 
   /** The file name, e.g. `web.container`: also how other quadlet units reference this one. */
@@ -129,26 +140,19 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     return `${this.unitProps.serviceName ?? `${this.name}${SERVICE_SUFFIX[this.section]}`}.service`;
   }
 
-  /** Units this one wants (`Wants=` + `After=`). */
-  public get wantedUnits(): IServiceUnit[] {
-    return [...this.wanted];
+  /**
+   * Start after `unit`, and say how hard this unit needs it:
+   * `db.dependsOn(cache, { strength: 'wants' })`, `app.dependsOn(db, { ready: 'healthy' })`.
+   * Writes `Requires=` (default), `Wants=` or `BindsTo=`, and `After=`, on `unit`'s service.
+   * Adding a unit twice keeps the stronger strength and the stricter readiness.
+   */
+  public dependsOn(unit: IServiceUnit, options: DependencyOptions = {}): void {
+    this.deps.add(unit, options);
   }
 
-  /** Units this one requires (`Requires=` + `After=`). */
-  public get requirements(): IServiceUnit[] {
-    return [...this.requires];
-  }
-
-  /** `Requires=` + `After=` on `unit`'s service. */
-  public addRequirement(unit: IServiceUnit): void {
-    this.requires.add(unit);
-    if (Resource.isResource(unit)) this.addDependency(unit);
-  }
-
-  /** `Wants=` + `After=` on `unit`'s service: start after it if it is there (patterns use this). */
-  public addWants(unit: IServiceUnit): void {
-    this.wanted.add(unit);
-    if (Resource.isResource(unit)) this.addDependency(unit);
+  /** What this unit starts after, and how, by service name. */
+  public get dependencies(): Dependency[] {
+    return this.deps.all;
   }
 
   /**
@@ -167,6 +171,11 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     return [];
   }
 
+  /** `TimeoutStartSec=` when `service.timeoutStartSec` is not given. */
+  protected get defaultTimeoutStartSec(): number | undefined {
+    return undefined;
+  }
+
   /** Whether the unit runs until stopped (restart policy applies) or runs once. */
   protected get longRunning(): boolean {
     return this.unitProps.service?.type !== 'oneshot';
@@ -180,12 +189,12 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (own?.code === 'NAME001') ctx.report('QUADLET004', `"${escapeControls(this.name)}" is not a valid unit name`);
     else if (own) ctx.report(own.code, own.message);
     else checkUnitList(ctx.report, [this.serviceName], 'generated service');
-    checkUnitList(ctx.report, [...this.requires, ...this.wanted].map((u) => u.serviceName), 'dependency');
     const since = KEY_TABLE[this.section].since;
     if (compareVersions(since, site.podmanVersion) > 0) {
       ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${since}; this site targets ${site.podmanVersion}`);
     }
     if (this.unitProps.serviceName !== undefined) this.checkKey(this.section, 'ServiceName', ctx.report);
+    this.deps.validate(site, ctx.report);
     const type = this.unitProps.service?.type;
     if (type && !['notify', 'oneshot'].includes(type)) ctx.report('QUADLET023', `Type=${type} is not accepted by quadlet`);
     checkInstall(this.installOptions(), site, ctx.report);
@@ -275,11 +284,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
 
     // `systemctl status` shows the Description: say what the unit is for when the docs know it.
     if (this.unitProps.description !== false) unitText('Description', this.unitProps.description ?? describeUnit(this, this.kind, this.name));
-    const requires = [...this.requires].map((u) => u.serviceName).sort();
-    const wants = [...this.wanted].map((u) => u.serviceName).sort();
-    if (requires.length) file.add('Unit', 'Requires', encodeUnitList(requires));
-    if (wants.length) file.add('Unit', 'Wants', encodeUnitList(wants));
-    if (requires.length + wants.length) file.add('Unit', 'After', encodeUnitList([...requires, ...wants]));
+    for (const [key, value] of this.deps.unitEntries()) file.add('Unit', key, value);
     if (this.site.partOfTarget) file.add('Unit', 'PartOf', encodeUnitList([this.site.partOfTarget]));
 
     const own = this.quadletEntries(report).filter((e): e is [string, EncodableValue] => e[1] !== undefined);
@@ -295,7 +300,8 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (svc.type) file.add('Service', 'Type', svc.type);
     if (restart) file.add('Service', 'Restart', restart);
     if (svc.restartSec !== undefined) this.put(file, 'Service', 'RestartSec', 'int', svc.restartSec, report);
-    if (svc.timeoutStartSec !== undefined) this.put(file, 'Service', 'TimeoutStartSec', 'int', svc.timeoutStartSec, report);
+    const timeoutStart = svc.timeoutStartSec === false ? undefined : svc.timeoutStartSec ?? this.defaultTimeoutStartSec;
+    if (timeoutStart !== undefined) this.put(file, 'Service', 'TimeoutStartSec', 'int', timeoutStart, report);
     if (svc.timeoutStopSec !== undefined) this.put(file, 'Service', 'TimeoutStopSec', 'int', svc.timeoutStopSec, report);
     for (const [k, v] of this.serviceEntries()) file.add('Service', k, v);
 

@@ -1,5 +1,5 @@
-import * as TOML from '@iarna/toml';
-import { stringify as yamlStringify } from 'yaml';
+import { stringify as tomlStringify } from 'smol-toml';
+import { Document, isScalar, visit } from 'yaml';
 import { commentLines } from '../core/names';
 
 /** Plain data that YAML, TOML and JSON all carry. */
@@ -41,15 +41,32 @@ function commentHeader(header: readonly string[]): string {
   return commentLines(header).map((l) => `${l}\n`).join('');
 }
 
-/** YAML 1.2 with canonical key order, no line folding, no anchors. */
+/** Plain scalars a YAML 1.1 reader gives a meaning of their own (`value` and `merge` types). */
+const YAML11_SPECIAL = new Set(['=', '<<']);
+
+/**
+ * YAML with canonical key order, no line folding, no anchors, readable alike by YAML 1.2 readers
+ * (Go's yaml.v3: llama-swap, cloudflared) and YAML 1.1 readers (PyYAML: LiteLLM). Strings are
+ * quoted wherever YAML 1.1 would retype them (`on`, `yes`, `no`, `1_000`, `1:20`, dates, `=`,
+ * `<<`), so every reader gets back the same strings; the text stays valid YAML 1.2.
+ */
 export function renderYaml(value: Data, header: readonly string[] = [], order?: KeyOrder): string {
-  const body = yamlStringify(canonical(value, order), { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
+  const doc = new Document(canonical(value, order), { version: '1.1', aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (!isScalar(node) || typeof node.value !== 'string' || !YAML11_SPECIAL.has(node.value)) return;
+      node.type = 'QUOTE_DOUBLE';
+      // The yaml library writes "<<" bare as a merge key whatever the quoting; an explicit tag keeps it a string.
+      if (node.value === '<<') node.tag = 'tag:yaml.org,2002:str';
+    },
+  });
+  const body = doc.toString({ lineWidth: 0, indentSeq: true });
   return commentHeader(header) + body;
 }
 
-/** TOML with sorted keys (@iarna/toml keeps insertion order, so sort first). */
+/** TOML 1.0 with sorted keys (the writer keeps insertion order, so sort first). */
 export function renderToml(value: { readonly [k: string]: Data | undefined }, header: readonly string[] = []): string {
-  const body = TOML.stringify(canonical(value) as TOML.JsonMap);
+  const body = tomlStringify(canonical(value));
   return commentHeader(header) + body;
 }
 

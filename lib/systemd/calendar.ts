@@ -11,13 +11,17 @@ export type CalendarResult =
   | { readonly ok: true; readonly normalized: string; readonly timeZone?: string }
   | { readonly ok: false; readonly error: string };
 
-interface Component {
+/** One element of a component list: a value, a range `start..stop`, or a repetition `start/repeat`. */
+export interface CalendarComponent {
   start: number;
   stop: number;
   repeat: number;
 }
+type Component = CalendarComponent;
+type Spec = CalendarSpec;
 
-interface Spec {
+/** A parsed expression, normalized as systemd keeps it (absent lists match every value). */
+export interface CalendarSpec {
   weekdays: number;
   year?: Component[];
   month?: Component[];
@@ -79,14 +83,25 @@ export function isTimeZone(name: string): boolean {
 /** Parse an `OnCalendar=` expression the way systemd does. Total: never throws. */
 export function parseCalendar(expr: string): CalendarResult {
   try {
-    return { ok: true, ...parse(expr) };
+    const { normalized, timeZone } = parse(expr);
+    return { ok: true, normalized, timeZone };
   } catch (e) {
     if (e instanceof Invalid) return { ok: false, error: e.message };
     throw e;
   }
 }
 
-function parse(input: string): { normalized: string; timeZone?: string } {
+/** The parsed expression, or undefined when systemd would reject it. */
+export function parseCalendarSpec(expr: string): CalendarSpec | undefined {
+  try {
+    return parse(expr).spec;
+  } catch (e) {
+    if (e instanceof Invalid) return undefined;
+    throw e;
+  }
+}
+
+function parse(input: string): { normalized: string; timeZone?: string; spec: Spec } {
   const spec: Spec = { weekdays: 0, endOfMonth: false, utc: false };
   let p = input;
   if (/ utc$/i.test(p)) {
@@ -111,7 +126,7 @@ function parse(input: string): { normalized: string; timeZone?: string } {
   }
   normalize(spec);
   checkValid(spec);
-  return { normalized: format(spec), timeZone: spec.utc ? 'UTC' : spec.timeZone };
+  return { normalized: format(spec), timeZone: spec.utc ? 'UTC' : spec.timeZone, spec };
 }
 
 function parseWeekdays(cur: { s: string }, spec: Spec): void {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { Resource, ValidationContext } from '../core/resource';
-import { checkUnitList, encodeUnitList } from '../core/names';
+import { ValidationContext } from '../core/resource';
+import { orderAfter } from '../core/synth-order';
+import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn } from '../quadlet/dependency';
 import { SystemdText, UnitValue } from '../render/systemd-value';
 import { UnitFile } from '../render/unit-file';
 import { EnvFile } from '../quadlet/env-file';
@@ -40,10 +41,12 @@ export interface ServiceProps extends PlainUnitProps {
   readonly timeoutStartSec?: number;
   /** `WorkingDirectory=`. @default - the user's home for user units */
   readonly workingDirectory?: UnitValue;
-  /** Units to start first: `Requires=` + `After=`. @default - none */
-  readonly dependsOn?: IServiceUnit[];
-  /** Units to start first if present: `Wants=` + `After=`. @default - none */
-  readonly wants?: IServiceUnit[];
+  /**
+   * Units to start after, each a unit (strength `requires`) or `{ unit, strength, ready }`:
+   * `Requires=`/`Wants=`/`BindsTo=` + `After=`. See `dependsOn()`.
+   * @default - none
+   */
+  readonly dependsOn?: DependsOn[];
 }
 
 /**
@@ -55,16 +58,34 @@ export class Service extends PlainUnit implements IServiceUnit {
   public readonly props: ServiceProps;
   /** What the service runs (undefined when neither `exec` nor `job` was given). */
   public readonly job?: IJob;
+  private readonly deps: DependencyList;
 
   public constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id, props);
     this.props = props;
     this.job = props.job ?? (props.exec ? new HostCommand({ argv: props.exec, envFiles: props.envFiles, environment: props.environment }) : undefined);
     if (this.job instanceof ContainerJob) this.job.defaultName = this.name;
-    for (const u of [...(props.dependsOn ?? []), ...(props.wants ?? []), ...(this.job?.requires ?? [])]) {
-      if (Resource.isResource(u)) this.addDependency(u);
+    this.deps = new DependencyList(this);
+    for (const d of props.dependsOn ?? []) {
+      const spec = dependencySpec(d);
+      this.dependsOn(spec.unit, spec);
     }
-    for (const f of this.job?.serviceEnvFiles ?? []) this.addDependency(f);
+    // Networks, volumes and image pulls the job cannot run without.
+    for (const u of this.job?.requires ?? []) this.dependsOn(u, { strength: 'requires' });
+    for (const f of this.job?.serviceEnvFiles ?? []) orderAfter(this, f);
+  }
+
+  /**
+   * Start after `unit`, and say how hard this service needs it (see DependencyStrength):
+   * `Requires=` (default), `Wants=` or `BindsTo=`, and `After=`, on `unit`'s service.
+   */
+  public dependsOn(unit: IServiceUnit, options: DependencyOptions = {}): void {
+    this.deps.add(unit, options);
+  }
+
+  /** What this service starts after, and how, by service name. */
+  public get dependencies(): Dependency[] {
+    return this.deps.all;
   }
 
   public get serviceName(): string {
@@ -85,15 +106,11 @@ export class Service extends PlainUnit implements IServiceUnit {
       ctx.report('UNIT006', `service ${this.name}: envFiles and environment go on the job when job is given`, 'set them on the HostCommand or ContainerJob');
     }
     this.job?.validate(ctx.site, ctx.report);
-    checkUnitList(ctx.report, [...(p.dependsOn ?? []), ...(p.wants ?? []), ...(this.job?.requires ?? [])].map((u) => u.serviceName), 'dependency');
+    this.deps.validate(ctx.site, ctx.report);
   }
 
   protected unitEntries(put: PutFn): void {
-    const requires = [...new Set([...(this.props.dependsOn ?? []), ...(this.job?.requires ?? [])].map((u) => u.serviceName))].sort();
-    const wants = [...new Set((this.props.wants ?? []).map((u) => u.serviceName))].sort();
-    if (requires.length) put('Unit', 'Requires', 'text', new SystemdText(encodeUnitList(requires)));
-    if (wants.length) put('Unit', 'Wants', 'text', new SystemdText(encodeUnitList(wants)));
-    if (requires.length + wants.length) put('Unit', 'After', 'text', new SystemdText(encodeUnitList([...requires, ...wants])));
+    for (const [key, value] of this.deps.unitEntries()) put('Unit', key, 'text', new SystemdText(value));
   }
 
   protected fill(file: UnitFile, put: PutFn): void {

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { ValidationContext } from '../core/resource';
 import { UnitFile } from '../render/unit-file';
-import { IServiceUnit } from '../quadlet/unit';
+import { DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from '../quadlet/dependency';
 import { parseCalendar } from './calendar';
+import { dstConflicts } from './dst';
 import { IJob } from './job';
 import './checks';
 import { PlainUnit, PlainUnitProps, PutFn } from './plain-unit';
@@ -28,8 +29,14 @@ export interface TimerProps extends PlainUnitProps {
   readonly accuracySec?: number;
   /** Seconds the job may run before systemd stops it (`TimeoutStartSec=` of the service). @default - no limit (oneshot) */
   readonly timeoutSec?: number;
-  /** Units the job needs running: `Requires=` + `After=` on the service. @default - none */
-  readonly dependsOn?: IServiceUnit[];
+  /**
+   * Units the job runs after, on its service: a unit, or `{ unit, strength, ready }`. The
+   * default strength is `orderOnly` (`After=` alone): a timer firing never starts, and never
+   * restarts, a unit an admin stopped for maintenance. Give `strength: 'wants'` or
+   * `'requires'` when the job should start it.
+   * @default - none
+   */
+  readonly dependsOn?: DependsOn[];
 }
 
 /**
@@ -52,9 +59,20 @@ export class Timer extends PlainUnit {
       type: 'oneshot',
       job: props.job,
       timeoutStartSec: props.timeoutSec,
-      dependsOn: props.dependsOn,
+      dependsOn: (props.dependsOn ?? []).map((d) => {
+        const spec = dependencySpec(d);
+        return { ...spec, strength: spec.strength ?? 'orderOnly' };
+      }),
       install: false,
     });
+  }
+
+  /**
+   * Run the job after `unit` (on the job's service). The default strength is `orderOnly`: the
+   * timer firing never starts a unit an admin stopped. See DependencyStrength.
+   */
+  public dependsOn(unit: IServiceUnit, options: DependencyOptions = {}): void {
+    this.service.dependsOn(unit, { ...options, strength: options.strength ?? 'orderOnly' });
   }
 
   /** The expressions as a list. */
@@ -70,7 +88,19 @@ export class Timer extends PlainUnit {
       const res = parseCalendar(expr);
       if (!res.ok) ctx.report('TIMER001', `OnCalendar=${expr}: ${res.error}`);
       else if (!res.timeZone) ctx.report('TIMER002', `OnCalendar=${expr} runs in the host's local time zone`, `e.g. OnCalendar=${res.normalized} Europe/Paris`);
+      else this.checkDst(expr, ctx);
     }
+  }
+
+  /** TIMER004: the next year's daylight-saving changes that skip or repeat a run. */
+  private checkDst(expr: string, ctx: ValidationContext): void {
+    const hits = dstConflicts(expr, new Date());
+    const gaps = hits.filter((h) => h.kind === 'gap');
+    const overlaps = hits.filter((h) => h.kind === 'overlap');
+    const parts: string[] = [];
+    if (gaps.length) parts.push(`it does not run on ${gaps.map((h) => `${h.date} (clocks skip ${h.span})`).join(', ')}`);
+    if (overlaps.length) parts.push(`it runs once, at the first of two ${overlaps[0].span} hours, on ${overlaps.map((h) => h.date).join(', ')}`);
+    if (parts.length) ctx.report('TIMER004', `OnCalendar=${expr} falls in a daylight-saving change: ${parts.join('; ')}`);
   }
 
   protected fill(_file: UnitFile, put: PutFn): void {

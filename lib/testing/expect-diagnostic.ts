@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from '../core/app';
 import { codeInfo, Diagnostic, formatDiagnostics, Severity, ValidationError } from '../core/diagnostics';
+import { OutputError } from '../core/output';
 
 /** Narrows which diagnostics of the code an assertion is about. */
 export interface DiagnosticMatch {
@@ -89,6 +90,55 @@ export function expectDiagnostic(subject: App | readonly Diagnostic[], code: str
   const synth = isApp ? checkSynth(subject as App, all, code, severity) : 'unchecked';
   record().push({ code, severity, synth });
   return found;
+}
+
+/**
+ * Assert that `write` (a `writeOutput`, `recoverOutput`, `verifyOutput` or `app.synth()` call)
+ * throws an OutputError with `code`, registered, an error, with a message and a hint; and, when
+ * `folder` is given, that the folder (every file, folder and link under it) is exactly as before.
+ * Recorded for the meta-test like an error whose synth fails: the write is refused.
+ *
+ * @returns the OutputError, for further checks on its message.
+ */
+export function expectOutputError(write: () => unknown, code: string, folder?: string): OutputError {
+  const before = folder === undefined ? undefined : folderState(folder);
+  let error: unknown;
+  try {
+    write();
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof OutputError)) fail(`expected an OutputError ${code}; got ${error === undefined ? 'no error' : String((error as any)?.stack ?? error)}`);
+  const d = error.diagnostic;
+  if (d.code !== code) fail(`expected ${code}, got ${d.code}: ${error.message}`);
+  if (!codeInfo(code)) fail(`${code} is not a registered diagnostic code`);
+  if (d.severity !== 'error') fail(`expected ${code} to be an error, got ${article(d.severity)}`);
+  if (!d.message || !d.hint) fail(`${code} has an empty message or hint`);
+  if (folder !== undefined) {
+    const after = folderState(folder);
+    const changed = [...new Set([...before!.keys(), ...after.keys()])].filter((p) => before!.get(p) !== after.get(p));
+    if (changed.length) fail(`${code}: the refused write changed ${changed.slice(0, 5).join(', ')}`);
+  }
+  record().push({ code, severity: 'error', synth: 'fails' });
+  return error;
+}
+
+/** Every entry under `dir`: file content, `dir/`, or the target of a link (links are not followed). */
+function folderState(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      const full = path.join(dir, p);
+      if (e.isSymbolicLink()) out.set(p, `-> ${fs.readlinkSync(full)}`);
+      else if (e.isDirectory()) {
+        out.set(p, 'dir/');
+        walk(p);
+      } else out.set(p, fs.readFileSync(full, 'utf8'));
+    }
+  };
+  walk('');
+  return out;
 }
 
 /** Runs the real synth into a folder that does not exist yet and checks the outcome. */

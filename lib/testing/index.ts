@@ -38,6 +38,18 @@ export class Testing {
     return Object.fromEntries(out.files.map((f) => [f.path, f.content]));
   }
 
+  /**
+   * The line after each `# secret:` marker of every env template (`*.env.tmpl`): the entries a
+   * user fills in. Callers assert each is `NAME=` (empty) and that there are as many as expected,
+   * so a template that lost its markers cannot pass by having none.
+   */
+  public static secretEntries(files: Record<string, string>): Array<{ file: string; line: string }> {
+    return Object.entries(files).filter(([p]) => p.endsWith('.env.tmpl')).flatMap(([file, text]) => {
+      const lines = text.split('\n');
+      return lines.flatMap((line, i) => (lines[i - 1]?.startsWith('# secret:') ? [{ file, line }] : []));
+    });
+  }
+
   /** Files under one output area folder, keyed by their name inside it. */
   public static area(files: Record<string, string>, prefix: string): Record<string, string> {
     const p = prefix.endsWith('/') ? prefix : `${prefix}/`;

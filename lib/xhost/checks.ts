@@ -1,5 +1,4 @@
-import { IConstruct } from 'constructs';
-import { registerSiteCheck } from '../core/app';
+import { registerSiteCheck, SynthContext } from '../core/app';
 import { Site } from '../core/site';
 import { literalOf } from '../render/systemd-value';
 import { Container } from '../quadlet/container';
@@ -7,35 +6,36 @@ import { hostsIn, registerHostClaim } from '../quadlet/peers';
 import './codes';
 import { endpointsIn } from './endpoint';
 
-/** The sites of the app, found without walking into them (cheap: sites sit near the root). */
-function sitesOf(scope: IConstruct): Site[] {
-  const out: Site[] = [];
-  const walk = (c: IConstruct) => (Site.isSite(c) ? out.push(c) : c.node.children.forEach(walk));
-  walk(scope.node.root);
-  return out;
-}
-
-/** Containers of other sites than `site`, by container name and network alias. */
-function foreignContainers(site: Site): Map<string, Container> {
-  const out = new Map<string, Container>();
-  const others = sitesOf(site).filter((s) => s !== site);
-  for (const c of others.flatMap((s) => s.node.findAll())) {
-    if (!(c instanceof Container) || c.site === site || !Site.isSite(c.site) || c.site.node.path.startsWith('orphan')) continue;
-    out.set(c.containerName, c);
-    for (const alias of c.props.networkAlias ?? []) out.set(literalOf(alias), c);
-  }
-  return out;
-}
-
-function ownNames(site: Site): Set<string> {
-  const out = new Set<string>();
-  for (const c of site.node.findAll()) {
-    if (c instanceof Container && c.site === site) {
-      out.add(c.containerName);
-      for (const alias of c.props.networkAlias ?? []) out.add(literalOf(alias));
+/**
+ * Every container of the app by container name and network alias, in tree order: built once
+ * per synth, so that checking n sites against each other is linear in the app, not n².
+ */
+function containersByName(context: SynthContext): Map<string, Container[]> {
+  return context.memo('xhost.containersByName', () => {
+    const out = new Map<string, Container[]>();
+    for (const site of context.sites) {
+      if (site.node.path.startsWith('orphan')) continue;
+      for (const c of context.resourcesOf(site)) {
+        if (!(c instanceof Container)) continue;
+        for (const name of [c.containerName, ...(c.props.networkAlias ?? []).map(literalOf)]) {
+          const list = out.get(name) ?? [];
+          if (list[list.length - 1] !== c) list.push(c);
+          out.set(name, list);
+        }
+      }
     }
-  }
-  return out;
+    return out;
+  });
+}
+
+/**
+ * The container of another site than `site` that answers to `host` (the last one declared), when
+ * no container of `site` itself does: a name that only resolves on another host.
+ */
+function foreignOnly(context: SynthContext, site: Site, host: string): Container | undefined {
+  const named = containersByName(context).get(host) ?? [];
+  if (named.some((c) => c.site === site)) return undefined;
+  return named[named.length - 1];
 }
 
 /** Every variable a container sees with a literal value: its environment and its env files. */
@@ -52,18 +52,16 @@ function variables(c: Container): Array<[string, string]> {
  * A single-label host in a URL that is an endpoint's address, or a container of another site
  * (reported as XHOST004 below), is not ENV003's business.
  */
-registerHostClaim('xhost', (site, _container, host) => {
+registerHostClaim('xhost', (site, _container, host, context) => {
   const h = host.toLowerCase();
   if (endpointsIn(site).some((e) => e.address.toLowerCase() === h)) return true;
-  return sitesOf(site).length > 1 && foreignContainers(site).has(host) && !ownNames(site).has(host);
+  return context.sites.length > 1 && foreignOnly(context, site, host) !== undefined;
 });
 
-registerSiteCheck('xhost', (site, resources, reporterOf) => {
+registerSiteCheck('xhost', (site, resources, reporterOf, context) => {
   const endpoints = endpointsIn(site);
-  const multi = sitesOf(site).length > 1;
+  const multi = context.sites.length > 1;
   if (endpoints.length === 0 && !multi) return;
-  const foreign = multi ? foreignContainers(site) : new Map<string, Container>();
-  const own = multi ? ownNames(site) : new Set<string>();
   for (const c of resources) {
     if (!(c instanceof Container)) continue;
     const report = reporterOf(c);
@@ -79,8 +77,8 @@ registerSiteCheck('xhost', (site, resources, reporterOf) => {
       }
       // XHOST004: a container name that only resolves on another host.
       for (const host of hostsIn(name.replace(/ \(.*\)$/, ''), value)) {
-        const other = foreign.get(host);
-        if (!other || own.has(host)) continue;
+        const other = multi ? foreignOnly(context, site, host) : undefined;
+        if (!other) continue;
         const ep = endpoints.find((e) => e.container === other);
         const hint = ep
           ? `use endpoint ${ep.node.path}: its url() gives ${ep.url()}; pass it to connect(${c.name}, { envVar: '${name.replace(/ \(.*\)$/, '')}' }) on the endpoint, or to connectRemote(${c.name}, endpoint) on a LiteLLM gateway (never the gateway's connect(), which only works on its own host)`

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { Container, Network } from '../../lib';
 import { Caddy, checkIngress, IngressRule, Route, Tunnel } from '../../lib/caddy';
 import { droppedPort } from '../../lib/quadlet/image-facts';
-import { caddyAdapt, caddyValidate, findValidators, quadletDryRun, requireValidators, Testing, ValidatorPaths } from '../../lib/testing';
+import { caddyAdapt, caddyValidate, expectDiagnostic, findValidators, quadletDryRun, requireValidators, Testing, ValidatorPaths } from '../../lib/testing';
 import { sodimo, TUNNEL_ID } from './fixture';
 
 const found = findValidators();
@@ -138,7 +138,7 @@ describe('Caddy, Route', () => {
     it('CADDY001: CADDY_ADMIN on the Caddy container, directly or from an env file', () => {
       const { app, site } = Testing.site({ domains: ['example.org'] });
       new Caddy(site, 'caddy', { environment: { CADDY_ADMIN: 'off' } });
-      const d = Testing.diagnostics(app).find((x) => x.code === 'CADDY001');
+      const [d] = expectDiagnostic(app, 'CADDY001', 'error');
       expect(d?.message).to.contain('value "off"');
       expect(d?.hint).to.contain('admin off');
     });
@@ -146,10 +146,11 @@ describe('Caddy, Route', () => {
     it('CADDY002 / CADDY003: no :80 on the host, or a dead :443', () => {
       const a = Testing.site();
       new Caddy(a.site, 'caddy', { publish: [] });
-      expect(Testing.codes(a.app)).to.include('CADDY002');
+      expectDiagnostic(a.app, 'CADDY002', 'error');
       const b = Testing.site();
       new Caddy(b.site, 'caddy', { publish: [{ container: 80, host: 80 }, { container: 443, host: 443 }] });
       expect(Testing.codes(b.app)).to.deep.equal(['CADDY003']);
+      expectDiagnostic(b.app, 'CADDY003', 'warning');
     });
 
     it('CADDY010: one hostname routed twice (even through two Caddies)', () => {
@@ -157,6 +158,7 @@ describe('Caddy, Route', () => {
       new Route(caddy, 'a', { host: 'www.example.org', target: web.port(80) });
       new Route(caddy, 'b', { host: 'www.example.org', target: web.port(80) });
       expect(Testing.codes(app)).to.deep.equal(['CADDY010']);
+      expectDiagnostic(app, 'CADDY010', 'error');
     });
 
     it('CADDY011 / CADDY012: hostname outside the site domains, or not a hostname', () => {
@@ -168,6 +170,8 @@ describe('Caddy, Route', () => {
         new Route(caddy, `bad${i}`, { host, target: web.port(80) });
       }
       expect(Testing.codes(app)).to.deep.equal(['CADDY011', 'CADDY011', 'CADDY012', 'CADDY012', 'CADDY012', 'CADDY012', 'CADDY012']);
+      expectDiagnostic(app, 'CADDY011', 'error');
+      expectDiagnostic(app, 'CADDY012', 'error');
     });
 
     it('CADDY013: target on no network Caddy joins', () => {
@@ -184,6 +188,8 @@ describe('Caddy, Route', () => {
       new Route(caddy, 'web', { host: 'www.example.org', target: web.port(8080) });
       new Route(caddy, 'cockpit', { host: 'cockpit.example.org', hostPort: 90900 });
       expect(Testing.codes(app)).to.deep.equal(['CADDY019', 'PORT003']);
+      expectDiagnostic(app, 'CADDY019', 'error');
+      expectDiagnostic(app, 'PORT003', 'error');
     });
 
     it('CADDY014 / CADDY015: no upstream, two upstreams, an upstream with a path or no port', () => {
@@ -196,6 +202,8 @@ describe('Caddy, Route', () => {
       new Route(caddy, 'ok', { host: 'f.example.org', upstream: 'https://nas.lan' });
       new Route(caddy, 'ok2', { host: 'g.example.org', upstream: '192.168.1.5:5000' });
       expect(Testing.codes(app)).to.deep.equal(['CADDY014', 'CADDY014', 'CADDY015', 'CADDY015', 'CADDY015']);
+      expectDiagnostic(app, 'CADDY014', 'error');
+      expectDiagnostic(app, 'CADDY015', 'error');
     });
 
     it('CADDY016 / CADDY018: bad path matchers, bad route names', () => {
@@ -207,6 +215,8 @@ describe('Caddy, Route', () => {
       });
       new Route(caddy, 'dot', { name: '.hidden', host: 'dot.example.org', target: web.port(80) });
       expect(Testing.codes(app)).to.deep.equal(['CADDY016', 'CADDY016', 'CADDY016', 'CADDY018']);
+      expectDiagnostic(app, 'CADDY016', 'error');
+      expectDiagnostic(app, 'CADDY018', 'error');
     });
 
     it('CADDY017: the chapter\'s WebSocket route to vaultwarden:3012 warns on images without that port', () => {
@@ -248,6 +258,7 @@ describe('Caddy, Route', () => {
       const { app, site } = Testing.site();
       new Container(site, 'postfix', { image: 'docker.io/boky/postfix:4.3.0', publish: MAIL.map((p) => ({ container: p, bind: '0.0.0.0' })) });
       expect(Testing.codes(app)).to.deep.equal(MAIL.map(() => 'PORT002'));
+      expectDiagnostic(app, 'PORT002', 'error');
     });
 
     it('without public or bind, ports stay on loopback', () => {
@@ -342,11 +353,18 @@ describe('Tunnel', () => {
     const a = small();
     new Tunnel(a.site, 'cf', { caddy: a.caddy, tunnelId: 'has space', credentialsFile: 'creds.json', originRequest: { connectTimout: '30s' } });
     expect(Testing.codes(a.app)).to.deep.equal(['TUNNEL001', 'TUNNEL006', 'TUNNEL006', 'TUNNEL008']);
+    expectDiagnostic(a.app, 'TUNNEL001', 'warning');
+    expectDiagnostic(a.app, 'TUNNEL006', 'error');
+    expectDiagnostic(a.app, 'TUNNEL008', 'error');
 
     const b = Testing.site({ domains: ['example.org'] });
     const caddy = new Caddy(b.site, 'caddy', { publish: [] });
     new Route(caddy, 'cockpit', { host: 'cockpit.example.org', hostPort: 9090 });
     new Tunnel(b.site, 'cf', { caddy, tunnelId: '', extraRules: [{ hostname: '*.example.org', service: 'http://localhost:9000' }] });
     expect(Testing.codes(b.app)).to.deep.equal(['CADDY002', 'TUNNEL006', 'TUNNEL007', 'TUNNEL009']);
+    expectDiagnostic(b.app, 'CADDY002', 'error');
+    expectDiagnostic(b.app, 'TUNNEL006', 'error');
+    expectDiagnostic(b.app, 'TUNNEL007', 'error');
+    expectDiagnostic(b.app, 'TUNNEL009', 'warning');
   });
 });

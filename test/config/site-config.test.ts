@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Container, Diagnostic, loadSiteConfig, Site, SiteConfig, ValidationError } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { App, Container, Diagnostic, loadSiteConfig, Severity, Site, SiteConfig, ValidationError } from '../../lib';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 
 /** The TOML blocks of docs/site-config.md, in order: the guide's examples are tested as written. */
 function docExamples(): string[] {
@@ -16,16 +16,22 @@ function load(text: string, file = 'site.toml'): { app: App; cfg: SiteConfig } {
   return { app, cfg: SiteConfig.fromString(app, text, file) };
 }
 
-/** The CONFIG diagnostics of a file, after building a site from it. */
-function problems(text: string): Diagnostic[] {
+/** The app built from a file (one site created from it), and its CONFIG diagnostics. */
+function built(text: string): { app: App; found: Diagnostic[] } {
   const { app, cfg } = load(text);
   cfg.createSite(app);
-  return Testing.diagnostics(app).filter((d) => d.code.startsWith('CONFIG'));
+  return { app, found: Testing.diagnostics(app).filter((d) => d.code.startsWith('CONFIG')) };
 }
 
-function only(text: string, code: string): Diagnostic {
-  const found = problems(text);
+function problems(text: string): Diagnostic[] {
+  return built(text).found;
+}
+
+/** The one CONFIG diagnostic of a file, after asserting it is `code` with `severity` (expectDiagnostic). */
+function only(text: string, code: string, severity: Severity): Diagnostic {
+  const { app, found } = built(text);
   expect(found.map((d) => d.code), found.map((d) => d.message).join('\n')).to.deep.equal([code]);
+  expectDiagnostic(app, code, severity);
   return found[0];
 }
 
@@ -71,27 +77,28 @@ describe('site config (site.toml)', () => {
     expect(cfg.siteProps()).to.deep.equal({});
     const [d] = Testing.diagnostics(app);
     expect(d.code).to.equal('CONFIG001');
+    expectDiagnostic(app, 'CONFIG001', 'error');
     expect(d.message).to.match(/^\/nonexistent\/site\.toml: cannot be read \(ENOENT\)/);
     expect(d.path).to.equal('site.toml');
   });
 
   it('CONFIG002: not TOML, with line and column', () => {
-    const d = only('[site]\nname = "home"\ndomains = [example.org]\n', 'CONFIG002');
-    expect(d.message).to.match(/^site\.toml:3:\d+: Unexpected character/);
+    const d = only('[site]\nname = "home"\ndomains = [example.org]\n', 'CONFIG002', 'error');
+    expect(d.message).to.match(/^site\.toml:3:12: invalid value/);
   });
 
   it('CONFIG003: an unknown key, with the nearest known one', () => {
-    const d = only(`${MINIMAL}podman-version = "5.4.2"\n`, 'CONFIG003');
+    const d = only(`${MINIMAL}podman-version = "5.4.2"\n`, 'CONFIG003', 'error');
     expect(d.message).to.equal('site.toml: [site] podman-version: unknown key');
     expect(d.hint).to.contain('did you mean "podman_version"');
-    expect(only('[site]\n[site.network]\nsubnett = "10.0.0.0/24"\n', 'CONFIG003').message).to.equal('site.toml: [site.network] subnett: unknown key');
-    expect(only(`${MINIMAL}[image]\nx = "a"\n`, 'CONFIG003').hint).to.contain('"images"');
+    expect(only('[site]\n[site.network]\nsubnett = "10.0.0.0/24"\n', 'CONFIG003', 'error').message).to.equal('site.toml: [site.network] subnett: unknown key');
+    expect(only(`${MINIMAL}[image]\nx = "a"\n`, 'CONFIG003', 'error').hint).to.contain('"images"');
   });
 
   it('CONFIG004: wrong type or form, and the default applies', () => {
     const { app, cfg } = load(`${MINIMAL}rootless = "yes"\nlayout = "flat"\ndomains = ["example.org", "Not A Domain"]\n`);
     const site = cfg.createSite(app);
-    const msgs = Testing.diagnostics(app).filter((d) => d.code === 'CONFIG004').map((d) => d.message);
+    const msgs = expectDiagnostic(app, 'CONFIG004', 'error').map((d) => d.message);
     expect(msgs).to.have.members([
       'site.toml: [site] rootless: "yes" is not true or false',
       'site.toml: [site] layout: "flat" is not one of "home", "chezmoi"',
@@ -100,9 +107,9 @@ describe('site config (site.toml)', () => {
     expect(site.rootless).to.equal(true);
     expect(site.layout).to.equal('home');
     expect(site.domains).to.deep.equal(['example.org']);
-    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "127.0.0.1"\n`, 'CONFIG004').message).to.equal('site.toml: [hosts.gpu] bind: "127.0.0.1" is not a LAN address');
-    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "1.2.3"\n`, 'CONFIG004').message).to.equal('site.toml: [hosts.gpu] bind: "1.2.3" is not an IP address');
-    expect(only('[sites.Big]\n', 'CONFIG004').message).to.contain('[sites] Big: "Big" is not a valid name');
+    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "127.0.0.1"\n`, 'CONFIG004', 'error').message).to.equal('site.toml: [hosts.gpu] bind: "127.0.0.1" is not a LAN address');
+    expect(only(`${MINIMAL}[hosts.gpu]\naddress = "gpu.lan"\nbind = "1.2.3"\n`, 'CONFIG004', 'error').message).to.equal('site.toml: [hosts.gpu] bind: "1.2.3" is not an IP address');
+    expect(only('[sites.Big]\n', 'CONFIG004', 'error').message).to.contain('[sites] Big: "Big" is not a valid name');
   });
 
   it('CONFIG004: a setting of another type than the code expects', () => {
@@ -112,16 +119,16 @@ describe('site config (site.toml)', () => {
   });
 
   it('CONFIG005: a required key is missing', () => {
-    expect(only('[images]\nx = "docker.io/library/x:1"\n', 'CONFIG005').message).to.equal('site.toml: has no [site] table (or [sites.<name>] tables)');
-    expect(only(`${MINIMAL}[hosts.gpu]\nbind = "192.168.1.10"\n`, 'CONFIG005').message).to.equal('site.toml: [hosts.gpu] address: is required');
-    expect(only(`${MINIMAL}[images]\nx = { allow_floating_tag = "why" }\n`, 'CONFIG005').message).to.equal('site.toml: [images.x] ref: is required');
+    expect(only('[images]\nx = "docker.io/library/x:1"\n', 'CONFIG005', 'error').message).to.equal('site.toml: has no [site] table (or [sites.<name>] tables)');
+    expect(only(`${MINIMAL}[hosts.gpu]\nbind = "192.168.1.10"\n`, 'CONFIG005', 'error').message).to.equal('site.toml: [hosts.gpu] address: is required');
+    expect(only(`${MINIMAL}[images]\nx = { allow_floating_tag = "why" }\n`, 'CONFIG005', 'error').message).to.equal('site.toml: [images.x] ref: is required');
   });
 
   it('CONFIG006: images that are not pinned, fully qualified references', () => {
-    expect(only(`${MINIMAL}[images]\nopenwebui = "open-webui"\n`, 'CONFIG006').message)
+    expect(only(`${MINIMAL}[images]\nopenwebui = "open-webui"\n`, 'CONFIG006', 'error').message)
       .to.equal('site.toml: [images] openwebui: "open-webui" is not a fully qualified image reference');
-    expect(only(`${MINIMAL}[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`, 'CONFIG006').message).to.contain('uses the floating tag :main');
-    expect(only(`${MINIMAL}[images]\nui = { ref = "ghcr.io/Bad Ref" }\n`, 'CONFIG006').message).to.equal('site.toml: [images.ui] ref: "ghcr.io/Bad Ref" is not an image reference');
+    expect(only(`${MINIMAL}[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`, 'CONFIG006', 'error').message).to.contain('uses the floating tag :main');
+    expect(only(`${MINIMAL}[images]\nui = { ref = "ghcr.io/Bad Ref" }\n`, 'CONFIG006', 'error').message).to.equal('site.toml: [images.ui] ref: "ghcr.io/Bad Ref" is not an image reference');
     expect(problems(`${MINIMAL}allow_floating_tags = true\n[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`)).to.deep.equal([]);
   });
 
@@ -139,6 +146,7 @@ describe('site config (site.toml)', () => {
       'CONFIG007 site.toml: no host "gpu" in [hosts]',
       'CONFIG007 site.toml: [site] is "home", not "other"',
     ]);
+    expectDiagnostic(app, 'CONFIG007', 'error', { message: 'no image "wiki"' });
     const two = load('[sites.a]\n[sites.b]\n');
     two.cfg.siteProps();
     two.cfg.siteProps('c');
@@ -149,7 +157,7 @@ describe('site config (site.toml)', () => {
   });
 
   it('CONFIG008: keys that contradict each other', () => {
-    expect(only(`${MINIMAL}host = "gpu"\n`, 'CONFIG008').message).to.equal('site.toml: [site] host: "gpu" is no [hosts] entry');
+    expect(only(`${MINIMAL}host = "gpu"\n`, 'CONFIG008', 'error').message).to.equal('site.toml: [site] host: "gpu" is no [hosts] entry');
     const both = load(`${MINIMAL}[sites.a]\n`);
     expect(Testing.diagnostics(both.app).map((d) => d.message)).to.deep.equal(['site.toml: sites: is given together with [site]']);
     const dup = load('[sites.a]\nname = "b"\n[sites.b]\n');
@@ -186,6 +194,104 @@ describe('site config (site.toml)', () => {
       expect(loadSiteConfig('x.toml', MINIMAL)).to.deep.equal({ config: { site: { name: 'home' } }, diagnostics: [] });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('site config files cannot reach the process', () => {
+  /** Load `text` in an app writing to a fresh folder, synth, and return the diagnostics and what was written. */
+  function synthWith(text: string, build: (app: App, cfg: SiteConfig) => void = (app, cfg) => cfg.createSite(app)) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-config-'));
+    try {
+      const app = new App({ outdir });
+      const cfg = SiteConfig.fromString(app, text);
+      build(app, cfg);
+      let error: unknown;
+      try {
+        app.synth();
+      } catch (e) {
+        error = e;
+      }
+      return { diagnostics: Testing.diagnostics(app), error, written: fs.readdirSync(outdir, { recursive: true }) };
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  /** Everything a config file could have changed in the process. */
+  const builtins = () => ({
+    hasOwn: Object.prototype.hasOwnProperty,
+    call: Object.prototype.hasOwnProperty.call,
+    objectKeys: Object.getOwnPropertyNames(Object).sort().join(),
+    protoKeys: Object.getOwnPropertyNames(Object.prototype).sort().join(),
+    polluted: ({} as any).polluted,
+  });
+
+  it('CONFIG009: keys named like built-ins (__proto__, constructor, prototype, inherited names) are errors, and change nothing', () => {
+    const before = builtins();
+    const files = [
+      '[site]\nname = "home"\n[settings.hasOwnProperty]\ncall = 1\n',
+      '[site]\nname = "home"\n[hosts.constructor]\naddress = "x"\n',
+      '[site]\nname = "home"\n[__proto__]\npolluted = 1\n',
+      '[site]\nname = "home"\n[settings]\nx = { __proto__ = { polluted = 1 } }\n',
+      '[site]\nname = "home"\n[images.prototype]\nref = "docker.io/library/postgres:16.4"\n',
+      '[site]\nname = "home"\ntoString = "x"\n',
+    ];
+    const found = files.map((text) => synthWith(text));
+    expect(builtins(), 'no built-in changed').to.deep.equal(before);
+    for (const [i, r] of found.entries()) {
+      const d = r.diagnostics.filter((x) => x.code === 'CONFIG009');
+      expect(d, files[i]).to.have.length(1);
+      expect(d[0].severity).to.equal('error');
+      expect(d[0].message).to.match(/^site\.toml: .*(hasOwnProperty|constructor|__proto__|prototype|toString): is a name every JavaScript object has$/);
+      expect(r.error, files[i]).to.be.instanceOf(ValidationError);
+      expect(r.written, 'a failed synth writes nothing').to.deep.equal([]);
+    }
+    expect(found[0].diagnostics[0].message).to.equal('site.toml: [settings] hasOwnProperty: is a name every JavaScript object has');
+    // The process still works: a good file loads and synthesizes after all of them.
+    const ok = synthWith('[site]\nname = "home"\n[hosts.home]\naddress = "home.lan"\n', (app, cfg) => {
+      new Container(cfg.createSite(app), 'web', { image: 'docker.io/library/nginx:1.27' });
+    });
+    expect(ok.diagnostics).to.deep.equal([]);
+    expect(ok.written).to.include('.quadlet-cdk-manifest.json');
+  });
+
+  it('inherited names are never present: host = "constructor" is no [hosts] entry (CONFIG008), cfg.host("toString") is missing (CONFIG007)', () => {
+    const d = only('[site]\nname = "home"\nhost = "constructor"\n[hosts.home]\naddress = "home.lan"\n', 'CONFIG008', 'error');
+    expect(d.severity).to.equal('error');
+    expect(d.message).to.equal('site.toml: [site] host: "constructor" is no [hosts] entry');
+    const { app, cfg } = load('[site]\nname = "home"\n[hosts.home]\naddress = "home.lan"\n[settings]\nport = 1\n');
+    expect(cfg.host('toString')).to.deep.equal({ name: 'toString', address: 'toString.invalid' });
+    expect(cfg.setting('valueOf', 'fallback')).to.equal('fallback');
+    expect(cfg.image('constructor')).to.match(/^config\.invalid\/missing\//);
+    const codes = Testing.diagnostics(app).map((x) => [x.code, x.severity]);
+    expect(codes).to.deep.equal([['CONFIG007', 'error'], ['CONFIG007', 'error']]);
+  });
+
+  it('accepts a UTF-8 byte order mark, from text and from a file', () => {
+    const text = '\uFEFF[site]\nname = "home"\n';
+    expect(problems(text)).to.deep.equal([]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-bom-'));
+    try {
+      const file = path.join(dir, 'site.toml');
+      fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[site]\nname = "home"\n')]));
+      expect(loadSiteConfig(file)).to.deep.equal({ config: { site: { name: 'home' } }, diagnostics: [] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('CONFIG010: a 6,000-deep dotted key, table or inline array is an error, not a RangeError', () => {
+    const deep = Array(6000).fill('a').join('.');
+    for (const text of [`${deep} = 1\n[site]\nname = "home"\n`, `[site]\nname = "home"\n[${deep}]\nb = 1\n`, `[site]\nname = "home"\n[settings]\nx = ${'['.repeat(6000)}${']'.repeat(6000)}\n`]) {
+      let r: ReturnType<typeof synthWith> | undefined;
+      expect(() => (r = synthWith(text))).to.not.throw();
+      const d = r!.diagnostics.filter((x) => x.code === 'CONFIG010');
+      expect(d, text.slice(0, 40)).to.have.length(1);
+      expect(d[0].severity).to.equal('error');
+      expect(d[0].message).to.match(/^site\.toml(:\d+:\d+)?: (a: )?nests (arrays or inline tables )?deeper than 32 levels$/);
+      expect(r!.error).to.be.instanceOf(ValidationError);
+      expect(r!.written).to.deep.equal([]);
     }
   });
 });

@@ -45,6 +45,7 @@ after(function () {
   if (!fullRun()) return;
   const missing = unprovenCodes();
   if (missing.length) throw new Error(`${missing.length} diagnostic code(s) have no executed severity assertion (see docs/testing.md):\n  ${missing.join('\n  ')}`);
+  console.log(`  catalogue meta-check: all ${allCodes().length} codes had an executed expectDiagnostic with their severity and synth outcome (${assertedDiagnostics().length} assertions)`);
 });
 
 describe('catalogue', () => {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GeneratedFile, MANIFEST_FILE, OutputError, outputState, recoverOutput, verifyOutput, writeOutput } from '../../lib';
+import { expectOutputError } from '../../lib/testing';
 
 const file = (p: string, content: string): GeneratedFile => ({ path: p, content, constructPath: `app/${p}` });
 
@@ -57,7 +58,8 @@ describe('writeOutput', () => {
 
   it('refuses while another live process holds the lock, and takes over a stale lock', () => {
     fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), String(process.ppid));
-    expect(() => writeOutput(dir, [file('a', '1\n')])).to.throw(OutputError, /another synth/);
+    expect(() => writeOutput(dir, [file('a', '1\n')])).to.throw(OutputError, /^OUTPUT004 another synth/);
+    expect(expectOutputError(() => writeOutput(dir, [file('a', '1\n')]), 'OUTPUT004', dir).diagnostic).to.include({ path: dir });
     fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), '999999999');
     expect(writeOutput(dir, [file('a', '1\n')]).written).to.deep.equal(['a']);
     expect(fs.existsSync(path.join(dir, '.quadlet-cdk.lock'))).to.equal(false);
@@ -65,11 +67,12 @@ describe('writeOutput', () => {
 
   it('gives a clear error for an output folder it cannot create', () => {
     fs.writeFileSync(path.join(dir, 'blocker'), '');
-    expect(() => writeOutput(path.join(dir, 'blocker', 'out'), [file('a', '1\n')])).to.throw(OutputError, /cannot write to the output folder/);
+    expect(() => writeOutput(path.join(dir, 'blocker', 'out'), [file('a', '1\n')])).to.throw(OutputError, /^OUTPUT003 cannot write to the output folder/);
+    expect(expectOutputError(() => writeOutput(path.join(dir, 'blocker', 'out'), [file('a', '1\n')]), 'OUTPUT003', dir).diagnostic).to.include({ path: path.join(dir, 'blocker', 'out') });
   });
 
   it('refuses paths that leave the output folder', () => {
-    expect(() => writeOutput(dir, [file('../escape', 'x')])).to.throw(OutputError, /refusing/);
+    expect(() => writeOutput(dir, [file('../escape', 'x')])).to.throw(OutputError, /^OUTPUT001 refusing/);
     expect(() => writeOutput(dir, [file('/abs', 'x')])).to.throw(OutputError, /refusing/);
   });
 
@@ -89,6 +92,20 @@ describe('writeOutput', () => {
     expect(verifyOutput(dir).problems).to.deep.equal([]);
   });
 
+  it('OUTPUT006: a committed write that cannot be moved into place says so, and a later synth finishes it', () => {
+    writeOutput(dir, [file('a', 'old\n')]);
+    const staging = path.join(dir, '.quadlet-cdk-staging');
+    fs.mkdirSync(path.join(staging, 'files/sub'), { recursive: true });
+    fs.writeFileSync(path.join(staging, 'files/sub/b'), 'new\n');
+    const next = { generator: 'quadlet-cdk', version: 1, files: [{ path: 'sub/b', sha256: require('crypto').createHash('sha256').update('new\n').digest('hex'), construct: 'app/b' }] };
+    fs.writeFileSync(path.join(staging, 'manifest.next.json'), JSON.stringify(next));
+    fs.writeFileSync(path.join(dir, 'sub'), 'a user file where the folder goes\n'); // appeared after the commit
+    expect(expectOutputError(() => recoverOutput(dir), 'OUTPUT006').message).to.match(/is committed but could not be moved into place/);
+    fs.rmSync(path.join(dir, 'sub'));
+    expect(recoverOutput(dir).found).to.equal('committed');
+    expect(fs.readFileSync(path.join(dir, 'sub/b'), 'utf8')).to.equal('new\n');
+  });
+
   it('verifyOutput lists generated files that were edited or deleted since synth', () => {
     writeOutput(dir, [file('a', '1\n'), file('b', '2\n')]);
     fs.writeFileSync(path.join(dir, 'a'), 'edited\n');
@@ -98,7 +115,8 @@ describe('writeOutput', () => {
 
   it('refuses to overwrite a file the manifest does not list, and adopts one that already has the content', () => {
     fs.writeFileSync(path.join(dir, 'mine.container'), 'user\n');
-    expect(() => writeOutput(dir, [file('mine.container', 'generated\n')])).to.throw(OutputError, /mine\.container exists but was not written by quadlet-cdk/);
+    expect(() => writeOutput(dir, [file('mine.container', 'generated\n')])).to.throw(OutputError, /^OUTPUT005 nothing written .*\n.*mine\.container exists but was not written by quadlet-cdk/);
+    expectOutputError(() => writeOutput(dir, [file('mine.container', 'generated\n')]), 'OUTPUT005', dir);
     expect(fs.readFileSync(path.join(dir, 'mine.container'), 'utf8')).to.equal('user\n');
     expect(fs.existsSync(path.join(dir, MANIFEST_FILE))).to.equal(false);
     const r = writeOutput(dir, [file('mine.container', 'user\n')]);

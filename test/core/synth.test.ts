@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { App, Aspects, Container, Diagnostics, EnvFile, Network, Resource, Site, ValidationError, Volume } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 
 /** A tree with several independent mistakes. */
 function brokenSite(app: App): Site {
@@ -71,7 +71,7 @@ describe('synth', () => {
     const { app, site } = Testing.site();
     const a = new Container(site, 'a', { image: 'docker.io/library/redis:7.2', networkMode: 'none' });
     const b = new Container(site, 'b', { image: 'docker.io/library/redis:7.2', networkMode: 'none', dependsOn: [a] });
-    a.addRequirement(b);
+    a.dependsOn(b);
     const cycle = Testing.diagnostics(app).find((d) => d.code === 'CORE001');
     expect(cycle?.message).to.equal('dependency cycle: test/a -> test/b -> test/a');
   });
@@ -82,12 +82,12 @@ describe('synth', () => {
     const two = new Site(app, 'two');
     const db = new Container(one, 'db', { image: 'docker.io/library/redis:7.2', networkMode: 'none' });
     new Container(two, 'web', { image: 'docker.io/library/redis:7.2', networkMode: 'none', dependsOn: [db] });
-    expect(Testing.codes(app)).to.include('CORE002');
+    expectDiagnostic(app, 'CORE002', 'error');
     const other = Testing.site();
     const outside = new Container(other.site, 'ext', { image: 'docker.io/library/redis:7.2', networkMode: 'none' });
     const mine = Testing.site();
     new Container(mine.site, 'web', { image: 'docker.io/library/redis:7.2', networkMode: 'none', dependsOn: [outside] });
-    expect(Testing.codes(mine.app)).to.include('DEP001');
+    expectDiagnostic(mine.app, 'DEP001', 'error');
   });
 
   it('runs mutating aspects before read-only ones, each once per construct', () => {
@@ -125,7 +125,7 @@ describe('synth', () => {
     const { app, site } = Testing.site();
     app.registerSecretValue('s3cr3t-value');
     new Container(site, 'web', { image: 'docker.io/library/redis:7.2', networkMode: 'none', environment: { NOTE: 's3cr3t-value' } });
-    expect(Testing.codes(app)).to.include('CORE005');
+    expectDiagnostic(app, 'CORE005', 'error');
   });
 
   it('reports two constructs writing one file (CORE003) instead of overwriting', () => {
@@ -147,6 +147,8 @@ describe('synth', () => {
     new Broken(site, 'x');
     new Container(site, 'cache', { image: 'redis:7.2', networkMode: 'none' });
     expect(Testing.codes(app)).to.deep.equal(['CORE004', 'IMAGE001']);
+    expectDiagnostic(app, 'CORE004', 'error');
+    expectDiagnostic(app, 'IMAGE001', 'error');
   });
 
   it('a construct id used twice is a diagnostic (CORE006), not an exception', () => {

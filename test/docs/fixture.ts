@@ -32,8 +32,11 @@ export function smallSite(docsProps: SiteDocsProps = {}) {
     image: 'ghcr.io/requarks/wiki:2.5.304',
     ports: [3000, 3001],
     publish: [{ host: 3001, container: 3000 }],
-    environment: { DB_TYPE: 'postgres', DB_HOST: db.hostname, PIPE: 'a|b' },
-    secrets: [{ secret: new Secret(site, 'wiki-session', { description: 'session key: openssl rand -hex 32' }), env: 'SESSION_KEY' }],
+    environment: { DB_TYPE: 'postgres', DB_HOST: db.hostname, DB_PORT: '5432', DB_USER: 'wiki', DB_NAME: 'wiki', PIPE: 'a|b' },
+    secrets: [
+      { secret: new Secret(site, 'wiki-session', { description: 'session key: openssl rand -hex 32' }), env: 'SESSION_KEY' },
+      { secret: new Secret(site, 'wiki-db-pass', { description: 'POSTGRES_PASSWORD of wiki-db.env' }), env: 'DB_PASS' },
+    ],
     dependsOn: [db],
     about: { upstream: 'requarks/wiki', role: 'the team wiki', notes: ['Search is Postgres full text.'] },
   });
@@ -71,7 +74,7 @@ export function smallSite(docsProps: SiteDocsProps = {}) {
   const sweeper = new Service(site, 'sweeper', {
     exec: [home('.local/bin/sweep'), '--older-than', '30 days'],
     environment: { SWEEP_DIR: '/srv/tmp' },
-    wants: [mail],
+    dependsOn: [{ unit: mail, strength: 'wants' }],
   });
   const docs = new SiteDocs(site, 'docs', docsProps);
   return { app, site, net, db, wiki, caddy, mail, backup, sweeper, docs };

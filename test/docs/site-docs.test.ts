@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Caddy, Route } from '../../lib/caddy';
 import { App, Container, Docs, EnvFile, home, Kube, LlamaSwap, Network, Pod, Site } from '../../lib';
 import { collectUnits, SiteDocs, unitGraph } from '../../lib/docs';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { docsOf, smallSite } from './fixture';
 
 /** The bullets of one unit's section, by label. */
@@ -85,13 +85,14 @@ describe('SiteDocs', () => {
     for (const u of units) expect(block, u.fileName).to.contain(`${ids.get(u.fileName)}`).and.to.contain(`"${u.fileName}"`);
     expect(block).to.match(/^flowchart LR\n {2}subgraph g_small_target\["small.target"\]\n/);
     expect(edges.map((e) => `${e.from} ${e.kind} ${e.to}`)).to.deep.equal([
-      'backup.timer requires wiki-db.container',
+      'backup.timer orderOnly wiki-db.container',
       'sweeper.service wants mail.container',
       'wiki.container requires wiki-db.container',
     ]);
-    expect(block).to.contain('  t_backup_timer --> c_wiki_db_container\n');
-    expect(block).to.contain('  s_sweeper_service -.-> c_mail_container\n');
-    expect(block).to.contain('  c_wiki_container --> c_wiki_db_container\n');
+    // Each arrow is labelled with its strength.
+    expect(block).to.contain('  t_backup_timer -.->|after| c_wiki_db_container\n');
+    expect(block).to.contain('  s_sweeper_service -.->|wants| c_mail_container\n');
+    expect(block).to.contain('  c_wiki_container -->|requires| c_wiki_db_container\n');
     for (const id of ids.values()) expect(id).to.match(/^[a-z]_[A-Za-z0-9_]+$/);
   });
 
@@ -105,7 +106,7 @@ describe('SiteDocs', () => {
     expect(block).to.contain('c_wiki_db_container["wiki-db.container"]');
     expect(block).to.contain('c_wiki_db_container_2["wiki_db.container"]');
     expect(block).to.contain('p_app_pod[["app.pod"]]');
-    expect(block).to.contain('c_wiki_db_container -. pod .-> p_app_pod');
+    expect(block).to.contain('c_wiki_db_container -.->|pod| p_app_pod');
     const doc = docsOf(app, 'clash.md');
     expect(section(doc, 'app.pod').Members).to.equal('`wiki-db.container`');
     expect(section(doc, 'wiki-db.container').Ports).to.equal('through pod `app.pod`');
@@ -192,6 +193,7 @@ describe('SiteDocs', () => {
     for (const fileName of ['../escape.md', '/abs.md', 'notes.txt', 'a//b.md', '.md']) {
       const { app } = smallSite({ fileName });
       expect(Testing.codes(app), fileName).to.deep.equal(['DOCS001']);
+      expectDiagnostic(app, 'DOCS001', 'error');
     }
     expect(Testing.codes(smallSite({ fileName: 'sub/ok.md' }).app)).to.deep.equal([]);
   });

@@ -21,7 +21,7 @@ describe('examples/homelab', () => {
     expect(units(QUADLET, '.volume')).to.deep.equal([
       'db-dumps.volume', 'immich-data.volume', 'immich-db-data.volume', 'immich-model-cache.volume', 'vaultwarden-data.volume', 'wiki-db-data.volume',
     ]);
-    expect(units(USER_UNITS, '')).to.deep.equal(['backup.service', 'backup.timer', 'homelab.target', 'wiki-db-dump.service', 'wiki-db-dump.timer']);
+    expect(units(USER_UNITS, '')).to.deep.equal(['backup.service', 'backup.timer', 'homelab-secrets.service', 'homelab.target', 'wiki-db-dump.service', 'wiki-db-dump.timer']);
     expect(Object.keys(Testing.area(files, '.config/caddy/routes')).sort()).to.deep.equal(['immich.caddy', 'vaultwarden.caddy', 'wiki.caddy']);
     expect(files['host/etc/cloudflared/config.yml']).to.contain('hostname: photos.example.net');
   });
@@ -32,13 +32,15 @@ describe('examples/homelab', () => {
       expect(env).to.contain(`\n${line}\n`);
     }
     expect(env).to.not.contain('REDIS_URL');
-    expect(env).to.match(/# secret: [^\n]*\nDB_PASSWORD=\n/);
+    // The password is the database's podman secret, listed in no template.
+    expect(env).to.not.contain('DB_PASSWORD');
+    expect(synth()['.config/containers/systemd/immich.container']).to.match(/^Secret=immich-db-password,type=env,target=DB_PASSWORD$/m);
   });
 
   it('publishes nothing but Caddy, on loopback, and writes no secret value', () => {
     const files = synth();
     expect(publishedPorts(files)).to.deep.equal(['127.0.0.1:80:80']);
-    expectNoSecretValues(files);
+    expectNoSecretValues(files, 2); // database passwords are podman secrets now, not template entries
   });
 
   it('backs up a dump of the wiki database, not its live files; copying them would be PATTERN006', () => {

@@ -4,7 +4,7 @@
  * source of each input and the exact message a user sees.
  */
 import {
-  App, Artifact, BackupJob, Endpoint, MailStack, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
+  App, Artifact, BackupJob, ContainerJob, Endpoint, home, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
   Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
 } from '../../lib';
 import { SiteDocs } from '../../lib/docs';
@@ -31,14 +31,14 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'CORE001', severity: 'error', what: 'two containers that require each other', build: (s) => {
     const a = new Container(s, 'web', { image: IMG });
     const b = new Container(s, 'api', { image: IMG, dependsOn: [a] });
-    a.addRequirement(b);
+    a.dependsOn(b);
   } },
   { code: 'CORE001', severity: 'error', what: 'a dependency cycle through three units', build: (s) => {
     const net = new Network(s, 'net');
     const vol = new Volume(s, 'vol');
     const c = new Container(s, 'app', { image: IMG, networks: [net], volumes: [{ volume: vol, path: '/data' }] });
-    net.addDependency(vol);
-    vol.addDependency(c);
+    net.dependsOn(vol);
+    vol.dependsOn(c);
   } },
   { code: 'CORE002', severity: 'error', what: 'a unit that depends on a unit of another site', build: (s, app) => {
     const other = new Site(app, 'other');
@@ -197,6 +197,14 @@ export const BAD_INPUTS: BadInput[] = [
     const elsewhere = new Site(new App(), 'elsewhere');
     new Container(s, 'web', { image: IMG, dependsOn: [new Container(elsewhere, 'app-db', { image: IMG })] });
   } },
+  { code: 'DEP002', severity: 'warning', what: 'waiting for health on a site that targets podman 4.9 (Notify=healthy needs 5.0)', site: { podmanVersion: '4.9.3' }, build: (s) => {
+    const db = new Container(s, 'db', { image: IMG, healthCmd: 'pg_isready -h 127.0.0.1' });
+    new Container(s, 'web', { image: IMG, dependsOn: [{ unit: db, ready: 'healthy' }] });
+  } },
+  { code: 'DEP003', severity: 'error', what: 'waiting for the health of a container that has no health check', build: (s) => {
+    const db = new Container(s, 'db', { image: IMG });
+    new Container(s, 'web', { image: IMG, dependsOn: [{ unit: db, ready: 'healthy' }] });
+  } },
   // environment and secrets
   { code: 'ENV001', severity: 'error', what: 'a variable set in environment and in an env file', build: (s) => {
     const env = new EnvFile(s, 'web-env', { values: { LOG_LEVEL: 'info' } });
@@ -313,6 +321,9 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'TIMER002', severity: 'warning', what: 'a schedule without a time zone', build: (s) => {
     new Timer(s, 'nightly', { onCalendar: '03:00', job: new HostCommand({ argv: ['/usr/bin/true'] }) });
+  } },
+  { code: 'TIMER004', severity: 'warning', what: 'a run at 02:30 Paris time, in the hour the clocks skip each spring (checked for the first year it can run)', build: (s) => {
+    new Timer(s, 'nightly', { onCalendar: '2099-*-* 02:30:00 Europe/Paris', job: new HostCommand({ argv: ['/usr/bin/true'] }) });
   } },
   { code: 'UNIT001', severity: 'error', what: 'a service name with an "@"', build: (s) => {
     new Service(s, 'bad@name', { exec: ['/usr/bin/true'] });
@@ -491,6 +502,14 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'PATTERN007', severity: 'error', what: 'a backup with nothing to back up', build: (s) => {
     new BackupJob(s, 'backup', { target: '/srv/backup' });
   } },
+  { code: 'PATTERN009', severity: 'error', what: 'a web app health path that is not a URL path', build: (s) => {
+    new WebApp(s, 'api', { image: IMG, port: 8080, healthPath: 'alive now' });
+  } },
+  { code: 'PATTERN010', severity: 'warning', what: 'a database connection that names no host variable', build: (s) => {
+    new Network(s, 'net', { default: true });
+    const app = new Container(s, 'app', { image: IMG });
+    new MariaDb(s, 'app-mysql').connect(app, { envFile: new EnvFile(s, 'app-env', { name: 'app' }), userVar: 'MYSQL_USER', passwordVar: 'MYSQL_PASSWORD' });
+  } },
   { code: 'PATTERN008', severity: 'error', what: 'a backup source name with a space', build: (s) => {
     new BackupJob(s, 'backup', { paths: { 'my docs': '/home/me/docs' }, target: '/srv/backup' });
   } },
@@ -547,6 +566,9 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'LLM015', severity: 'warning', what: 'a policy exemption for a model that does not exist', build: (s) => {
     new Model(llamaSwap(s, { policy: new ModelPolicy({ mandatoryFlags: '-ngl 999', exempt: ['gone'] }) }), 'qwen', { modelFile: 'qwen.gguf' });
   } },
+  { code: 'LLM016', severity: 'error', what: 'a model argument with a line llama-swap would drop', build: (s) => {
+    new Model(llamaSwap(s), 'qwen', { modelFile: 'qwen.gguf', args: ['--system-prompt', 'be brief\n# never mind'] });
+  } },
   { code: 'LLM030', severity: 'error', what: 'a rendered llama-swap file its schema refuses (a self-proxy)', build: (s) => {
     new Model(llamaSwap(s), 'qwen', { modelFile: 'qwen.gguf', proxy: 'http://localhost:${PORT}' });
   } },
@@ -590,6 +612,87 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'LLM031', severity: 'error', what: 'a rendered LiteLLM file its schema refuses (background health checks)', build: (s) => {
     new LiteLlm(s, 'litellm', { image: LITELLM_IMAGE, generalSettings: { background_health_checks: true } });
+  } },
+  // site.toml: keys that are JavaScript built-ins, and nesting
+  { code: 'CONFIG009', severity: 'error', what: 'a site.toml table named like a JavaScript built-in', build: (_s, app) => {
+    SiteConfig.fromString(app, '[site]\nname = "home"\n[hosts.constructor]\naddress = "x"\n');
+  } },
+  { code: 'CONFIG010', severity: 'error', what: 'a site.toml key nested 6,000 tables deep', build: (_s, app) => {
+    SiteConfig.fromString(app, `${Array(6000).fill('a').join('.')} = 1\n[site]\nname = "home"\n`);
+  } },
+  // the Kubernetes backend (site props { backend: 'kubernetes' })
+  { code: 'K8S001', severity: 'error', what: 'a container name Kubernetes cannot name a Service after', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web_app', { image: IMG, ports: [8080] });
+  } },
+  { code: 'K8S001', severity: 'error', what: 'a namespace that is not a DNS label', site: { backend: 'kubernetes', kubernetes: { namespace: 'My Apps' } }, build: (s) => {
+    new Container(s, 'web', { image: IMG });
+  } },
+  { code: 'K8S002', severity: 'warning', what: 'host networking on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, networkMode: 'host' });
+  } },
+  { code: 'K8S003', severity: 'warning', what: 'a host folder mounted without the hostPaths opt-in', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, volumes: [{ hostPath: '/srv/data', path: '/data' }] });
+  } },
+  { code: 'K8S004', severity: 'warning', what: 'a host folder mounted with the opt-in (the pod is pinned)', site: { backend: 'kubernetes', kubernetes: { hostPaths: true, keepPlacement: true } }, build: (s) => {
+    new Container(s, 'web', { image: IMG, volumes: [{ hostPath: '/srv/data', path: '/data' }] });
+  } },
+  { code: 'K8S005', severity: 'warning', what: 'a GPU device (needs the device plugin)', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, addDevice: ['/dev/dri'] });
+  } },
+  { code: 'K8S006', severity: 'warning', what: 'a host systemd service on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Service(s, 'drain', { exec: ['/usr/bin/true'] });
+  } },
+  { code: 'K8S007', severity: 'warning', what: 'raw podman arguments on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, podmanArgs: ['--privileged'] });
+  } },
+  { code: 'K8S008', severity: 'warning', what: 'a calendar expression cron cannot say (end of month)', site: { backend: 'kubernetes' }, build: (s) => {
+    new Timer(s, 'month-end', { onCalendar: '*-*~01 03:00 UTC', job: new ContainerJob({ image: IMG }) });
+  } },
+  { code: 'K8S009', severity: 'info', what: 'a CronJob schedule without a time zone', site: { backend: 'kubernetes' }, build: (s) => {
+    new Timer(s, 'nightly', { onCalendar: '*-*-* 03:00:00', job: new ContainerJob({ image: IMG }) });
+  } },
+  { code: 'K8S010', severity: 'warning', what: 'a quadlet setting with no Kubernetes equivalent', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, ulimit: ['nofile=1024'] });
+  } },
+  { code: 'K8S011', severity: 'info', what: 'a volume without a size for its claim', site: { backend: 'kubernetes' }, build: (s) => {
+    new Volume(s, 'data');
+  } },
+  { code: 'K8S012', severity: 'warning', what: 'a route to a host port on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Route(new Caddy(s, 'caddy', { image: 'docker.io/library/caddy:2.8.4-alpine' }), 'cockpit', { host: 'cockpit.example.org', hostPort: 9090 });
+  } },
+  { code: 'K8S013', severity: 'info', what: 'Caddy on a cluster (replaced by the Ingress controller)', site: { backend: 'kubernetes' }, build: (s) => {
+    new Caddy(s, 'caddy', { image: 'docker.io/library/caddy:2.8.4-alpine' });
+  } },
+  { code: 'K8S014', severity: 'warning', what: 'a tunnel on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Tunnel(s, 'cloudflared', { caddy: new Caddy(s, 'caddy', { image: 'docker.io/library/caddy:2.8.4-alpine' }), tunnelId: TUNNEL_ID });
+  } },
+  { code: 'K8S015', severity: 'info', what: 'a dependency with no port to wait for', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, dependsOn: [new Container(s, 'worker', { image: IMG })] });
+  } },
+  { code: 'K8S016', severity: 'warning', what: 'an image built on the host, run on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: new Build(s, 'tool', { imageTag: 'localhost/tool:1.0', file: '/srv/tool/Containerfile' }) });
+  } },
+  { code: 'K8S017', severity: 'warning', what: 'a cross-host endpoint inside one cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    const gw = new Container(s, 'gateway', { image: IMG, publish: [{ container: 4000, public: true }] });
+    new Endpoint(s, 'gateway-lan', { target: gw.port(4000), address: 'gpu.lan' });
+  } },
+  { code: 'K8S018', severity: 'warning', what: 'a .kube unit on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Kube(s, 'legacy', { yaml: '/srv/legacy.yaml' });
+  } },
+  { code: 'K8S019', severity: 'info', what: 'a container left out of boot (replicas: 0)', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, install: false });
+  } },
+  { code: 'K8S020', severity: 'warning', what: 'a prop the Kubernetes mapping does not know', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, notAProp: 1 } as any);
+  } },
+  { code: 'K8S021', severity: 'warning', what: 'a systemd specifier in an environment value on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, environment: { DATA_DIR: home('data') } });
+  } },
+  { code: 'K8S022', severity: 'info', what: 'env file secrets read from a file beside the manifests', site: { backend: 'kubernetes' }, build: (s) => {
+    new EnvFile(s, 'web-env', { name: 'web', secrets: { API_TOKEN: { description: 'the API token' } } });
+  } },
+  { code: 'K8S023', severity: 'info', what: 'a timer with two calendar expressions (two CronJobs)', site: { backend: 'kubernetes' }, build: (s) => {
+    new Timer(s, 'sync', { onCalendar: ['*-*-* 09:00 UTC', '*-*-* 18:00 UTC'], job: new ContainerJob({ image: IMG }) });
   } },
 ];
 

@@ -5,11 +5,13 @@
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { allCodes, Diagnostic, formatDiagnostics } from '../../lib';
-import { expectDiagnostic, Testing, updateRequested } from '../../lib/testing';
+import { allCodes, Diagnostic, formatDiagnostics, writeOutput } from '../../lib';
+import { expectDiagnostic, expectOutputError, Testing, updateRequested } from '../../lib/testing';
 import { BAD_INPUTS, BadInput } from './bad-inputs';
+import { BAD_OUTPUTS, BadOutput, NEXT, prepareBadOutput } from './bad-outputs';
 
 const DOC = path.resolve(__dirname, '../../docs/errors-catalogue.md');
 
@@ -19,15 +21,26 @@ function run(c: BadInput): Diagnostic[] {
   return Testing.diagnostics(app);
 }
 
-/** The TypeScript source of each case's build function, in order, read from bad-inputs.ts. */
-function buildSources(): string[] {
-  const file = path.resolve(__dirname, 'bad-inputs.ts');
+/** Run `fn` on a fresh folder made bad by `c`, then delete the folder. */
+function withBadOutput<T>(c: BadOutput, fn: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-bad-output-'));
+  try {
+    prepareBadOutput(c, dir);
+    return fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The TypeScript source of each case's `build` (or `prepare`) function, in order, read from bad-inputs.ts (or bad-outputs.ts). */
+function buildSources(source = 'bad-inputs.ts', list = 'BAD_INPUTS', fn = 'build'): string[] {
+  const file = path.resolve(__dirname, source);
   const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const out: string[] = [];
   const visit = (n: ts.Node) => {
-    if (ts.isVariableDeclaration(n) && n.name.getText() === 'BAD_INPUTS' && n.initializer && ts.isArrayLiteralExpression(n.initializer)) {
+    if (ts.isVariableDeclaration(n) && n.name.getText() === list && n.initializer && ts.isArrayLiteralExpression(n.initializer)) {
       for (const el of n.initializer.elements) {
-        const prop = ts.isObjectLiteralExpression(el) ? el.properties.find((p) => p.name?.getText() === 'build') : undefined;
+        const prop = ts.isObjectLiteralExpression(el) ? el.properties.find((p) => p.name?.getText() === fn) : undefined;
         const text = prop && ts.isPropertyAssignment(prop) ? prop.initializer.getText() : '';
         // Statements sit two levels deeper than the closing brace in the source: dedent to it.
         const lines = text.split('\n');
@@ -57,12 +70,25 @@ export function renderCatalogue(): string {
     '| ---: | --- | --- | --- |',
     ...BAD_INPUTS.map((c, i) => `| ${i + 1} | [${c.code}](#${i + 1}-${c.code.toLowerCase()}) | ${c.severity} | ${c.what} |`),
     '',
+    `And ${BAD_OUTPUTS.length} output folders that synth refuses to write (an \`OutputError\` with the code; nothing in the folder changes):`,
+    '',
+    '| # | code | bad output folder |',
+    '| ---: | --- | --- |',
+    ...BAD_OUTPUTS.map((c, i) => `| O${i + 1} | [${c.code}](#o${i + 1}-${c.code.toLowerCase()}) | ${c.what} |`),
+    '',
   ];
   BAD_INPUTS.forEach((c, i) => {
     const found = run(c).filter((d) => d.code === c.code);
     out.push(`## ${i + 1}. ${c.code}`, '', `${c.what[0].toUpperCase()}${c.what.slice(1)} (${c.severity}).`, '');
     if (c.site) out.push(`Site props: \`${JSON.stringify(c.site)}\``, '');
     out.push('```ts', sources[i], '```', '', '```', formatDiagnostics(found).split('\n').slice(1).join('\n'), '```', '');
+  });
+  const prepared = buildSources('bad-outputs.ts', 'BAD_OUTPUTS', 'prepare');
+  out.push('## Output folders', '', 'Each folder holds the output of an earlier synth (`PREVIOUS` in test/hardening/bad-outputs.ts), is then changed by the code shown, and the next synth writes into it. `<out>` is the output folder.', '');
+  BAD_OUTPUTS.forEach((c, i) => {
+    const message = withBadOutput(c, (dir) => expectOutputError(() => writeOutput(dir, NEXT), c.code).message.split(dir).join('<out>'));
+    out.push(`## O${i + 1}. ${c.code}`, '', `${c.what[0].toUpperCase()}${c.what.slice(1)}.`, '');
+    out.push('```ts', prepared[i], '```', '', '```', message, '```', '');
   });
   return out.join('\n');
 }
@@ -74,7 +100,7 @@ describe('errors catalogue (hardening)', () => {
   });
 
   it('covers every registered code', () => {
-    const covered = new Set(BAD_INPUTS.map((c) => c.code));
+    const covered = new Set([...BAD_INPUTS, ...BAD_OUTPUTS].map((c) => c.code));
     expect(allCodes().map(([c]) => c).filter((c) => !covered.has(c))).to.deep.equal([]);
   });
 
@@ -92,6 +118,13 @@ describe('errors catalogue (hardening)', () => {
         expect(d.hint, d.code).to.be.a('string').and.not.equal('');
         expect(d.path, d.code).to.be.a('string');
       }
+    });
+  });
+
+  BAD_OUTPUTS.forEach((c, i) => {
+    it(`O${i + 1}. ${c.code}: ${c.what}`, () => {
+      expect(known.has(c.code), `${c.code} is not a registered code`).to.equal(true);
+      withBadOutput(c, (dir) => expectOutputError(() => writeOutput(dir, NEXT), c.code, dir));
     });
   });
 

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { Worker } from 'worker_threads';
 import { GeneratedFile, MANIFEST_FILE, outputState, recoverOutput, verifyOutput, writeOutput } from '../../lib/core/output';
 
 const OUTPUT_TS = path.resolve(__dirname, '../../lib/core/output.ts');
@@ -18,12 +19,17 @@ const OUTPUT_TS = path.resolve(__dirname, '../../lib/core/output.ts');
 function buildChild(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-fault-bin-'));
   fs.chmodSync(dir, 0o755);
-  // output.ts and the modules it is split into (output-lock.ts, output-recovery.ts, ...).
-  for (const name of fs.readdirSync(path.dirname(OUTPUT_TS)).filter((n) => /^output(-[a-z]+)?\.ts$/.test(n))) {
-    const js = ts.transpileModule(fs.readFileSync(path.join(path.dirname(OUTPUT_TS), name), 'utf8'), {
+  // output.ts and every module of lib/core it requires, transitively (output-lock.ts, diagnostics.ts, ...).
+  const todo = ['output'];
+  for (const done = new Set<string>(); todo.length;) {
+    const name = todo.pop()!;
+    if (done.has(name)) continue;
+    done.add(name);
+    const js = ts.transpileModule(fs.readFileSync(path.join(path.dirname(OUTPUT_TS), `${name}.ts`), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     }).outputText;
-    fs.writeFileSync(path.join(dir, name.replace(/\.ts$/, '.js')), js);
+    fs.writeFileSync(path.join(dir, `${name}.js`), js);
+    for (const m of js.matchAll(/require\("\.\/([a-z-]+)"\)/g)) todo.push(m[1]);
   }
   // argv: outdir, files.json, killAt (0 = never), lockWaitMs, log file ('' = none), uid ('' = keep)
   fs.writeFileSync(path.join(dir, 'child.js'), `
@@ -308,13 +314,109 @@ describe('output faults (hardening)', function () {
     expect(userFileIds(dir)).to.deep.equal(before);
   });
 
+  /** Run `code` (a function body with `lib`, the transpiled output.js, and `data`) in a worker thread; its return value, or a timeout. */
+  function inWorker(code: string, data: unknown, timeoutMs: number): Promise<any> {
+    const worker = new Worker(`const { parentPort, workerData } = require('worker_threads');
+const lib = require(workerData.lib);
+parentPort.postMessage((function (lib, data) { ${code} })(lib, workerData.data));`, { eval: true, workerData: { lib: path.join(bin, 'output.js'), data } });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        void worker.terminate();
+        reject(new Error(`the worker did not finish within ${timeoutMs} ms`));
+      }, timeoutMs);
+      worker.on('message', (m) => {
+        clearTimeout(timer);
+        void worker.terminate();
+        resolve(m);
+      });
+      worker.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  }
+
+  /** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
+  const startOf = (pid: number) => {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  };
+
+  it('serializes the worker threads of one process: a lock held by the same pid is not stale', async () => {
+    const dir = freshA();
+    const before = userFileIds(dir);
+    const rounds = 8;
+    const results = await Promise.all([0, 1, 2, 3].map((w) => inWorker(`
+      const failed = [];
+      for (let i = 0; i < data.rounds; i++) {
+        const files = data.files.concat(Array.from({ length: 30 }, (_, k) => ({ path: 'w' + data.w + '/r' + i + '/f' + k, content: data.w + ':' + i + ':' + k + '\\n', constructPath: 'w' })));
+        try { lib.writeOutput(data.dir, files, { lockWaitMs: 60000 }); } catch (e) { failed.push(e.message); }
+      }
+      return failed;`, { dir, w, rounds, files: generationB() }, 100_000)));
+    expect(results.flat(), 'failed writes').to.deep.equal([]);
+    expect(outputState(dir)).to.equal('clean');
+    expect(verifyOutput(dir).problems).to.deep.equal([]);
+    const written = Object.keys(snapshot(dir)).filter((p) => /^w\d\//.test(p));
+    expect(written, 'one complete output of one worker\'s last write').to.have.length(30);
+    expect(userFileIds(dir)).to.deep.equal(before);
+    expect(fs.existsSync(path.join(dir, '.quadlet-cdk.lock'))).to.equal(false);
+  });
+
+  it('tells a live holder from a reused pid by the process start time', () => {
+    const dir = freshA();
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+    try {
+      const lock = (start: string) => JSON.stringify({ pid: holder.pid, start, host: os.hostname(), token: 'abc' });
+      fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), lock(startOf(holder.pid!)));
+      const r = runChild(dir, filesB, 0);
+      expect(r.result, r.stderr).to.include({ ok: false, name: 'OutputError' });
+      expect(r.result.error).to.match(new RegExp(`^OUTPUT004 another synth \\(pid ${holder.pid}\\) is writing to`));
+      expect(snapshot(dir)).to.deep.equal(expectedA);
+      // The same pid, but a process that started at another time: the holder died and its pid was reused.
+      fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), lock(String(Number(startOf(holder.pid!)) - 1)));
+      expect(runChild(dir, filesB, 0).result).to.include({ ok: true });
+      expect(snapshot(dir)).to.deep.equal(expectedB);
+      expect(fs.existsSync(path.join(dir, '.quadlet-cdk.lock'))).to.equal(false);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  it('bounds every wait: a takeover guard with a future or a fresh mtime never makes lockWaitMs: 0 spin', async () => {
+    const dir = freshA();
+    const lock = path.join(dir, '.quadlet-cdk.lock');
+    const guard = `${lock}.takeover`;
+    // A stale lock (dead pid) and a guard left by a live process, its mtime an hour ahead (a wrong clock).
+    fs.writeFileSync(lock, '999999999 dead');
+    fs.writeFileSync(guard, String(process.ppid));
+    const later = new Date(Date.now() + 3600_000);
+    fs.utimesSync(guard, later, later);
+    const took = await inWorker(`try { lib.writeOutput(data.dir, data.files, { lockWaitMs: 0 }); return 'written'; } catch (e) { return e.message; }`,
+      { dir, files: generationB() }, 15_000);
+    expect(took, 'a guard whose age is off by more than 10 s is stale').to.equal('written');
+    expect(fs.existsSync(guard)).to.equal(false);
+    // A fresh guard of a live process: another synth is taking the stale lock over right now. Fail at once, say so.
+    fs.writeFileSync(lock, '999999999 dead');
+    fs.writeFileSync(guard, String(process.ppid));
+    const t0 = Date.now();
+    const refused = await inWorker(`try { lib.writeOutput(data.dir, data.files, { lockWaitMs: 0 }); return 'written'; } catch (e) { return e.message; }`,
+      { dir, files: generationA() }, 15_000);
+    expect(refused).to.match(/^OUTPUT004 another synth that is taking over a stale lock is writing to/);
+    expect(Date.now() - t0).to.be.below(10_000);
+    const waited = await inWorker(`const t = Date.now(); try { lib.writeOutput(data.dir, data.files, { lockWaitMs: 300 }); return 'written'; } catch (e) { return (Date.now() - t) + ' ' + e.code; }`,
+      { dir, files: generationA() }, 15_000);
+    expect(waited).to.match(/^\d+ OUTPUT004$/);
+    expect(Number(waited.split(' ')[0])).to.be.at.least(300);
+    expect(snapshot(dir)).to.deep.equal(expectedB);
+  });
+
   it('a second synth fails at once with the holder\'s pid when it does not wait', () => {
     const dir = freshA();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
     try {
       fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), `${holder.pid} abc`);
       const r = runChild(dir, filesB, 0);
-      expect(r.result.error).to.match(new RegExp(`another synth \\(pid ${holder.pid}\\) is writing to`));
+      expect(r.result.error).to.match(new RegExp(`^OUTPUT004 another synth \\(pid ${holder.pid}\\) is writing to`));
       expect(snapshot(dir)).to.deep.equal(expectedA);
     } finally {
       holder.kill('SIGKILL');

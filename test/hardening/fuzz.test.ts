@@ -201,52 +201,70 @@ describe('fuzzed trees (hardening)', function () {
     const badPort = fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fc.double({ min: 1, max: 65535, noInteger: true }));
     const badImage = fc.oneof(anyText.map((s) => `${s} `), fc.constantFrom('alpine', 'docker.io/library/alpine', 'alpine:latest', 'docker.io/library/alpine:edge', 'Docker.io/x:1'));
 
-    type Fault = (site: Site, app: App) => void;
+    /** One injected fault: what it builds, and the codes of which it must produce at least one error. */
+    interface Fault {
+      readonly codes: readonly string[];
+      readonly build: (site: Site, app: App) => void;
+    }
+    const IMG = 'docker.io/library/alpine:3.20';
+    const IMAGE_CODES = ['IMAGE001', 'IMAGE002', 'IMAGE004'];
+    const faultOf = <T>(arb: fc.Arbitrary<T>, codes: string[], build: (v: T) => Fault['build']): fc.Arbitrary<Fault> => arb.map((v) => ({ codes, build: build(v) }));
     const fault: fc.Arbitrary<Fault> = fc.oneof(
-      badImage.map((img): Fault => (s) => new Container(s, 'f-image', { image: img })),
-      badImage.map((img): Fault => (s) => new Image(s, 'f-imageunit', { image: img })),
-      badName.map((n): Fault => (s) => new Container(s, 'f-name', { image: 'docker.io/library/alpine:3.20', name: n })),
-      badName.map((n): Fault => (s) => new Network(s, 'f-net', { name: n })),
-      badName.map((n): Fault => (s) => new Secret(s, 'f-secret', { name: n })),
-      badPort.map((p): Fault => (s) => new Container(s, 'f-port', { image: 'docker.io/library/alpine:3.20', ports: [p] })),
-      badPort.map((p): Fault => (s) => new Container(s, 'f-publish', { image: 'docker.io/library/alpine:3.20', publish: [{ host: p, container: 80 }] })),
-      badPort.map((p): Fault => (s) => new Pod(s, 'f-pod', { publish: [{ host: 8080, container: p }] })),
-      fc.tuple(badName, anyText).map(([k, v]): Fault => (s) => new EnvFile(s, 'f-env', { values: { [k]: v } })),
-      anyText.map((v): Fault => (s) => new EnvFile(s, 'f-env-nl', { values: { LINE: `${v}\n${v}` } })),
-      anyText.map((v): Fault => (s) => new Network(s, 'f-subnet', { subnet: `${v}!` })),
-      anyText.map((v): Fault => (s) => new Container(s, 'f-raw', { image: 'docker.io/library/alpine:3.20' }).addEntry('Container', `X${v.replace(/[^A-Za-z]/g, '')}Unknown`, v)),
-      anyText.map((v): Fault => (s) => new Timer(s, 'f-timer', { onCalendar: `nonsense ${v}`, job: new HostCommand({ argv: ['/usr/bin/true'] }) })),
-      anyText.map((v): Fault => (s) => new Service(s, 'f-service', { exec: [`relative${v.replace(/^\/+/, '')}`] })),
-      anyText.map((v): Fault => (s) => {
-        const c = new Container(s, 'f-route-target', { image: 'docker.io/library/alpine:3.20', ports: [80] });
+      faultOf(badImage, IMAGE_CODES, (img) => (s) => new Container(s, 'f-image', { image: img })),
+      faultOf(badImage, IMAGE_CODES, (img) => (s) => new Image(s, 'f-imageunit', { image: img })),
+      faultOf(badName, ['QUADLET004'], (n) => (s) => new Container(s, 'f-name', { image: IMG, name: n })),
+      faultOf(badName, ['QUADLET004'], (n) => (s) => new Network(s, 'f-net', { name: n })),
+      faultOf(badName, ['SECRET002'], (n) => (s) => new Secret(s, 'f-secret', { name: n })),
+      faultOf(badPort, ['PORT003'], (p) => (s) => new Container(s, 'f-port', { image: IMG, ports: [p] })),
+      faultOf(badPort, ['PORT003'], (p) => (s) => new Container(s, 'f-publish', { image: IMG, publish: [{ host: p, container: 80 }] })),
+      faultOf(badPort, ['PORT003'], (p) => (s) => new Pod(s, 'f-pod', { publish: [{ host: 8080, container: p }] })),
+      faultOf(fc.tuple(badName, anyText), ['ENV002'], ([k, v]) => (s) => new EnvFile(s, 'f-env', { values: { [k]: v } })),
+      faultOf(anyText, ['ENV002'], (v) => (s) => new EnvFile(s, 'f-env-nl', { values: { LINE: `${v}\n${v}` } })),
+      faultOf(anyText, ['QUADLET003'], (v) => (s) => new Network(s, 'f-subnet', { subnet: `${v}!` })),
+      faultOf(anyText, ['QUADLET002'], (v) => (s) => new Container(s, 'f-raw', { image: IMG }).addEntry('Container', `X${v.replace(/[^A-Za-z]/g, '')}Unknown`, v)),
+      faultOf(anyText, ['TIMER001'], (v) => (s) => new Timer(s, 'f-timer', { onCalendar: `nonsense ${v}`, job: new HostCommand({ argv: ['/usr/bin/true'] }) })),
+      faultOf(anyText, ['UNIT003'], (v) => (s) => new Service(s, 'f-service', { exec: [`relative${v.replace(/^\/+/, '')}`] })),
+      faultOf(anyText, ['CADDY011', 'CADDY012'], (v) => (s) => {
+        const c = new Container(s, 'f-route-target', { image: IMG, ports: [80] });
         new Route(new Caddy(s, 'f-caddy'), 'f-route', { host: `${v}.example.com`, target: c.port(80) });
       }),
-      fc.constant<Fault>((s) => {
-        const a = new Container(s, 'f-cycle-a', { image: 'docker.io/library/alpine:3.20' });
-        a.addRequirement(new Container(s, 'f-cycle-b', { image: 'docker.io/library/alpine:3.20', dependsOn: [a] }));
-      }),
-      fc.constant<Fault>((s, app) => {
+      fc.constant<Fault>({ codes: ['CORE001'], build: (s) => {
+        const a = new Container(s, 'f-cycle-a', { image: IMG });
+        a.dependsOn(new Container(s, 'f-cycle-b', { image: IMG, dependsOn: [a] }));
+      } }),
+      fc.constant<Fault>({ codes: ['CORE005'], build: (s, app) => {
         app.registerSecretValue('s3cr3t-value-canary');
-        new Container(s, 'f-leak', { image: 'docker.io/library/alpine:3.20', command: ['echo', 's3cr3t-value-canary'] });
-      }),
+        new Container(s, 'f-leak', { image: IMG, command: ['echo', 's3cr3t-value-canary'] });
+      } }),
     );
 
-    it('one to three faults in an otherwise valid tree: at least one error, every code registered, no throw', () => {
+    it('one to three faults in an otherwise valid tree: each reported as its own code, every code registered, no throw', () => {
+      const seen = new Set<string>();
       fc.assert(fc.property(treeArb, fc.array(fault, { minLength: 1, maxLength: 3 }), (t, faults) => {
         const { app, site } = buildValid(t);
+        const scopes: Site[] = [];
         let out: ReturnType<App['synthFiles']> | undefined;
         expect(() => {
           faults.forEach((f, i) => {
-            const scope = new Site(app, `fault${i}`, { domains: ['example.org'] });
-            f(i === 0 ? site : scope, app);
+            const scope = i === 0 ? site : new Site(app, `fault${i}`, { domains: ['example.org'] });
+            scopes.push(scope);
+            f.build(scope, app);
           });
           out = app.synthFiles({ allowErrors: true });
         }).to.not.throw();
         const errors = out!.diagnostics.filter((d) => d.severity === 'error');
-        expect(errors.length, 'a fault that no check reports').to.be.greaterThan(0);
+        // Each fault sits in its own site (the first in the valid tree's): its site must show one of its codes.
+        faults.forEach((f, i) => {
+          const root = scopes[i].node.path;
+          const own = errors.filter((d) => d.path === root || d.path.startsWith(`${root}/`)).map((d) => d.code);
+          expect(own.filter((c) => f.codes.includes(c)), `fault ${i} (${f.codes.join('/')}) not reported on ${root}: ${formatDiagnostics(out!.diagnostics)}`).to.not.be.empty;
+          f.codes.filter((c) => own.includes(c)).forEach((c) => seen.add(c));
+        });
         for (const d of out!.diagnostics) expect(known.has(d.code), d.code).to.equal(true);
         expect(errors.map((d) => d.code), 'an internal error instead of a diagnostic').to.not.include('CORE004');
       }), { numRuns: Number(process.env.FUZZ_RUNS ?? 60), seed: Number(process.env.FUZZ_SEED ?? 20261127) });
+      // The runs exercised most kinds of fault (not one kind over and over).
+      expect(seen.size, [...seen].join(' ')).to.be.at.least(10);
     });
 
     it('arbitrary strings anywhere a string goes: never an exception, never an internal error', () => {

@@ -64,7 +64,7 @@ describe('names are validated and encoded (NAME001)', () => {
     const other = Container.fromName(NEWLINE_KEY);
     expectCode(run((s) => new Container(s, 'web', { image: IMG, dependsOn: [other] })), 'NAME001');
     expectCode(run((s) => new Service(s, 'job', { exec: ['/bin/true'], dependsOn: [other] })), 'NAME001');
-    expectCode(run((s) => new Container(s, 'web', { image: IMG, wants: [Container.fromName('%i')] })), 'NAME001');
+    expectCode(run((s) => new Container(s, 'web', { image: IMG, dependsOn: [{ unit: Container.fromName('%i'), strength: 'wants' }] })), 'NAME001');
   });
 
   it('a container name with a space (Caddy would dial two upstreams)', () => {

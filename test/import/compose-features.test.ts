@@ -277,18 +277,34 @@ networks:
       db: { condition: service_healthy, restart: true }
       migrate: { condition: service_completed_successfully }
       cache: { condition: service_started, required: false }
+  worker:
+    image: docker.io/library/nginx:1.27
+    depends_on:
+      cache: { condition: service_healthy }
+      app: { condition: service_started, required: false, restart: true }
 `,
     }, { environment: { DB_PASSWORD: 'not-in-the-output-123' } });
     expect(c.quadlets['db.container']).to.include('Notify=healthy');
     expect(c.quadlets['migrate.container']).to.include('Type=oneshot');
     const app = c.quadlets['app.container'];
-    expect(app).to.match(/Requires=db\.service migrate\.service/);
-    expect(app).to.include('Wants=cache.service');
-    expect(app).to.include('PartOf=db.service');
+    expect(app).to.match(/^Requires=db\.service migrate\.service$/m);
+    expect(app).to.match(/^Wants=cache\.service$/m);
+    expect(app).to.match(/^After=db\.service migrate\.service cache\.service$/m);
+    // restart: true is what Requires= already does (a restart of db restarts app).
+    expect(app).not.to.include('PartOf=');
+    expect(c.result.source).to.include("dependsOn: [{ unit: db, ready: 'healthy' }, migrate, { unit: cache, strength: 'wants' }]");
     expect(c.result.source).to.include('DB_HOST: db.hostname');
     const dep = find(c, 'IMPORT009');
-    expect(dep.map((f) => f.message).join()).to.include('dependsOn(b, { ready }) is not on main yet');
+    expect(dep.map((f) => f.message).join('\n')).to.include("service_healthy: ready: 'healthy'");
+    expect(dep.map((f) => f.message).join('\n')).to.include('a Wants= dependency does not restart worker with app');
     expect(dep[0].severity).to.equal('info');
+    // service_healthy on a service without a healthcheck: started, a TODO and a warning.
+    const worker = c.quadlets['worker.container'];
+    expect(worker).to.match(/^Requires=cache\.service$/m);
+    expect(c.quadlets['cache.container']).not.to.include('Notify=healthy');
+    expect(c.result.source).to.include('// TODO(import): depends_on.cache: service_healthy, but cache has no healthcheck');
+    const noCheck = find(c, 'IMPORT003').find((f) => f.field === 'depends_on.cache')!;
+    expect(noCheck.severity).to.equal('warning');
     expect(c.result.source).not.to.include('not-in-the-output-123');
     const db = find(c, 'IMPORT008').find((f) => f.path === 'services.db')!;
     expect(db.message).to.include('PostgresDatabase');

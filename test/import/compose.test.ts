@@ -51,8 +51,10 @@ describe('import compose: real projects', function () {
 
   it('maps service_healthy to a dependency on a unit that reports healthy (authentik)', () => {
     const src = checks.get('authentik')!.result.source;
-    expect(src).to.match(/const postgresql = new Container\(site, 'postgresql', \{[^]*?notify: 'healthy'/);
-    expect(src).to.match(/dependsOn: \[postgresql, redis\]/);
-    expect(checks.get('authentik')!.quadlets['postgresql.container']).to.include('Notify=healthy');
+    expect(src).to.match(/dependsOn: \[\{ unit: postgresql, ready: 'healthy' \}, \{ unit: redis, ready: 'healthy' \}\]/);
+    expect(src).not.to.match(/notify: 'healthy'/);
+    const units = checks.get('authentik')!.quadlets;
+    expect(units['postgresql.container']).to.include('Notify=healthy');
+    expect(units['server.container']).to.match(/^Requires=postgresql\.service redis\.service$/m);
   });
 });

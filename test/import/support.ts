@@ -54,7 +54,7 @@ export function typeCheck(files: readonly string[]): string {
 /** One rendered service: sections of entries, comments and SourcePath left out. */
 export type ServiceView = Record<string, string[]>;
 
-/** `[Unit]` and `[Install]` keys whose values are space-separated lists: compared as sets of names. */
+/** `[Unit]` and `[Install]` keys whose values are lists of words: compared as sets of names. */
 const LIST_KEYS = new Set(['After', 'Before', 'Requires', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'Conflicts', 'RequiresMountsFor', 'WantedBy', 'RequiredBy', 'Alias', 'UpheldBy', 'Also', 'OnFailure']);
 
 /** Parses a generated service into comparable entries (`Key=value`, list keys split into names). */
@@ -76,7 +76,8 @@ export function serviceView(text: string, flagOrderFree = false): ServiceView {
     const value = line.slice(eq + 1);
     if (key === 'SourcePath') continue;
     const list = (view[section] ??= []);
-    if (LIST_KEYS.has(key)) value.split(/\s+/).filter((x) => x).forEach((v) => list.push(`${key}=${v}`));
+    // systemd reads list values as words, quotes removed (`Alias="a.service"` is a.service).
+    if (LIST_KEYS.has(key)) (systemdSplit(value) ?? [value]).forEach((v) => list.push(`${key}=${v}`));
     else if (key === 'ExecStart' || key === 'ExecStartPre' || key === 'ExecStop' || key === 'ExecStopPost' || key === 'ExecReload') list.push(`${key}=${JSON.stringify(argvView(systemdSplit(value), flagOrderFree))}`);
     else list.push(`${key}=${value}`);
   }

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { checkLiteLlmConfig, checkLlamaSwapConfig, Model, shellWord, splitCommand } from '../../lib/llm';
-import { Testing } from '../../lib/testing';
-import { expectCode, small } from './support';
+import { expectDiagnostic, Testing } from '../../lib/testing';
+import { small } from './support';
 
 const model = (extra: object = {}) => ({ cmd: 'llama-server --port ${PORT}', proxy: 'http://127.0.0.1:${PORT}', ...extra });
 
@@ -67,8 +67,8 @@ general_settings:
     const s = small();
     new Model(s.llamaSwap, 'long', { modelFile: 'l.gguf', name: 'x'.repeat(200) });
     s.gateway.addCloudRoute('gpt', { provider: 'openai', model: 'gpt-5', apiKey: { envVar: 'OPENAI_API_KEY' }, params: { temprature: 0.2 } });
-    expect(expectCode(s.app, 'LLM030')[0].path).to.equal('test/llama-swap');
-    expect(expectCode(s.app, 'LLM031')[0].message).to.include('unknown key "temprature"');
+    expect(expectDiagnostic(s.app, 'LLM030', 'error')[0].path).to.equal('test/llama-swap');
+    expect(expectDiagnostic(s.app, 'LLM031', 'error')[0].message).to.include('unknown key "temprature"');
   });
 
   it('quotes command words so that llama-swap splits them back', () => {

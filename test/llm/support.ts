@@ -1,5 +1,4 @@
-import { expect } from 'chai';
-import { App, codeInfo, Diagnostic, Network, Site } from '../../lib';
+import { App, Network, Site } from '../../lib';
 import { LiteLlm, LlamaSwap, Model, ModelPolicy } from '../../lib/llm';
 import { findValidators, requireValidators, Testing } from '../../lib/testing';
 import { LITELLM_IMAGE, LLAMA_SWAP_IMAGE } from './site';
@@ -37,18 +36,6 @@ export function small(opts: { exempt?: string[] } = {}): Small {
   const gateway = new LiteLlm(site, 'litellm', { image: LITELLM_IMAGE, llamaSwap });
   gateway.addLocalRoute('local-task');
   return { app, site, network, llamaSwap, model, gateway };
-}
-
-/** The diagnostics with `code`, after asserting there is at least one and each carries a hint. */
-export function expectCode(app: App, code: string): Diagnostic[] {
-  const all = Testing.diagnostics(app);
-  const found = all.filter((d) => d.code === code);
-  expect(found, `expected ${code}; got ${all.map((d) => `${d.code} ${d.message}`).join('\n')}`).to.not.be.empty;
-  for (const d of found) {
-    expect(d.hint, `${code} has a hint`).to.be.a('string').and.not.equal('');
-    expect(codeInfo(code)?.hint, `${code} is catalogued with a hint`).to.be.a('string').and.not.equal('');
-  }
-  return found;
 }
 
 /** The error and warning codes, sorted and unique. */

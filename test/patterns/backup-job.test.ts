@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { BackupJob, home, PostgresDatabase, Volume } from '../../lib';
-import { execStartOf, systemdArgv, systemdVerify, Testing } from '../../lib/testing';
+import { execStartOf, expectDiagnostic, systemdArgv, systemdVerify, Testing } from '../../lib/testing';
 import { cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 import { findValidators, requireValidators } from '../../lib/testing';
 
@@ -47,12 +47,14 @@ describe('patterns: BackupJob', () => {
     new BackupJob(t.site, 'backup', { volumes: [db.volume], target: '/srv/backup' });
     new BackupJob(t.site, 'backup2', { volumes: [db.volume], target: '/srv/backup', allowLiveDatabase: 'crash-consistent is fine for this wiki' });
     expect(found(t.app)).to.deep.equal(['PATTERN006 lab/backup']);
+    expectDiagnostic(t.app, 'PATTERN006', 'warning');
   });
 
   it('nothing to back up (PATTERN007)', () => {
     const t = lab();
     new BackupJob(t.site, 'backup', { target: '/srv/backup' });
     expect(found(t.app)).to.deep.equal(['PATTERN007 lab/backup']);
+    expectDiagnostic(t.app, 'PATTERN007', 'error');
   });
 
   it('a relative target or an unusable source name (PATTERN008)', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Container, EnvFile, Network, PostgresDatabase, MariaDb, RedisCache, Volume } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 
 /** A wiki on Postgres (URL and parts), a forum on MariaDB, both with Redis. */
@@ -46,14 +46,19 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
   it('describe the connection URL without the password, and wire the consumer', () => {
     const s = sidecars();
     expect(s.wikiDb.database).to.equal('wiki');
-    expect(s.wikiDb.url()).to.equal('postgresql://wiki:<password from wiki-db.env>@wiki-db:5432/wiki');
+    expect(s.wikiDb.url()).to.equal('postgresql://wiki:<podman secret wiki-db-password>@wiki-db:5432/wiki');
     expect(s.wikiDb.url({ scheme: 'postgres' })).to.match(/^postgres:\/\//);
     expect(s.cache.url()).to.equal('redis://wiki-redis:6379');
-    expect(s.wiki.requirements).to.include.members([s.wikiDb.container, s.cache.container]);
+    expect(s.wiki.dependencies.map((d) => [d.unit, d.strength, d.ready])).to.deep.include.members([
+      [s.wikiDb.container, 'requires', 'healthy'], [s.cache.container, 'requires', 'healthy'],
+    ]);
     expect(s.wiki.envFiles).to.deep.equal([s.wikiEnv]);
-    expect(s.wikiEnv.secretNames).to.deep.equal(['DATABASE_URL', 'DB_PASS']);
+    // The URL is composed at start, the password read from the database's podman secret: no template entry.
+    expect(s.wikiEnv.secretNames).to.deep.equal([]);
+    expect([...s.wiki.composedEnv.keys()]).to.deep.equal(['DATABASE_URL']);
+    expect(s.wiki.secretMounts.map((m) => [m.secret, m.env])).to.deep.equal([[s.wikiDb.passwordSecret, 'DB_PASS']]);
     expect(s.wiki.environment).to.deep.equal({ REDIS_URL: 'redis://wiki-redis:6379/1' });
-    expect(s.forum.envValue('MYSQL_HOSTNAME')).to.equal('forum-mysql');
+    expect(s.forum.envValue('MYSQL_HOST')).to.equal('forum-mysql');
   });
 
   it('RedisCache.connect sets the host and port variables instead of a URL when asked', () => {
@@ -66,7 +71,7 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     expect(photos.envValue('REDIS_HOSTNAME')).to.equal('photos-redis');
     expect(photos.envValue('REDIS_PORT')).to.equal('6379');
     expect(photos.envFiles).to.deep.equal([env]);
-    expect(photos.requirements).to.include(redis.container);
+    expect(photos.dependencies.map((d) => d.unit)).to.include(redis.container);
     // Both, when the URL variable is named too.
     const other = new Container(t.site, 'other', { image: 'docker.io/example/app:1.0.0' });
     redis.connect(other, { urlVar: 'REDIS_URL', hostVar: 'REDIS_HOST', db: 2 });
@@ -76,16 +81,17 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
 
   it('default to the official images', () => {
     const t = lab();
-    expect(new PostgresDatabase(t.site, 'a-db').container.props.image).to.equal('docker.io/library/postgres:16');
-    expect(new PostgresDatabase(t.site, 'b-db', { pgvector: true }).container.props.image).to.equal('docker.io/pgvector/pgvector:pg16');
-    expect(new MariaDb(t.site, 'c-db').container.props.image).to.equal('docker.io/library/mariadb:11.4');
-    expect(new RedisCache(t.site, 'd-redis').container.props.image).to.equal('docker.io/library/redis:7-alpine');
+    expect(new PostgresDatabase(t.site, 'a-db').container.props.image).to.equal('docker.io/library/postgres:16.9');
+    expect(new PostgresDatabase(t.site, 'b-db', { pgvector: true }).container.props.image).to.equal('docker.io/pgvector/pgvector:0.8.0-pg16');
+    expect(new MariaDb(t.site, 'c-db').container.props.image).to.equal('docker.io/library/mariadb:11.4.7');
+    expect(new RedisCache(t.site, 'd-redis').container.props.image).to.equal('docker.io/library/redis:7.4.5-alpine');
   });
 
   it('a database or user name that cannot go into a URL (PATTERN002)', () => {
     const t = lab();
     new PostgresDatabase(t.site, 'app-db', { database: 'my db', user: 'ok_user' });
     expect(found(t.app)).to.deep.equal(['PATTERN002 lab/app-db']);
+    expectDiagnostic(t.app, 'PATTERN002', 'error');
   });
 
   it('a consumer on another network than its database (PATTERN003)', () => {
@@ -97,6 +103,8 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     new RedisCache(t.site, 'app-redis').connect(app);
     // ENV003 sees the Redis URL (a value); only PATTERN003 sees the database, whose URL is a secret.
     expect(found(t.app)).to.deep.equal(['ENV003 lab/app', 'PATTERN003 lab/app', 'PATTERN003 lab/app']);
+    expectDiagnostic(t.app, 'ENV003', 'error');
+    expectDiagnostic(t.app, 'PATTERN003', 'error');
   });
 
   it('never throws on a taken id: PATTERN001, and the resource gets the next free id', () => {
@@ -106,13 +114,14 @@ describe('patterns: PostgresDatabase, MariaDb, RedisCache', () => {
     expect(db.volume.node.path).to.equal('lab/app-db-data-2');
     expect(db.volume.volumeName).to.equal('app-db-data');
     expect(found(t.app)).to.deep.equal(['PATTERN001 lab']);
+    expectDiagnostic(t.app, 'PATTERN001', 'error');
   });
 
   it('a different value for a variable connect sets is reported as set twice (ENV001)', () => {
     const t = lab();
-    const env = new EnvFile(t.site, 'app-env', { name: 'app', values: { MYSQL_HOSTNAME: 'elsewhere' } });
+    const env = new EnvFile(t.site, 'app-env', { name: 'app', values: { MYSQL_HOST: 'elsewhere' } });
     const app = new Container(t.site, 'app', { image: 'docker.io/example/app:1.0.0' });
     new MariaDb(t.site, 'app-db').connect(app, { envFile: env });
-    expect(Testing.codes(t.app)).to.include('ENV001');
+    expectDiagnostic(t.app, 'ENV001', 'error');
   });
 });

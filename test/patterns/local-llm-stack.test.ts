@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { home, LocalLlmStack } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { Container, home, LocalLlmStack } from '../../lib';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { caddyOf, cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 
 function stack(chat = true) {
@@ -39,7 +39,11 @@ describe('patterns: LocalLlmStack', () => {
     expect(chat.container.envValue('OPENAI_API_BASE_URL')).to.equal('http://litellm:4000');
     expect(chat.envFile!.secretNames).to.deep.equal(['OPENAI_API_KEY', 'WEBUI_SECRET_KEY']);
     expect(chat.envFile!.valueOf('ENABLE_OLLAMA_API')).to.equal('false');
-    expect(llm.gateway.container.requirements).to.have.members([llm.llamaSwap.container, llm.gatewayDatabase!.container, llm.gatewayCache!.container]);
+    expect(llm.gateway.container.dependencies.filter((d) => d.unit instanceof Container).map((d) => [d.unit, d.strength, d.ready])).to.have.deep.members([
+      [llm.llamaSwap.container, 'wants', 'started'], [llm.gatewayDatabase!.container, 'requires', 'healthy'], [llm.gatewayCache!.container, 'requires', 'healthy'],
+    ]);
+    // The chat UI only wants the shared gateway: restarting LiteLLM leaves it running.
+    expect(llm.chat!.container.dependencies.find((d) => d.unit === llm.gateway.container)?.strength).to.equal('wants');
     expect(Object.keys(llm.models)).to.deep.equal(['qwen3-4b', 'qwen3-embedding']);
     expect(llm.groups.always.models).to.have.length(2);
   });
@@ -60,5 +64,6 @@ describe('patterns: LocalLlmStack', () => {
       chat: false,
     });
     expect(Testing.codes(t.app)).to.deep.equal(['LLM020']);
+    expectDiagnostic(t.app, 'LLM020', 'error');
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Container, EnvFile, MailStack } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 
 function mailSite() {
@@ -29,15 +29,14 @@ describe('patterns: MailStack', () => {
     expect(mail.postfixEnv.valueOf('POSTFIX_smtpd_milters')).to.equal('inet:rspamd:11332');
     expect(mail.postfixEnv.valueOf('POSTFIX_virtual_transport')).to.equal('lmtp:inet:dovecot:24');
     expect(mail.postfixEnv.valueOf('ALLOWED_SENDER_DOMAINS')).to.equal('example.org example.net');
-    expect(mail.postfix.requirements).to.have.members([mail.rspamd, mail.dovecot]);
+    expect(mail.postfix.dependencies.map((d) => [d.unit, d.strength])).to.have.deep.members([[mail.rspamd, 'requires'], [mail.dovecot, 'requires']]);
     expect([...mail.postfix.props.publish!, ...mail.dovecot.props.publish!].map((p) => `${p.container}${p.public ? ' public' : ''}`))
       .to.deep.equal(['25 public', '587 public', '465 public', '143 public', '993 public']);
   });
 
   it('senders want postfix rather than require it', () => {
     const { mail, sender, env } = mailSite();
-    expect(sender.wantedUnits).to.deep.equal([mail.postfix]);
-    expect(sender.requirements).to.deep.equal([]);
+    expect(sender.dependencies.map((d) => [d.unit, d.strength])).to.deep.equal([[mail.postfix, 'wants']]);
     expect(env.valueOf('SMTP_HOST')).to.equal('postfix');
     expect(env.valueOf('SMTP_PORT')).to.equal('587');
   });
@@ -47,5 +46,7 @@ describe('patterns: MailStack', () => {
     new MailStack(t.site, 'mail', { hostname: 'mail', domains: ['example.org', 'Not A Domain'] });
     // ENV003 too: HOSTNAME=mail reads as a peer's name, and no container answers to it.
     expect(found(t.app)).to.deep.equal(['ENV003 lab/postfix', 'PATTERN005 lab/postfix', 'PATTERN005 lab/postfix']);
+    expectDiagnostic(t.app, 'ENV003', 'error');
+    expectDiagnostic(t.app, 'PATTERN005', 'error');
   });
 });

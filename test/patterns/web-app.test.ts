@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Network, WebApp } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { Container, Network, WebApp } from '../../lib';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { caddyOf, cleanSynth, dryRun, found, lab, needQuadlet } from './support';
 
 /** Wiki.js on Postgres (by parts) with Redis and a route; a pastebin with a volume and no sidecars. */
@@ -42,8 +42,10 @@ describe('patterns: WebApp', () => {
     const { wiki, paste } = apps();
     expect(wiki.database!.container.name).to.equal('wiki-db');
     expect(wiki.cache!.container.name).to.equal('wiki-redis');
-    expect(wiki.container.requirements).to.have.members([wiki.database!.container, wiki.cache!.container]);
-    expect(wiki.envFile!.variables).to.deep.equal(['DB_HOST', 'DB_NAME', 'DB_PASS', 'DB_PORT', 'DB_TYPE', 'DB_USER', 'REDIS_URL', 'SESSION_SECRET']);
+    expect(wiki.container.dependencies.map((d) => d.unit).filter((u) => u instanceof Container)).to.have.members([wiki.database!.container, wiki.cache!.container]);
+    expect(wiki.envFile!.variables).to.deep.equal(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_TYPE', 'DB_USER', 'REDIS_URL', 'SESSION_SECRET']);
+    // DB_PASS is the database's podman secret, not a template entry.
+    expect(wiki.container.secretMounts.map((m) => m.env)).to.deep.equal(['DB_PASS']);
     expect(wiki.route!.fileName).to.equal('routes/wiki.caddy');
     expect(wiki.url('/graphql')).to.equal('http://wiki:3000/graphql');
     expect(paste.envFile).to.equal(undefined);
@@ -64,11 +66,29 @@ describe('patterns: WebApp', () => {
     new WebApp(t.site, 'app-a', { image: 'docker.io/example/a:1.0.0', port: 80, host: 'a.example.org' });
     new WebApp(t.site, 'app-b', { image: 'docker.io/example/b:1.0.0', port: 80, caddy: caddyOf(t.site) });
     expect(found(t.app)).to.deep.equal(['PATTERN004 lab/app-a', 'PATTERN004 lab/app-b']);
+    expectDiagnostic(t.app, 'PATTERN004', 'error');
   });
 
   it('route checks still apply: a host outside the site\'s domains (CADDY011)', () => {
     const t = lab();
     new WebApp(t.site, 'a', { image: 'docker.io/example/a:1.0.0', port: 80, host: 'a.example.com', caddy: caddyOf(t.site) });
-    expect(Testing.codes(t.app)).to.include('CADDY011');
+    expectDiagnostic(t.app, 'CADDY011', 'error');
+  });
+
+  it('healthPath becomes the health check dependents can wait for; a bad path is PATTERN009 (error)', () => {
+    const t = lab();
+    const api = new WebApp(t.site, 'api', { image: 'docker.io/example/api:1.2.0', port: 8080, healthPath: '/alive' });
+    const worker = new WebApp(t.site, 'worker', { image: 'docker.io/example/worker:1.2.0', port: 9000 });
+    worker.container.dependsOn(api.container, { ready: 'healthy' });
+    const files = Testing.synth(t.app);
+    const unit = files['.config/containers/systemd/api.container'];
+    expect(unit).to.contain('HealthCmd=curl -fsS -o /dev/null http://127.0.0.1:8080/alive || wget -q -O /dev/null http://127.0.0.1:8080/alive\n');
+    expect(unit).to.match(/^Notify=healthy$/m);
+    expect(files['.config/containers/systemd/worker.container']).to.match(/^Requires=api\.service$/m);
+
+    const bad = lab();
+    new WebApp(bad.site, 'api', { image: 'docker.io/example/api:1.2.0', port: 8080, healthPath: 'alive now' });
+    const diags = expectDiagnostic(bad.app, 'PATTERN009', 'error');
+    expect(diags.map((d) => d.message)).to.deep.equal(['api: health path "alive now" is not a URL path (it must start with "/" and hold no spaces or quotes)']);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Artifact, ArtifactProps } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { dryRun, needQuadlet, quadletFiles } from './support';
 
 const REF = 'quay.io/example/models:v1';
@@ -37,6 +37,7 @@ describe('Artifact', () => {
     const { app, site } = Testing.site({ podmanVersion: '5.7.0' });
     new Artifact(site, 'a', {} as ArtifactProps);
     expect(Testing.codes(app)).to.deep.equal(['QUADLET005']);
+    expectDiagnostic(app, 'QUADLET005', 'error');
   });
 
   it('does not make the 5.4.2 generator choke: it skips the file without a word (F)', function () {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Build, BuildProps, Container, home, Network } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { dryRun, needQuadlet, quadletFiles, values } from './support';
 
 describe('Build', () => {
@@ -104,6 +104,7 @@ describe('Build', () => {
     const { app, site } = Testing.site();
     new Build(site, 'b', { imageTag: 'localhost/x:1', file: home('src/Containerfile') });
     expect(Testing.codes(app)).to.deep.equal(['QUADLET005']);
+    expectDiagnostic(app, 'QUADLET005', 'error');
     const r = dryRun(app);
     expect(r.ok).to.equal(false);
     expect(r.stderr).to.contain('converting "b.build": relative path in File key requires SetWorkingDirectory key to be set');

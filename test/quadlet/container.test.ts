@@ -51,7 +51,7 @@ describe('Container, Network, Volume, EnvFile', () => {
     expect(r.ok, r.stderr).to.equal(true);
     expect(Object.keys(r.services).sort()).to.deep.equal(['app.service', 'lab-network.service', 'pg-data-volume.service', 'pg.service']);
     const svc = r.services['app.service'];
-    expect(svc).to.match(/^Requires=pg\.service$/m);
+    expect(svc).to.match(/^Requires=lab-secrets\.service pg\.service$/m);
     expect(svc).to.match(/^Requires=lab-network\.service$/m);
     expect(svc).to.contain('--name app ');
     expect(svc).to.contain('--network lab ');

@@ -15,6 +15,16 @@ describe('quadlet units as hand-written ones had them', () => {
     expect(text).not.to.include('[Install]');
   });
 
+  it('timeoutStartSec: false writes no TimeoutStartSec= where a long-running container gets 900 by default', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 'plain', { image: 'docker.io/library/nginx:1.27' });
+    new Container(site, 'handwritten', { image: 'docker.io/library/nginx:1.27', service: { timeoutStartSec: false } });
+    new Container(site, 'set', { image: 'docker.io/library/nginx:1.27', service: { timeoutStartSec: 30 } });
+    expect(unitOf(app, 'plain.container')).to.match(/^TimeoutStartSec=900$/m);
+    expect(unitOf(app, 'handwritten.container')).not.to.match(/^TimeoutStartSec=/m);
+    expect(unitOf(app, 'set.container')).to.match(/^TimeoutStartSec=30$/m);
+  });
+
   it('a container name in systemd syntax keeps its specifier, and two of them do not clash', () => {
     const { app, site } = Testing.site();
     new Container(site, 'a', { image: 'docker.io/library/nginx:1.27', containerName: new SystemdText('systemd-%N') });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Container, Image, ImageProps, Site } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { dryRun, needQuadlet, quadletFiles, values } from './support';
 
 const DIGEST = 'sha256:' + 'a'.repeat(64);
@@ -44,6 +44,7 @@ describe('Image', () => {
         // A JavaScript caller can leave out the required image: the constructor must not throw.
         new Image(site, 'i', c.props as ImageProps);
         expect(Testing.codes(app)).to.deep.equal([c.code]);
+        expectDiagnostic(app, c.code, 'error');
       });
     }
   });
@@ -54,7 +55,9 @@ describe('Image', () => {
     expect(Testing.codes(app)).to.deep.equal([]);
     const lax = Testing.site({ allowFloatingTags: true, digestPolicy: 'warn' });
     new Image(lax.site, 'a', { image: 'quay.io/cockpit/ws:latest' });
-    expect(Testing.diagnostics(lax.app).map((d) => [d.code, d.severity])).to.deep.equal([['IMAGE003', 'warning']]);
+    expect(Testing.codes(lax.app)).to.deep.equal(['IMAGE003']);
+    expectDiagnostic(lax.app, 'IMAGE003', 'warning');
+    expectDiagnostic(lax.app, 'IMAGE003', 'warning');
   });
 
   it('writes Policy= when the target podman has it', () => {

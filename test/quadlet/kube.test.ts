@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Container, home, Kube, KubeProps, Network } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { dryRun, needQuadlet, quadletFiles, values } from './support';
 
 describe('Kube', () => {
@@ -31,6 +31,7 @@ describe('Kube', () => {
     new Kube(site, 'app', { yaml: '/srv/app.yaml' });
     new Container(site, 'app-ctr', { name: 'app', image: 'docker.io/library/redis:7.2', networkMode: 'none' });
     expect(Testing.codes(app)).to.deep.equal(['QUADLET011']);
+    expectDiagnostic(app, 'QUADLET011', 'error');
   });
 
   describe('reports', () => {
@@ -79,6 +80,7 @@ describe('Kube', () => {
     const { app, site } = Testing.site();
     new Kube(site, 'k', { yaml: ['/srv/a.yaml', '/srv/b.yaml'] });
     expect(Testing.codes(app)).to.deep.equal(['QUADLET001']);
+    expectDiagnostic(app, 'QUADLET001', 'error');
     const r = dryRun(app);
     expect(r.ok, r.stderr).to.equal(true);
     expect(r.services['k.service']).to.match(/ \/srv\/b\.yaml$/m);

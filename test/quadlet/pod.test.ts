@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Build, Container, Image, Network, Pod, Volume } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { dryRun, needQuadlet, quadletFiles, values } from './support';
 
 const IMG = 'docker.io/library/caddy:2.8.4-alpine';
@@ -62,6 +62,8 @@ describe('Pod', () => {
     const { app, site } = Testing.site();
     new Pod(site, 'p', { publish: [{ container: 80, bind: '0.0.0.0' }, { container: 0 }] });
     expect(Testing.codes(app)).to.deep.equal(['PORT002', 'PORT003']);
+    expectDiagnostic(app, 'PORT002', 'error');
+    expectDiagnostic(app, 'PORT003', 'error');
   });
 
   it('takes part in the site port clash check (PORT001)', () => {
@@ -69,12 +71,14 @@ describe('Pod', () => {
     new Pod(site, 'p', { publish: [{ container: 80, host: 8080 }] });
     new Container(site, 'ctr', { image: IMG, publish: [{ container: 8080 }] });
     expect(Testing.codes(app)).to.deep.equal(['PORT001']);
+    expectDiagnostic(app, 'PORT001', 'error');
   });
 
   it('gates keys newer than the target podman (QUADLET001) and writes them when the target has them', () => {
     const old = Testing.site();
     new Pod(old.site, 'p', { exitPolicy: 'continue', stopTimeout: 20 });
     expect(Testing.codes(old.app)).to.deep.equal(['QUADLET001', 'QUADLET001']);
+    expectDiagnostic(old.app, 'QUADLET001', 'error');
     const recent = Testing.site({ podmanVersion: '5.7.0' });
     new Pod(recent.site, 'p', { exitPolicy: 'continue', stopTimeout: 20 });
     const pod = quadletFiles(recent.app)['p.pod'];
@@ -87,6 +91,7 @@ describe('Pod', () => {
     const pod = new Pod(site, 'p');
     new Container(site, 'ctr', { image: IMG, pod, publish: [{ container: 80 }] });
     expect(Testing.codes(app)).to.deep.equal(['QUADLET021']);
+    expectDiagnostic(app, 'QUADLET021', 'error');
   });
 
   it('reports a container named like the pod (QUADLET013)', () => {
@@ -94,6 +99,7 @@ describe('Pod', () => {
     const pod = new Pod(site, 'web');
     new Container(site, 'web-ctr', { image: IMG, containerName: 'web', pod });
     expect(Testing.codes(app)).to.deep.equal(['QUADLET013']);
+    expectDiagnostic(app, 'QUADLET013', 'error');
   });
 
   it('passes the real generator: the pod starts its members, which bind to it', function () {

@@ -52,6 +52,7 @@ describe('encoding round trip through the real quadlet generator', function () {
       label: text, // Label= (multi-keyval)
       arg: argText, // PodmanArgs= (multi-args)
     });
+    const tally = { cases: 0, hostName: 0, volume: 0, sysctl: 0 };
     fc.assert(fc.property(fc.array(modes, { minLength: 1, maxLength: 10 }), (cases) => {
       const accepted = cases.map((c) => ({
         hostName: encodeValue('single', c.single).ok ? c.single : undefined,
@@ -70,6 +71,10 @@ describe('encoding round trip through the real quadlet generator', function () {
       const result = quadletDryRun(Testing.area(Testing.synth(app), '.config/containers/systemd'));
       expect(result.ok, result.stderr).to.equal(true);
       accepted.forEach((a, i) => {
+        tally.cases++;
+        if (a.hostName !== undefined) tally.hostName++;
+        if (a.volume !== undefined) tally.volume++;
+        if (a.sysctl !== undefined) tally.sysctl++;
         const argv = systemdArgv(execStartOf(result.services[`m${i}.service`]));
         const after = (flag: string) => argv[argv.indexOf(flag) + 1];
         if (a.hostName !== undefined) expect(after('--hostname'), 'HostName').to.equal(a.hostName);
@@ -78,7 +83,13 @@ describe('encoding round trip through the real quadlet generator', function () {
         expect(after('--label'), 'Label').to.equal(`L=${a.label}`);
         expect(argv, 'PodmanArgs').to.include(`--annotation=A=${a.arg}`);
       });
-    }), { numRuns: 12 });
+    }), { numRuns: 12, seed: Number(process.env.FUZZ_SEED ?? 20261127) });
+    // The assertions above only cover values the encoder accepted: make sure that is most of them,
+    // so an encoder that refused everything could not pass.
+    const share = (n: number) => n / tally.cases;
+    const why = `accepted of ${tally.cases}: HostName ${tally.hostName}, Volume ${tally.volume}, Sysctl ${tally.sysctl}`;
+    expect(tally.cases, why).to.be.at.least(30);
+    for (const n of [tally.hostName, tally.volume, tally.sysctl]) expect(share(n), why).to.be.at.least(1 / 3);
   });
 
   it('values with specifier-like text are not expanded by systemd', () => {

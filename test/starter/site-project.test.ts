@@ -29,10 +29,8 @@ describe('QuadletSite (projen component)', () => {
     expect([site.appsDir, site.outdir]).to.deep.equal(['apps', 'dist']);
     const task = p.tasks.tryFind('synth')!;
     expect(task.steps.map((s) => s.exec)).to.have.length(1);
-    expect(task.steps[0].exec).to.match(/^node -r ts-node\/register\/transpile-only \S*lib\/cli\/synth-apps\.js apps dist$/);
-    expect(task.envVars).to.deep.include({ TS_NODE_PROJECT: 'tsconfig.json' });
+    expect(task.steps[0].exec).to.equal('quadlet-cdk synth --apps apps --out dist');
     expect(p.deps.tryGetDependency('quadlet-cdk')?.version).to.match(/^\^\d+\.\d+\.\d+/);
-    expect(p.deps.tryGetDependency('ts-node')).to.not.equal(undefined);
     expect(ignored).to.deep.equal(['/dist/']);
     expect(samples(p)).to.deep.equal(['apps/main.ts']);
   });
@@ -42,8 +40,8 @@ describe('QuadletSite (projen component)', () => {
     fs.writeFileSync(path.join(dir, 'sites', 'mine.ts'), '');
     const p = project();
     const ignored = ignoresOf(p);
-    new QuadletSite(p, { appsDir: 'sites', outdir: 'out', taskName: 'units', manageDependencies: false, sampleApp: true });
-    expect(p.tasks.tryFind('units')!.steps[0].exec).to.match(/ sites out$/);
+    new QuadletSite(p, { appsDir: 'sites', outdir: 'out', taskName: 'units', manageDependencies: false, sampleApp: true, strict: true });
+    expect(p.tasks.tryFind('units')!.steps[0].exec).to.equal('quadlet-cdk synth --apps sites --out out --strict');
     expect(p.deps.tryGetDependency('quadlet-cdk')).to.equal(undefined);
     expect(ignored).to.deep.equal(['/out/']);
     expect(samples(p), 'no sample when the folder has an app').to.deep.equal([]);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Container, EnvFile, home, Network } from '../../lib';
 import { ContainerJob, HostCommand, parseCalendar, Service, Target, Timer } from '../../lib/systemd';
-import { findValidators, quadletDryRun, requireValidators, systemdCalendar, systemdVerify, Testing, ValidatorPaths } from '../../lib/testing';
+import { expectDiagnostic, findValidators, quadletDryRun, requireValidators, systemdCalendar, systemdVerify, Testing, ValidatorPaths } from '../../lib/testing';
 import { sodimo } from '../caddy/fixture';
 
 const found = findValidators();
@@ -184,6 +184,10 @@ describe('Timer, Service, Target', () => {
       new Service(site, 'none', {});
       new Service(site, 'both', { exec: ['/bin/true'], job: new HostCommand({ argv: ['/bin/true'] }) });
       expect(Testing.codes(app)).to.deep.equal(['UNIT001', 'UNIT002', 'UNIT003', 'UNIT006', 'UNIT006']);
+      expectDiagnostic(app, 'UNIT001', 'error');
+      expectDiagnostic(app, 'UNIT002', 'error');
+      expectDiagnostic(app, 'UNIT003', 'error');
+      expectDiagnostic(app, 'UNIT006', 'error');
     });
 
     it('UNIT004: a plain unit named like a quadlet-generated service', () => {
@@ -193,6 +197,7 @@ describe('Timer, Service, Target', () => {
       new Service(site, 'caddy-svc', { name: 'caddy', exec: ['/bin/true'] });
       new Service(site, 'edge-network', { exec: ['/bin/true'] });
       expect(Testing.codes(app)).to.deep.equal(['UNIT004', 'UNIT004']);
+      expectDiagnostic(app, 'UNIT004', 'error');
     });
 
     it('UNIT005: two targets in one site', () => {
@@ -200,6 +205,7 @@ describe('Timer, Service, Target', () => {
       new Target(site, 'Target');
       new Target(site, 'Other', { name: 'other' });
       expect(Testing.codes(app)).to.deep.equal(['UNIT005']);
+      expectDiagnostic(app, 'UNIT005', 'error');
     });
 
     it('image, secret and install checks on jobs and plain units', () => {
@@ -210,6 +216,10 @@ describe('Timer, Service, Target', () => {
       new Service(site, 'leak', { exec: ['/bin/true'], environment: { API_TOKEN: 'abc123' } });
       new Service(site, 'multi', { exec: ['/bin/true'], install: { wantedBy: ['multi-user.target'] } });
       expect(Testing.codes(app)).to.deep.equal(['IMAGE001', 'IMAGE002', 'QUADLET027', 'SECRET001']);
+      expectDiagnostic(app, 'IMAGE001', 'error');
+      expectDiagnostic(app, 'IMAGE002', 'error');
+      expectDiagnostic(app, 'QUADLET027', 'error');
+      expectDiagnostic(app, 'SECRET001', 'error');
     });
 
     it('a container job waits for the networks and volumes it uses', () => {

@@ -1,4 +1,6 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
 import {
@@ -278,5 +280,39 @@ describe('validators', () => {
       expect(res.config).to.equal(undefined);
       expect(res.output).to.include('File to import not found');
     });
+  });
+});
+
+describe('npm test fetches the validators itself', () => {
+  const root = path.resolve(__dirname, '..', '..');
+
+  it('runs scripts/ensure-validators.sh --require before anything else, and never lets a validator test skip', () => {
+    const test = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'tasks.json'), 'utf8')).tasks.test;
+    expect(test.steps[0]).to.deep.equal({ exec: 'bash scripts/ensure-validators.sh --require' });
+    expect(test.env).to.include({ QUADLET_CDK_REQUIRE_VALIDATORS: '1' });
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.test).to.equal('projen test');
+  });
+
+  it('offline, it says what is missing and why, and fails', function () {
+    this.timeout(120_000);
+    // A fresh checkout (no .tools/) on a machine whose apt cannot reach Debian: apt-get fails as it does offline.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-offline-'));
+    try {
+      fs.mkdirSync(path.join(tmp, 'scripts'));
+      fs.mkdirSync(path.join(tmp, 'bin'));
+      fs.copyFileSync(path.join(root, 'scripts', 'ensure-validators.sh'), path.join(tmp, 'scripts', 'ensure-validators.sh'));
+      fs.writeFileSync(path.join(tmp, 'bin', 'apt-get'), '#!/bin/sh\necho "Err: Temporary failure resolving deb.debian.org" >&2\nexit 100\n', { mode: 0o755 });
+      const systemCaddy = spawnSync('sh', ['-c', 'command -v caddy']).status === 0;
+      const systemQuadlet = fs.existsSync('/usr/libexec/podman/quadlet');
+      if (systemCaddy && systemQuadlet) this.skip(); // nothing to fetch on this machine
+      const r = spawnSync('bash', [path.join(tmp, 'scripts', 'ensure-validators.sh'), '--require'], {
+        encoding: 'utf8', env: { ...process.env, PATH: `${path.join(tmp, 'bin')}:${process.env.PATH}` },
+      });
+      expect(r.status, r.stdout + r.stderr).to.equal(1);
+      expect(r.stdout).to.match(/ensure-validators: missing: .*(quadlet|caddy)/);
+      expect(r.stdout).to.contain('if this machine is offline, connect it and run npm test again');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { App, Container, Diagnostic, Endpoint, EnvFile, Network, Site, SiteConfig } from '../../lib';
+import { App, Container, Diagnostic, Endpoint, EnvFile, Network, Severity, Site, SiteConfig } from '../../lib';
 import { LiteLlm } from '../../lib/llm';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 
 const LITELLM = 'ghcr.io/berriai/litellm:v1.80.0-stable';
 const UI = 'ghcr.io/open-webui/open-webui:v0.6.18';
@@ -50,10 +50,11 @@ function codes(app: App): string[] {
   return Testing.diagnostics(app).map((d) => d.code);
 }
 
-function one(app: App, code: string): Diagnostic {
+/** The one diagnostic of the app, after asserting it is `code` with `severity` (expectDiagnostic). */
+function one(app: App, code: string, severity: Severity): Diagnostic {
   const found = Testing.diagnostics(app);
   expect(found.map((d) => `${d.code} ${d.message}`), code).to.have.length(1);
-  expect(found[0].code).to.equal(code);
+  expectDiagnostic(app, code, severity);
   return found[0];
 }
 
@@ -91,7 +92,7 @@ describe('cross-host endpoints', () => {
     const { app, gpu, endpoint } = twoHosts();
     const local = new Container(gpu, 'agent', { image: UI });
     endpoint.connect(local, { envVar: 'OPENAI_API_BASE_URL', path: '/v1' });
-    const d = one(app, 'XHOST001');
+    const d = one(app, 'XHOST001', 'error');
     expect(d.path).to.equal('gpu/agent');
     expect(d.message).to.contain('through endpoint gateway (http://gpu.lan:4000)');
     expect(d.hint).to.contain('http://litellm:4000');
@@ -102,22 +103,22 @@ describe('cross-host endpoints', () => {
     const a = new Site(app, 'a');
     const c = new Container(a, 'api', { image: UI, ports: [8080] });
     new Endpoint(a, 'api-ep', { target: c.port(8080), address: 'a.lan' });
-    expect(one(app, 'XHOST002').message).to.equal('endpoint api-ep (api:8080): api does not publish container port 8080');
+    expect(one(app, 'XHOST002', 'error').message).to.equal('endpoint api-ep (api:8080): api does not publish container port 8080');
   });
 
   it('XHOST003: the port is published on loopback only, or not on the declared bind', () => {
     const loop = twoHosts(null);
-    const d = one(loop.app, 'XHOST003');
+    const d = one(loop.app, 'XHOST003', 'error');
     expect(d.message).to.equal('endpoint gateway (litellm:4000): litellm publishes port 4000 on 127.0.0.1, not on the declared bind 192.168.1.10');
     expect(d.hint).to.contain("bind: '192.168.1.10'");
     const other = twoHosts('192.168.1.99');
-    expect(one(other.app, 'XHOST003').message).to.contain('on 192.168.1.99, not on the declared bind 192.168.1.10');
+    expect(one(other.app, 'XHOST003', 'error').message).to.contain('on 192.168.1.99, not on the declared bind 192.168.1.10');
   });
 
   it('XHOST004: a URL on host B names a container of host A, with a hint naming the endpoint (and no ENV003)', () => {
     const { app, ui } = twoHosts();
     ui.addEnvironment('OPENAI_API_BASE_URL', 'http://litellm:4000/v1');
-    const d = one(app, 'XHOST004');
+    const d = one(app, 'XHOST004', 'error');
     expect(d.path).to.equal('apps/openwebui');
     expect(d.message).to.equal('openwebui: OPENAI_API_BASE_URL=http://litellm:4000/v1 names "litellm", a container of site gpu; on site apps that name does not resolve');
     expect(d.hint).to.contain('gpu/gateway').and.contain('http://gpu.lan:4000');
@@ -129,7 +130,7 @@ describe('cross-host endpoints', () => {
     const b = new Site(app, 'b');
     new Container(a, 'search', { image: 'docker.io/searxng/searxng:2025.1.1', ports: [8080] });
     new Container(b, 'ui', { image: UI, environment: { SEARCH_HOST: 'search' } });
-    expect(one(app, 'XHOST004').hint).to.contain('new Endpoint(aSite');
+    expect(one(app, 'XHOST004', 'error').hint).to.contain('new Endpoint(aSite');
   });
 
   it('a single-label endpoint address is not ENV003', () => {
@@ -142,20 +143,21 @@ describe('cross-host endpoints', () => {
     ep.connect(user, { envVar: 'API_URL' });
     user.addEnvironment('OTHER_URL', 'http://nowhere:1');
     expect(codes(app)).to.deep.equal(['ENV003']);
+    expectDiagnostic(app, 'ENV003', 'error');
   });
 
   it('XHOST005: connectRemote through an endpoint that leads elsewhere', () => {
     const { app, gpu, gateway, ui } = twoHosts();
     const other = new Container(gpu, 'other', { image: UI, publish: [{ container: 8080, bind: '192.168.1.10' }] });
     gateway.connectRemote(ui, new Endpoint(gpu, 'other-ep', { target: other.port(8080), address: 'gpu.lan' }));
-    expect(one(app, 'XHOST005').message).to.equal('consumer openwebui: endpoint gpu/other-ep leads to other:8080, not to litellm:4000');
+    expect(one(app, 'XHOST005', 'error').message).to.equal('consumer openwebui: endpoint gpu/other-ep leads to other:8080, not to litellm:4000');
   });
 
   it('XHOST006: a malformed address or port, or a target on another site', () => {
     const { app, apps, gateway } = twoHosts();
     new Endpoint(apps, 'wrong-site', { target: gateway.container.port(4000), address: 'gpu.lan' });
     new Endpoint(gateway.site, 'bad', { target: gateway.container.port(4000), address: 'http://gpu.lan:4000', hostPort: 70000 });
-    const msgs = Testing.diagnostics(app).filter((d) => d.code === 'XHOST006').map((d) => d.message);
+    const msgs = expectDiagnostic(app, 'XHOST006', 'error').map((d) => d.message);
     expect(msgs).to.have.members([
       'endpoint wrong-site (litellm:4000): the target belongs to site gpu, not apps',
       'endpoint bad (litellm:4000): address "http://gpu.lan:4000" is not a DNS name or IP',
@@ -166,6 +168,6 @@ describe('cross-host endpoints', () => {
   it('a dependency across sites is still CORE002: endpoints add none', () => {
     const { app, gateway, ui } = twoHosts();
     gateway.connect(ui);
-    expect(codes(app)).to.include('CORE002');
+    expectDiagnostic(app, 'CORE002', 'error');
   });
 });

@@ -1,0 +1,93 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Machine, MachineError } from './machine';
+import { SCRIPTS_DIR } from './rootfs';
+
+/**
+ * What a stand-in image runs. Every one is made of Debian's own binaries (copied with their shared
+ * libraries into /var/lib/quadlet-cdk-e2e/standin.tar when the rootfs is built), so no registry is
+ * needed:
+ * - `postgres`: PostgreSQL with the official image's contract (POSTGRES_USER, POSTGRES_PASSWORD,
+ *   POSTGRES_DB, PGDATA; initializes an empty data folder, keeps data across restarts).
+ * - `valkey`: valkey-server (also answers as redis-server/redis-cli), data in /data.
+ * - `caddy`: caddy run with /etc/caddy/Caddyfile, like the official image.
+ * - `app`: a busybox httpd answering APP_NAME on PORT, whose /cgi-bin/check logs in to the
+ *   database (DB_HOST, DB_PORT, DB_USER, DB_NAME, DB_PASS) and pings the cache (REDIS_HOST).
+ * - `busybox`: a shell and the busybox applets.
+ * - `stay-up`: stays up whatever entrypoint or command it is given; every later process (a health
+ *   command, an exec) exits 0. For structural runs of sites whose real images are unavailable.
+ */
+export type StandInRole = 'postgres' | 'valkey' | 'caddy' | 'app' | 'busybox' | 'stay-up';
+
+const BASE = 'localhost/quadlet-cdk-e2e/base:1';
+const STANDIN = 'localhost/quadlet-cdk-e2e/standin:1';
+
+/** The image configuration of each role, on top of the stand-in tree. */
+const ROLE_CONFIG: Record<StandInRole, string[]> = {
+  // The server runs as postgres (999); podman gives a new volume the owner of the image's folder.
+  'postgres': [
+    'COPY --chown=999:999 empty/ /var/lib/postgresql/data/', 'COPY --chown=999:999 empty/ /var/run/postgresql/', 'USER 999:999',
+    'ENV PGDATA=/var/lib/postgresql/data', 'STOPSIGNAL SIGINT', 'ENTRYPOINT ["/usr/local/bin/standin-postgres"]', 'CMD ["postgres"]',
+  ],
+  'valkey': ['ENTRYPOINT ["/usr/local/bin/standin-valkey"]', 'CMD ["valkey-server"]'],
+  'caddy': ['ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data', 'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]'],
+  'app': ['ENTRYPOINT ["/usr/local/bin/standin-app"]'],
+  'busybox': ['CMD ["/bin/sh"]'],
+  'stay-up': ['COPY aliases/ /usr/local/bin/', 'COPY group /etc/group', 'ENTRYPOINT ["/usr/local/bin/standin-stay-up"]'],
+};
+
+/** Options of `buildStandIns`. */
+export interface StandInOptions {
+  /**
+   * Command names the `stay-up` image must answer to (an `Entrypoint=` such as `node`, the first
+   * word of a `HealthCmd=` such as `python3`): each becomes the stay-up script under that name.
+   * @default []
+   */
+  readonly aliases?: string[];
+  /**
+   * Group names the `stay-up` image's /etc/group must hold (a unit's `GroupAdd=video` fails to
+   * start when the image has no such group). @default []
+   */
+  readonly groups?: string[];
+}
+
+/**
+ * Builds the stand-in images in the site user's Podman storage and tags each role's image to every
+ * reference given for it (`{ 'docker.io/library/postgres:16.4': 'postgres', ... }`), so units
+ * find their `Image=` locally and never pull. Returns the seconds it took.
+ */
+export function buildStandIns(m: Machine, images: Record<string, StandInRole>, options: StandInOptions = {}): number {
+  const t0 = Date.now();
+  const ctx = `${m.home}/.cache/quadlet-cdk-e2e/context`;
+  const roles = [...new Set(Object.values(images))].sort();
+  const srcDir = path.join(SCRIPTS_DIR, 'e2e-standin');
+  for (const f of fs.readdirSync(srcDir)) m.writeFile(`${ctx}/${f}`, fs.readFileSync(path.join(srcDir, f)), { mode: 0o755 });
+  const stayUp = fs.readFileSync(path.join(srcDir, 'standin-stay-up'));
+  fs.mkdirSync(m.hostPath(`${ctx}/aliases`), { recursive: true });
+  fs.mkdirSync(m.hostPath(`${ctx}/empty`), { recursive: true });
+  for (const a of options.aliases ?? []) {
+    if (!/^[A-Za-z0-9._+-]+$/.test(a)) throw new MachineError(`stay-up alias "${a}" is not a command name`);
+    m.writeFile(`${ctx}/aliases/${a}`, stayUp, { mode: 0o755 });
+  }
+  const groups = ['root:x:0:', 'postgres:x:999:', 'nogroup:x:65534:'];
+  (options.groups ?? []).forEach((g, i) => {
+    if (!/^[a-z_][a-z0-9_-]*$/.test(g)) throw new MachineError(`stay-up group "${g}" is not a group name`);
+    groups.push(`${g}:x:${2000 + i}:`);
+  });
+  m.writeFile(`${ctx}/group`, `${groups.join('\n')}\n`);
+  m.writeFile(`${ctx}/Containerfile`, `FROM ${BASE}\nCOPY standin-* /usr/local/bin/\n`);
+  for (const role of roles) m.writeFile(`${ctx}/Containerfile.${role}`, [`FROM ${STANDIN}`, ...ROLE_CONFIG[role], ''].join('\n'));
+  m.chownToUser(`${m.home}/.cache`);
+
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const script = [
+    'set -eu',
+    `cd ${q(ctx)}`,
+    `podman import -q /var/lib/quadlet-cdk-e2e/standin.tar ${BASE} >/dev/null`,
+    `podman build -q --pull=never -f Containerfile -t ${STANDIN} . >/dev/null`,
+    ...roles.map((r) => `podman build -q --pull=never -f Containerfile.${r} -t localhost/quadlet-cdk-e2e/${r}:1 . >/dev/null`),
+    ...Object.entries(images).map(([ref, role]) => `podman tag localhost/quadlet-cdk-e2e/${role}:1 ${q(ref)}`),
+  ].join('\n');
+  m.userSh(script, { check: true, timeoutMs: 300000 });
+  return (Date.now() - t0) / 1000;
+}
