@@ -145,6 +145,8 @@ export function mapCompose(project: ComposeProject, options: ComposeMapOptions, 
     const used = Object.values(services).some((s) => (s.configs ?? []).some((c: any) => (typeof c === 'string' ? c : c?.source) === key));
     if (!used) report.add('IMPORT012', `configs.${key}`, undefined, 'no imported service uses this config');
   }
+  // The project as one unit, as `docker compose up` / `down` treat it.
+  model.add('Target', 'target').notes.push(`systemctl --user start ${siteName}.target starts the project (docker compose up); stop takes it down`);
   checkReadiness(containers, report);
   hostnameRefs(containers);
   shareValues(model);
