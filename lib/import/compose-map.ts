@@ -19,8 +19,12 @@ export interface ComposeMapOptions {
   /** Paths under this folder are written as `home('...')`. @default - none */
   readonly homeDir?: string;
   readonly readFile: (file: string) => string | undefined;
-  /** Leave services that name no network on podman's default one (a `podman run` line). @default false */
-  readonly noDefaultNetwork?: boolean;
+  /**
+   * A `podman run` line rather than a project: services that name no network stay on podman's
+   * default one, and the site gets no target of its own (lines are appended to a site).
+   * @default false
+   */
+  readonly runLine?: boolean;
 }
 
 export function mapCompose(project: ComposeProject, options: ComposeMapOptions, report: ReportBuilder): SiteModel {
@@ -34,7 +38,7 @@ export function mapCompose(project: ComposeProject, options: ComposeMapOptions, 
   const services = project.services;
 
   // The default network compose gives services that name none.
-  const needsDefault = !options.noDefaultNetwork && Object.values(services).some((s) => s.networks === undefined && (s.network_mode === undefined || s.network_mode === 'bridge'));
+  const needsDefault = !options.runLine && Object.values(services).some((s) => s.networks === undefined && (s.network_mode === undefined || s.network_mode === 'bridge'));
   const networkDecl = (key: string): Value => {
     const known = networks.get(key);
     if (known) return known;
@@ -146,7 +150,7 @@ export function mapCompose(project: ComposeProject, options: ComposeMapOptions, 
     if (!used) report.add('IMPORT012', `configs.${key}`, undefined, 'no imported service uses this config');
   }
   // The project as one unit, as `docker compose up` / `down` treat it.
-  model.add('Target', 'target').notes.push(`systemctl --user start ${siteName}.target starts the project (docker compose up); stop takes it down`);
+  if (!options.runLine) model.add('Target', 'target').notes.push(`systemctl --user start ${siteName}.target starts the project (docker compose up); stop takes it down`);
   checkReadiness(containers, report);
   hostnameRefs(containers);
   shareValues(model);

@@ -161,7 +161,7 @@ export function mapPodmanRun(argv: readonly string[], options: RunImportOptions,
   for (const s of Object.values(project.services)) delete s['x-podman-args'];
   const loaded: ComposeProject = { dir: '.', services: project.services, networks: project.networks, volumes: project.volumes, secrets: {}, configs: {}, secretValues: new Set(), lookup: () => undefined };
   const siteName = siteNameOf(options.siteName ?? 'imported');
-  const model = mapCompose(loaded, { noDefaultNetwork: true, projectName: siteName, podmanVersion: options.podmanVersion, homeDir: options.homeDir, readFile: () => undefined }, report);
+  const model = mapCompose(loaded, { runLine: true, projectName: siteName, podmanVersion: options.podmanVersion, homeDir: options.homeDir, readFile: () => undefined }, report);
   // A named volume or network of a run line keeps its own name (no compose project prefix).
   for (const d of model.decls) {
     if (d.cls === 'Volume' && typeof d.props.volumeName === 'string') d.props.volumeName = d.props.volumeName.replace(`${siteName}_`, '');

@@ -81,6 +81,7 @@ const CONTAINER: Record<string, Disposition> = {
   publish: to('Service ports; public: true -> a LoadBalancer Service (k3s ServiceLB)'),
   environment: to('ConfigMap <name>-env (envFrom)'),
   notSecret: check('secret-name check'),
+  externalHosts: check('peer-host check'),
   envFiles: to('ConfigMap of the non-secret values + Secret from secretGenerator reading the same .env (envFrom)'),
   secrets: to('Secret from secretGenerator: secretKeyRef (env) or a secret volume (file)'),
   pod: to('one Deployment with every member container'),

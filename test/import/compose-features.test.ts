@@ -291,7 +291,8 @@ networks:
     expect(app).to.match(/^Wants=cache\.service$/m);
     expect(app).to.match(/^After=db\.service migrate\.service cache\.service$/m);
     // restart: true is what Requires= already does (a restart of db restarts app).
-    expect(app).not.to.include('PartOf=');
+    expect(app).not.to.include('PartOf=db.service');
+    expect(app).to.match(/^PartOf=demo\.target$/m);
     expect(c.result.source).to.include("dependsOn: [{ unit: db, ready: 'healthy' }, migrate, { unit: cache, strength: 'wants' }]");
     expect(c.result.source).to.include('DB_HOST: db.hostname');
     const dep = find(c, 'IMPORT009');
