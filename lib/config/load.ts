@@ -1,7 +1,6 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import { isIP } from 'net';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import { Diagnostic, makeDiagnostic } from '../core/diagnostics';
 import { isFloatingTag, parseImageRef } from '../quadlet/image-ref';
 import { CONFIG_CODES } from './codes';
@@ -33,6 +32,9 @@ export interface LoadedSiteConfig {
 
 let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
+  // Loaded on first use (so is the TOML parser): ajv's compiler costs start-up time for every
+  // site, and only sites that read a config file need it.
+  const Ajv: typeof import('ajv').default = require('ajv').default;
   validator ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(SITE_CONFIG_SCHEMA);
   return validator;
 }
@@ -60,6 +62,9 @@ export function readSiteConfig(file: string, display = file): ParsedSiteConfig {
  */
 export const MAX_CONFIG_DEPTH = 32;
 
+/** The TOML parser, loaded on first use: most synths have no site.toml. */
+const toml = (): typeof import('smol-toml') => require('smol-toml');
+
 /**
  * Key names every JavaScript object already has. Such a key could reach a built-in, and a
  * lookup by an inherited name would read as present, so the file may not use them (CONFIG009).
@@ -74,8 +79,9 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype', ...Objec
 export function parseSiteConfig(text: string, file: string): ParsedSiteConfig {
   let raw: Record<string, unknown>;
   try {
-    raw = parseToml(text, { maxDepth: MAX_CONFIG_DEPTH });
+    raw = toml().parse(text, { maxDepth: MAX_CONFIG_DEPTH });
   } catch (e: any) {
+    const { TomlError } = toml();
     const first = String(e?.message ?? e).split('\n')[0].replace(/^Invalid TOML document: /, '');
     if (e instanceof TomlError && /excessively nested/.test(first)) {
       return { problems: [{ code: 'CONFIG010', pointer: '', message: `${file}:${e.line}:${e.column}: nests arrays or inline tables deeper than ${MAX_CONFIG_DEPTH} levels` }] };
