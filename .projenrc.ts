@@ -36,6 +36,8 @@ const project = new typescript.TypeScriptProject({
     'mocha@^11', 'chai@^4.5.0', '@types/mocha', '@types/chai@^4', 'fast-check@^4', 'ts-node@^10.9.2',
     // The reference side of `npm run bench` only (bench/cdk8s-shapes.ts); never imported by lib/.
     'cdk8s@^2.70.0', 'cdk8s-plus-31@^2.6.0',
+    // The API reference in docs/api/ (`npx projen docs`, checked by test/docs/api-reference.test.ts).
+    'typedoc@^0.28.0', 'typedoc-plugin-markdown@^4.9.0',
   ],
   tsconfig: {
     compilerOptions: {
