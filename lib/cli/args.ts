@@ -19,7 +19,9 @@ export interface FlagSpec {
 
 /** The flags and positional arguments of one invocation. */
 export interface ParsedArgs {
+  /** The flags given, by long name: a string for a flag with a value, `true` for a switch. */
   readonly flags: Record<string, string | boolean | undefined>;
+  /** The arguments that are not flags, in order. */
   readonly positionals: string[];
 }
 

@@ -8,6 +8,7 @@ import { knownKeys, SITE_CONFIG_SCHEMA, SiteConfigData } from './schema';
 
 /** One problem in a config file, before it is tied to a construct. */
 export interface SiteConfigProblem {
+  /** The CONFIG code of the problem. */
   readonly code: keyof typeof CONFIG_CODES;
   /** The key as a JSON pointer into the parsed file, e.g. `/images/openwebui`; '' for the file. */
   readonly pointer: string;
@@ -19,14 +20,23 @@ export interface SiteConfigProblem {
 
 /** What `parseSiteConfig` found: the usable data (invalid values removed) and every problem. */
 export interface ParsedSiteConfig {
-  /** The file's values; values that failed a check are left out, so defaults apply. Undefined when unreadable. */
+  /**
+   * The file's values; values that failed a check are left out, so defaults apply. Undefined when unreadable.
+   * @default - undefined when the file cannot be read or parsed
+   */
   readonly data?: SiteConfigData;
+  /** Every problem found, in file order. */
   readonly problems: SiteConfigProblem[];
 }
 
 /** What `loadSiteConfig` returns: the config and the problems as diagnostics on the file. */
 export interface LoadedSiteConfig {
+  /**
+   * The file's usable values (invalid ones left out).
+   * @default - undefined when the file cannot be read or parsed
+   */
   readonly config?: SiteConfigData;
+  /** The problems, as diagnostics on the file. */
   readonly diagnostics: Diagnostic[];
 }
 

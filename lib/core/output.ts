@@ -12,7 +12,9 @@ export type { OutputState } from './output-recovery';
 
 /** What a write did. */
 export interface WriteResult {
+  /** The output folder written. */
   readonly outdir: string;
+  /** The manifest of the new output: every file with its hash and construct. */
   readonly files: ManifestEntry[];
   /** Files whose content changed or that are new. */
   readonly written: string[];

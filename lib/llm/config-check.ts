@@ -10,7 +10,9 @@ export type ConfigKind = 'llama-swap' | 'litellm';
 
 /** One problem in a config file: its code (LLM030-032) and a message naming the path. */
 export interface ConfigProblem {
+  /** LLM030 (unparseable), LLM031 (schema) or LLM032 (cross-reference). */
   readonly code: 'LLM030' | 'LLM031' | 'LLM032';
+  /** What is wrong, naming the path in the file. */
   readonly message: string;
 }
 

@@ -18,7 +18,10 @@ export type RestartPolicy = 'no' | 'always' | 'on-success' | 'on-failure' | 'on-
 
 /** The `[Service]` settings a quadlet unit commonly needs. Others go through `addEntry`. */
 export interface ServiceOptions {
-  /** @default 'always' for long-running units, nothing for oneshot ones */
+  /**
+   * systemd's `Restart=`.
+   * @default 'always' for long-running units, nothing for oneshot ones
+   */
   readonly restart?: RestartPolicy;
   /** Seconds between restarts. @default - systemd's (100ms) */
   readonly restartSec?: number;
@@ -28,7 +31,10 @@ export interface ServiceOptions {
    * @default 900 for long-running containers, systemd's (90s) for other units
    */
   readonly timeoutStartSec?: number;
-  /** @default - systemd's (90s) */
+  /**
+   * systemd's `TimeoutStopSec=`, in seconds.
+   * @default - systemd's (90s)
+   */
   readonly timeoutStopSec?: number;
   /** `oneshot` for jobs run by a timer. @default - quadlet's (notify) */
   readonly type?: 'notify' | 'oneshot';
@@ -36,11 +42,20 @@ export interface ServiceOptions {
 
 /** `[Install]`: which targets pull the unit in at boot. */
 export interface InstallOptions {
-  /** @default - the site's target (or default.target when the site has none) */
+  /**
+   * Targets that pull the unit in (`WantedBy=`).
+   * @default - the site's target (or default.target when the site has none)
+   */
   readonly wantedBy?: string[];
-  /** @default - none */
+  /**
+   * Targets that require it (`RequiredBy=`).
+   * @default - none
+   */
   readonly requiredBy?: string[];
-  /** @default - none */
+  /**
+   * Other names of the unit (`Alias=`).
+   * @default - none
+   */
   readonly alias?: string[];
 }
 
@@ -59,7 +74,10 @@ export interface QuadletUnitProps {
    * @default - none
    */
   readonly dependsOn?: DependsOn[];
-  /** @default - restart always for long-running units */
+  /**
+   * The `[Service]` section: restart policy and timeouts.
+   * @default - restart always for long-running units
+   */
   readonly service?: ServiceOptions;
   /** `false` to leave the unit out of boot (start it by hand or from a timer). @default - joins the site target */
   readonly install?: InstallOptions | false;
