@@ -124,7 +124,7 @@ export async function loopFigures(app: string, runs: number, compiled: { app: st
       version.push(wall(npx, ['projen', '--version']));
       synth.push(wall(npx, ['projen', 'synth']));
     }
-    const inProcess = spawnSync(process.execPath, [compiled.resynth, compiled.app, out], { cwd: ROOT, encoding: 'utf8' });
+    const inProcess = spawnSync(process.execPath, [compiled.resynth, compiled.app, path.join(out, path.basename(app, '.ts'))], { cwd: ROOT, encoding: 'utf8' });
     return {
       nodeMs: median(node),
       synthNoChangeMs: median(noChange),
