@@ -98,8 +98,8 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
 /**
  * Whether the folder already holds exactly this output: its manifest is the one this write would
  * commit, every file has the content, and no other synth is writing or died mid-write. Then a
- * re-synth touches nothing, not even the lock. Reads only; a concurrent writer makes it false or
- * is ordered after it.
+ * re-synth touches nothing, not even the lock. Reads only (writeOutput has already refused paths
+ * through a symlinked folder); a concurrent writer makes it false or is ordered after it.
  */
 function upToDate(outdir: string, files: readonly GeneratedFile[], entries: ManifestEntry[]): boolean {
   const busy = () => fs.existsSync(path.join(outdir, STAGING_DIR)) || fs.existsSync(path.join(outdir, LOCK_FILE));
