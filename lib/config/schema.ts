@@ -79,31 +79,31 @@ export interface SiteSettings {
 export interface KubernetesVolumeSettings {
   /** e.g. "20Gi". @default - default_volume_size */
   readonly size?: string;
-  /** @default - storage_class */
+  /** The claim's storage class. @default - storage_class */
   readonly storage_class?: string;
-  /** @default 'ReadWriteOnce' */
+  /** The claim's access mode. @default 'ReadWriteOnce' */
   readonly access_mode?: 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadWriteMany';
 }
 
 /** `[site.kubernetes]`: what the Kubernetes backend needs to know of the cluster. */
 export interface KubernetesSettings {
-  /** @default - the site name */
+  /** The namespace every object goes into. @default - the site name */
   readonly namespace?: string;
-  /** @default 'local-path' */
+  /** The storage class of volume claims. @default 'local-path' */
   readonly storage_class?: string;
-  /** @default '10Gi' */
+  /** The size of a volume claim that names none. @default '10Gi' */
   readonly default_volume_size?: string;
-  /** @default - the cluster's default class */
+  /** The `ingressClassName` of the site's Ingress. @default - the cluster's default class */
   readonly ingress_class?: string;
-  /** @default false */
+  /** Keep the former host's placement: every pod gets a node selector on `node_name`. @default false */
   readonly keep_placement?: boolean;
-  /** @default - the site name */
+  /** The node workloads are pinned to when `keep_placement` is set. @default - the site name */
   readonly node_name?: string;
-  /** @default false */
+  /** Mount host folders as `hostPath` volumes (only with `keep_placement`). @default false */
   readonly host_paths?: boolean;
-  /** @default - none */
+  /** The user's home on that node, to expand `%h` in host paths. @default - none: paths under %h are left out */
   readonly host_home?: string;
-  /** @default 'amd.com/gpu' */
+  /** The extended resource a GPU device becomes when the device names no vendor. @default 'amd.com/gpu' */
   readonly gpu_resource?: string;
   /** Claims by podman volume name. @default - none */
   readonly volumes?: Record<string, KubernetesVolumeSettings>;

@@ -89,7 +89,9 @@ export type OutputValidator = (files: ReadonlyMap<string, GeneratedFile>, report
 
 /** What a backend other than quadlet receives: one site, its resources, and where to put files. */
 export interface BackendContext {
+  /** The site to render. */
   readonly site: Site;
+  /** The site's resources, in tree order. */
   readonly resources: readonly Resource[];
   /** Add a file; `path` is relative to the site's output folder. */
   emit(path: string, content: string, constructPath: string): void;

@@ -75,9 +75,9 @@ export interface SqlEngine {
   readonly values: (database: string, user: string) => Record<string, string>;
   /** The variable the server reads the app user's password from (its podman secret). */
   readonly passwordVar: string;
-  /** The variable the server reads an administrator password from, if it takes one (a second podman secret). */
+  /** The variable the server reads an administrator password from, if it takes one (a second podman secret). @default - none: the engine takes no administrator password */
   readonly rootPasswordVar?: string;
-  /** What the administrator password is, for the docs. */
+  /** What the administrator password is, for the docs. @default - none */
   readonly rootPasswordDescription?: string;
   /**
    * The variable a consumer reads the connection URL from.

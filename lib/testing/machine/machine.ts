@@ -9,7 +9,9 @@ import { reapStaleMachines, WORK_PARENT, WORK_PREFIX, writeOwner } from './reap'
 export interface CommandResult {
   /** Exit status (124 when it timed out, 255 when it could not run). */
   readonly status: number;
+  /** What it printed on stdout. */
   readonly stdout: string;
+  /** What it printed on stderr. */
   readonly stderr: string;
 }
 

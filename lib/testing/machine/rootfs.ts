@@ -19,8 +19,11 @@ export interface RootfsOptions {
 
 /** A rootfs tarball and whether this call built it. */
 export interface Rootfs {
+  /** The rootfs tarball. */
   readonly tarball: string;
+  /** Whether this call built it (false: it came from the cache). */
   readonly built: boolean;
+  /** How long getting it took. */
   readonly seconds: number;
 }
 
