@@ -36,6 +36,8 @@ const project = new typescript.TypeScriptProject({
     'mocha@^11', 'chai@^4.5.0', '@types/mocha', '@types/chai@^4', 'fast-check@^4', 'ts-node@^10.9.2',
     // The reference side of `npm run bench` only (bench/cdk8s-shapes.ts); never imported by lib/.
     'cdk8s@^2.70.0', 'cdk8s-plus-31@^2.6.0',
+    // The API reference in docs/api/ (`npx projen docs`, checked by test/docs/api-reference.test.ts).
+    'typedoc@^0.28.0', 'typedoc-plugin-markdown@^4.9.0',
   ],
   tsconfig: {
     compilerOptions: {
@@ -100,14 +102,33 @@ project.addTask('synth:examples', {
 });
 // `npm pack` ships build/: compiled from a clean folder so no output of a removed source lingers.
 project.addScripts({ prepack: 'node -e "require(\'fs\').rmSync(\'build\',{recursive:true,force:true})" && tsc -p tsconfig.json' });
+// The API reference: TypeDoc with typedoc-plugin-markdown, from the TSDoc of everything the package
+// exports (the root, the projen component, the testing helpers, the CLI command interface).
+new JsonFile(project, 'typedoc.json', {
+  marker: false, // TypeDoc refuses unknown keys such as projen's "//" marker
+  obj: {
+    entryPoints: ['lib/index.ts', 'lib/projen/index.ts', 'lib/testing/index.ts', 'lib/cli/command.ts'],
+    tsconfig: 'tsconfig.json',
+    out: 'docs/api',
+    plugin: ['typedoc-plugin-markdown'],
+    readme: 'none',
+    name: 'quadlet-cdk API reference',
+    disableSources: true, // no source links: they would name a commit and change with every one
+    excludePrivate: true,
+    excludeInternal: true,
+    validation: { notExported: false, invalidLink: false, notDocumented: false },
+  },
+});
+project.npmignore?.exclude('/typedoc.json');
 project.addTask('docs', {
-  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, docs/kubernetes-sites.md, the quadlet key props and the precompiled LLM schema validators',
+  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, docs/kubernetes-sites.md, docs/api/, the quadlet key props and the precompiled LLM schema validators',
   exec: [
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/docs.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-quadlet-props.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-validators.ts',
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/app-docs.ts apps/sodimo.ts docs/sodimo.md docs/sodimo.md',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-k8s-docs.ts',
+    'typedoc --options typedoc.json --logLevel Warn',
   ].join(' && '),
 });
 project.addTask('validators', {

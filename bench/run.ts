@@ -17,6 +17,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { LoopFigures, loopFigures } from './loop';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'node_modules/.cache/quadlet-cdk-bench');
@@ -108,19 +109,16 @@ function startupComparison(): void {
   const ref = referenceApp();
   const compiledApp = path.join(OUT, `apps/${ref.name}.js`);
   const runner = path.join(OUT, 'bench/reference.js');
-  const tsNode = path.join(ROOT, 'node_modules/ts-node/register/transpile-only');
   const env = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') };
   const probe = timed(process.execPath, [runner, compiledApp], 60_000, env);
   const files = /(\d+) files/.exec(probe.stdout)?.[1] ?? '?';
   const breakdown = probe.stdout.trim().replace(/^\d+ files; /, '');
   const base: number[] = [];
   const compiled: number[] = [];
-  const transpiled: number[] = [];
   const runs = QUICK ? 5 : 11;
   for (let i = 0; i < runs; i++) {
     base.push(timed(process.execPath, ['-e', '0']).ms);
     compiled.push(timed(process.execPath, [runner, compiledApp], 60_000, env).ms);
-    transpiled.push(timed(process.execPath, ['-r', tsNode, path.join(ROOT, 'bench/reference.ts'), path.join(ROOT, `apps/${ref.name}.ts`)], 60_000, env).ms);
   }
   const b = median(base);
   console.log(`## Start-up: the reference site against \`node -e 0\`\n`);
@@ -130,12 +128,10 @@ function startupComparison(): void {
   console.log(`| \`node -e 0\` | ${fmt(b)} | 1.00x | |`);
   const c = median(compiled);
   console.log(`| node + compiled library (tsc) + synth | ${fmt(c)} | ${ratio(c, b)} | within 2x: ${c <= 2 * b ? 'met' : 'MISSED'} |`);
-  const t = median(transpiled);
-  console.log(`| node + ts-node --transpileOnly + synth | ${fmt(t)} | ${ratio(t, b)} | (how \`npx projen synth\` runs apps) |`);
   console.log(`\nWhere the compiled run's time goes (one run, measured inside the process): node ${breakdown} (load = requiring the app and the whole library).\n`);
 }
 
-function scaleTable(): void {
+function scaleTable(): Measure {
   console.log(`## Scale: fresh process per cell (median of ${RUNS} for quadlet-cdk, 1 for cdk8s)\n`);
   console.log('build = construct the tree; synth = every check + render in memory; write = writeOutput to an empty folder (raw = the same files with plain writeFileSync: the cost of the file system itself); peak = process maxRSS.\n');
   console.log('| shape | N | files | build ms | synth ms | build+synth ms | write ms (raw) | peak MB | cdk8s build+synth ms | cdk8s peak MB | cdk8s / ours |');
@@ -168,6 +164,9 @@ function scaleTable(): void {
     console.log(`Targets at N = 10,000 (site): build+synth ${fmt(big.buildMs + big.synthMs)} ms (target < 1,500: ${big.buildMs + big.synthMs < 1500 ? 'met' : 'MISSED'}), `
       + `process wall ${fmt(big.wallMs)} ms including node start-up, module load and write; peak ${mb(big.peakRssMb)} MB (target < 200: ${big.peakRssMb < 200 ? 'met' : 'MISSED'}).\n`);
   }
+  const w = big.writeMs / big.rawWriteMs;
+  console.log(`Write path at N = ${big.n.toLocaleString('en')} (site, ${big.files} files): writeOutput ${fmt(big.writeMs)} ms against ${fmt(big.rawWriteMs)} ms for plain writeFileSync, ${w.toFixed(2)}x (target within 1.3x: ${w <= 1.3 ? 'met' : 'MISSED'}).\n`);
+  return big;
 }
 
 /**
@@ -249,7 +248,44 @@ function backendTable(): void {
   console.log('');
 }
 
-function main(): void {
+/** The daily loop (bench/loop.ts): the command's start-up, projen's, the no-change re-synth, watch. */
+async function loopTable(): Promise<LoopFigures> {
+  const ref = referenceApp();
+  const runs = QUICK ? 5 : 11;
+  const f = await loopFigures(`apps/${ref.name}.ts`, runs, { app: path.join(OUT, `apps/${ref.name}.js`), resynth: path.join(OUT, 'bench/resynth.js') });
+  console.log(`## The daily loop: \`quadlet-cdk synth\` and \`npx projen synth\`\n`);
+  console.log(`Reference site ${ref.note}. Whole processes, median of ${runs} interleaved runs (projen: ${Math.max(3, Math.ceil(runs / 2))}).\n`);
+  console.log('| process | wall ms | ratio | target |');
+  console.log('| --- | ---: | ---: | --- |');
+  console.log(`| \`node -e 0\` | ${fmt(f.nodeMs)} | 1.00x | |`);
+  console.log(`| \`quadlet-cdk synth ${ref.note.split(' ')[0]}\`, no change | ${fmt(f.synthNoChangeMs)} | ${ratio(f.synthNoChangeMs, f.nodeMs)} | within 4x of node -e 0: ${f.synthNoChangeMs <= 4 * f.nodeMs ? 'met' : 'MISSED'} |`);
+  console.log(`| \`quadlet-cdk synth ${ref.note.split(' ')[0]}\`, into an empty folder | ${fmt(f.synthFreshMs)} | ${ratio(f.synthFreshMs, f.nodeMs)} | within 4x of node -e 0: ${f.synthFreshMs <= 4 * f.nodeMs ? 'met' : 'MISSED'} |`);
+  console.log(`| \`npx projen --version\` | ${fmt(f.projenVersionMs)} | 1.00x | |`);
+  console.log(`| \`npx projen synth\` (apps/demo.ts and apps/sodimo.ts) | ${fmt(f.projenSynthMs)} | ${ratio(f.projenSynthMs, f.projenVersionMs)} | within 2x of projen --version: ${f.projenSynthMs <= 2 * f.projenVersionMs ? 'met' : 'MISSED'} |`);
+  console.log('');
+  console.log(`- A no-change re-synth touched ${f.touched.length} entries of the output folder${f.touched.length ? ` (${f.touched.slice(0, 5).join(', ')})` : ''} (target 0: ${f.touched.length === 0 ? 'met' : 'MISSED'}).`);
+  console.log(`- The same re-synth inside one process (library loaded; build + synth + write check): ${fmt(f.resynthInProcessMs)} ms (target < 100: ${f.resynthInProcessMs < 100 ? 'met' : 'MISSED'}).`);
+  console.log(`- \`quadlet-cdk watch\`: re-synth after a one-line change of the reference site, median of 5: ${f.watchResynthMs === undefined ? 'not measured (watch did not report)' : `${fmt(f.watchResynthMs)} ms (target < 200: ${f.watchResynthMs < 200 ? 'met' : 'MISSED'})`}.\n`);
+  return f;
+}
+
+/** Every target of the daily loop in one table. */
+function targetsTable(loop: LoopFigures, big: Measure): void {
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const w = big.writeMs / big.rawWriteMs;
+  console.log('## Against the targets\n');
+  console.log('| target | measured | verdict |');
+  console.log('| --- | --- | --- |');
+  console.log(`| \`quadlet-cdk synth\` of the reference site within 4x \`node -e 0\` | ${ratio(loop.synthNoChangeMs, loop.nodeMs)} no change, ${ratio(loop.synthFreshMs, loop.nodeMs)} into an empty folder | ${verdict(Math.max(loop.synthNoChangeMs, loop.synthFreshMs) <= 4 * loop.nodeMs)} |`);
+  console.log(`| \`npx projen synth\` within 2x \`npx projen --version\` | ${ratio(loop.projenSynthMs, loop.projenVersionMs)} | ${verdict(loop.projenSynthMs <= 2 * loop.projenVersionMs)} |`);
+  console.log(`| write path at ${big.n.toLocaleString('en')} containers within 1.3x plain writeFileSync | ${w.toFixed(2)}x (${fmt(big.writeMs)} against ${fmt(big.rawWriteMs)} ms) | ${verdict(w <= 1.3)} |`);
+  console.log(`| no-change re-synth touches no file | ${loop.touched.length} entries touched | ${verdict(loop.touched.length === 0)} |`);
+  console.log(`| no-change re-synth under 100 ms | ${fmt(loop.resynthInProcessMs)} ms in process | ${verdict(loop.resynthInProcessMs < 100)} |`);
+  console.log(`| watch re-synth after a one-line change under 200 ms | ${loop.watchResynthMs === undefined ? 'not measured' : `${fmt(loop.watchResynthMs)} ms`} | ${verdict(loop.watchResynthMs !== undefined && loop.watchResynthMs < 200)} |`);
+  console.log('');
+}
+
+async function main(): Promise<void> {
   const compileMs = compile();
   if (args.includes('--only=backends')) {
     backendTable();
@@ -261,10 +297,15 @@ function main(): void {
   console.log(`Routes in the site shape: ${fs.existsSync(path.join(OUT, 'lib/caddy/index.js')) ? 'yes (lib/caddy)' : 'no (lib/caddy not built)'}.\n`);
   startupComparison();
   backendTable();
-  scaleTable();
+  const loop = await loopTable();
+  const big = scaleTable();
   diagnosisTable();
   sitesTable();
   denseTable();
+  targetsTable(loop, big);
 }
 
-main();
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,3 +1,7 @@
+/**
+ * The library: App, Site and every construct, synth and its diagnostics, the renderers.
+ * @module quadlet-cdk
+ */
 // quadlet-cdk: a typed site tree compiled into Podman Quadlet units and their companion files.
 export * from './core/about';
 export * from './core/app';

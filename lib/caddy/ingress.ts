@@ -18,7 +18,9 @@ export interface IngressRule {
 
 /** A rule that breaks a loader rule, with the diagnostic code and cloudflared's message. */
 export interface IngressProblem {
+  /** The TUNNEL code of the problem. */
   readonly code: 'TUNNEL002' | 'TUNNEL003' | 'TUNNEL004' | 'TUNNEL005';
+  /** What is wrong, naming the hostname or rule. */
   readonly message: string;
 }
 

@@ -36,12 +36,18 @@ export interface AppFailure {
 
 /** What one app did: the synths it ran (usually one), or why it failed. Nothing is written on failure. */
 export interface AppRun {
+  /** The app that ran. */
   readonly app: AppFile;
+  /** The output folder it was given (`<out>/<name>`). */
   readonly outdir: string;
+  /** Each App the app synthesized, with what the synth wrote. */
   readonly synths: ReadonlyArray<{ readonly app: App; readonly result: SynthResult }>;
   /** Every diagnostic, including those of a failed synth. */
   readonly diagnostics: readonly Diagnostic[];
-  /** @default - the run succeeded */
+  /**
+   * Why the run failed.
+   * @default - the run succeeded
+   */
   readonly failure?: AppFailure;
 }
 

@@ -21,7 +21,9 @@ export interface FlagSpec {
 
 /** The flags and positional arguments of one invocation. */
 export interface ParsedArgs {
+  /** The flags given, by long name: a string for a flag with a value (a list for a `multiple` one), `true` for a switch. */
   readonly flags: Record<string, string | boolean | string[] | undefined>;
+  /** The arguments that are not flags, in order. */
   readonly positionals: string[];
 }
 

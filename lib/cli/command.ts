@@ -2,6 +2,7 @@
  * The shape every `quadlet-cdk` subcommand has. The command registry (lib/cli) lists them; each
  * capability folder (lib/import, lib/deploy, ...) exports its own subcommands in this shape so the
  * CLI can wire them without knowing their internals.
+ * @module quadlet-cdk/build/cli/command
  */
 
 /** Where a command prints and where it runs. Tests pass their own to capture output. */

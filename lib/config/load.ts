@@ -1,7 +1,6 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import { isIP } from 'net';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import { Diagnostic, makeDiagnostic } from '../core/diagnostics';
 import { isFloatingTag, parseImageRef } from '../quadlet/image-ref';
 import { CONFIG_CODES } from './codes';
@@ -9,6 +8,7 @@ import { knownKeys, SITE_CONFIG_SCHEMA, SiteConfigData } from './schema';
 
 /** One problem in a config file, before it is tied to a construct. */
 export interface SiteConfigProblem {
+  /** The CONFIG code of the problem. */
   readonly code: keyof typeof CONFIG_CODES;
   /** The key as a JSON pointer into the parsed file, e.g. `/images/openwebui`; '' for the file. */
   readonly pointer: string;
@@ -20,19 +20,31 @@ export interface SiteConfigProblem {
 
 /** What `parseSiteConfig` found: the usable data (invalid values removed) and every problem. */
 export interface ParsedSiteConfig {
-  /** The file's values; values that failed a check are left out, so defaults apply. Undefined when unreadable. */
+  /**
+   * The file's values; values that failed a check are left out, so defaults apply. Undefined when unreadable.
+   * @default - undefined when the file cannot be read or parsed
+   */
   readonly data?: SiteConfigData;
+  /** Every problem found, in file order. */
   readonly problems: SiteConfigProblem[];
 }
 
 /** What `loadSiteConfig` returns: the config and the problems as diagnostics on the file. */
 export interface LoadedSiteConfig {
+  /**
+   * The file's usable values (invalid ones left out).
+   * @default - undefined when the file cannot be read or parsed
+   */
   readonly config?: SiteConfigData;
+  /** The problems, as diagnostics on the file. */
   readonly diagnostics: Diagnostic[];
 }
 
 let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
+  // Loaded on first use (so is the TOML parser): ajv's compiler costs start-up time for every
+  // site, and only sites that read a config file need it.
+  const Ajv: typeof import('ajv').default = require('ajv').default;
   validator ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(SITE_CONFIG_SCHEMA);
   return validator;
 }
@@ -60,6 +72,9 @@ export function readSiteConfig(file: string, display = file): ParsedSiteConfig {
  */
 export const MAX_CONFIG_DEPTH = 32;
 
+/** The TOML parser, loaded on first use: most synths have no site.toml. */
+const toml = (): typeof import('smol-toml') => require('smol-toml');
+
 /**
  * Key names every JavaScript object already has. Such a key could reach a built-in, and a
  * lookup by an inherited name would read as present, so the file may not use them (CONFIG009).
@@ -74,8 +89,9 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype', ...Objec
 export function parseSiteConfig(text: string, file: string): ParsedSiteConfig {
   let raw: Record<string, unknown>;
   try {
-    raw = parseToml(text, { maxDepth: MAX_CONFIG_DEPTH });
+    raw = toml().parse(text, { maxDepth: MAX_CONFIG_DEPTH });
   } catch (e: any) {
+    const { TomlError } = toml();
     const first = String(e?.message ?? e).split('\n')[0].replace(/^Invalid TOML document: /, '');
     if (e instanceof TomlError && /excessively nested/.test(first)) {
       return { problems: [{ code: 'CONFIG010', pointer: '', message: `${file}:${e.line}:${e.column}: nests arrays or inline tables deeper than ${MAX_CONFIG_DEPTH} levels` }] };

@@ -22,7 +22,10 @@ export type SecretSource =
 
 /** `[site.secrets]`. */
 export interface SecretSettings {
-  /** @default 'env-file' */
+  /**
+   * Where the site's secrets come from: env files beside the units, or podman secrets.
+   * @default 'env-file'
+   */
   readonly source?: SecretSource;
 }
 
@@ -34,21 +37,39 @@ export interface SiteSettings {
   readonly domains?: string[];
   /** The podman release on the host, MAJOR.MINOR.PATCH. @default '5.4.2' */
   readonly podman_version?: string;
-  /** @default true */
+  /**
+   * Whether the site runs as a user (rootless podman, `systemctl --user`) or as root.
+   * @default true
+   */
   readonly rootless?: boolean;
-  /** @default 'home' */
+  /**
+   * The output layout: a home folder (`.config/...`) or a chezmoi source tree (`home/dot_config/...`).
+   * @default 'home'
+   */
   readonly layout?: 'home' | 'chezmoi';
   /** The folder inside the app's output folder. @default - see SiteProps.outputDir */
   readonly output_dir?: string;
-  /** @default 'off' */
+  /**
+   * Whether an image without an `@sha256:` digest is allowed, a warning or an error.
+   * @default 'off'
+   */
   readonly digest_policy?: 'off' | 'warn' | 'error';
-  /** @default false */
+  /**
+   * Allow floating image tags (such as `:latest`) on every image of the site.
+   * @default false
+   */
   readonly allow_floating_tags?: boolean;
   /** The `[hosts]` entry this site runs on (its LAN address and bind address). @default - none */
   readonly host?: string;
-  /** @default - no network from the config */
+  /**
+   * The site's default network.
+   * @default - no network from the config
+   */
   readonly network?: NetworkSettings;
-  /** @default - { source: 'env-file' } */
+  /**
+   * How the site's secrets reach the containers.
+   * @default - { source: 'env-file' }
+   */
   readonly secrets?: SecretSettings;
   /** The Kubernetes backend's settings (docs/kubernetes.md). @default - none */
   readonly kubernetes?: KubernetesSettings;
@@ -58,31 +79,31 @@ export interface SiteSettings {
 export interface KubernetesVolumeSettings {
   /** e.g. "20Gi". @default - default_volume_size */
   readonly size?: string;
-  /** @default - storage_class */
+  /** The claim's storage class. @default - storage_class */
   readonly storage_class?: string;
-  /** @default 'ReadWriteOnce' */
+  /** The claim's access mode. @default 'ReadWriteOnce' */
   readonly access_mode?: 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadWriteMany';
 }
 
 /** `[site.kubernetes]`: what the Kubernetes backend needs to know of the cluster. */
 export interface KubernetesSettings {
-  /** @default - the site name */
+  /** The namespace every object goes into. @default - the site name */
   readonly namespace?: string;
-  /** @default 'local-path' */
+  /** The storage class of volume claims. @default 'local-path' */
   readonly storage_class?: string;
-  /** @default '10Gi' */
+  /** The size of a volume claim that names none. @default '10Gi' */
   readonly default_volume_size?: string;
-  /** @default - the cluster's default class */
+  /** The `ingressClassName` of the site's Ingress. @default - the cluster's default class */
   readonly ingress_class?: string;
-  /** @default false */
+  /** Keep the former host's placement: every pod gets a node selector on `node_name`. @default false */
   readonly keep_placement?: boolean;
-  /** @default - the site name */
+  /** The node workloads are pinned to when `keep_placement` is set. @default - the site name */
   readonly node_name?: string;
-  /** @default false */
+  /** Mount host folders as `hostPath` volumes (only with `keep_placement`). @default false */
   readonly host_paths?: boolean;
-  /** @default - none */
+  /** The user's home on that node, to expand `%h` in host paths. @default - none: paths under %h are left out */
   readonly host_home?: string;
-  /** @default 'amd.com/gpu' */
+  /** The extended resource a GPU device becomes when the device names no vendor. @default 'amd.com/gpu' */
   readonly gpu_resource?: string;
   /** Claims by podman volume name. @default - none */
   readonly volumes?: Record<string, KubernetesVolumeSettings>;
@@ -102,7 +123,10 @@ export interface HostSettings {
   readonly address: string;
   /** The host's LAN IP, to bind published ports that other hosts use. @default - none (ports stay on loopback) */
   readonly bind?: string;
-  /** @default - none */
+  /**
+   * What the host is, for the generated docs.
+   * @default - none
+   */
   readonly description?: string;
 }
 

@@ -19,8 +19,12 @@ export interface SiteConfigOptions {
 
 /** Image props to spread into a Container: `{ ...cfg.imageProps('wiki'), publish: ... }`. */
 export interface ConfiguredImage {
+  /** The image reference from the config, e.g. `docker.io/library/caddy:2-alpine`. */
   readonly image: string;
-  /** @default - none (floating tags are errors) */
+  /**
+   * Why this image may use a floating tag, when the config allows it.
+   * @default - none (floating tags are errors)
+   */
   readonly allowFloatingTag?: string;
 }
 

@@ -38,7 +38,9 @@ export interface AppProps {
 
 /** Files rendered in memory, and every problem found on the way. */
 export interface SynthOutput {
+  /** Every rendered file, sorted by path. */
   readonly files: GeneratedFile[];
+  /** Every problem found, errors and warnings, sorted. */
   readonly diagnostics: Diagnostic[];
 }
 
@@ -52,6 +54,7 @@ export interface SynthOptions {
 
 /** What `synth()` wrote and removed, and the warnings it found. */
 export interface SynthResult extends WriteResult {
+  /** The warnings (and infos) of the synth; a synth with errors throws instead. */
   readonly diagnostics: Diagnostic[];
 }
 
@@ -86,7 +89,9 @@ export type OutputValidator = (files: ReadonlyMap<string, GeneratedFile>, report
 
 /** What a backend other than quadlet receives: one site, its resources, and where to put files. */
 export interface BackendContext {
+  /** The site to render. */
   readonly site: Site;
+  /** The site's resources, in tree order. */
   readonly resources: readonly Resource[];
   /** Add a file; `path` is relative to the site's output folder. */
   emit(path: string, content: string, constructPath: string): void;

@@ -6,11 +6,13 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** One problem found in the tree, tied to the construct that caused it. */
 export interface Diagnostic {
+  /** `error` fails the synth; `warning` fails it only in strict mode; `info` never does. */
   readonly severity: Severity;
   /** Stable code, e.g. `IMAGE002`. Listed with its meaning in docs/diagnostics.md. */
   readonly code: string;
   /** Construct path, e.g. `sodimo/litellm`. */
   readonly path: string;
+  /** What is wrong, in this instance. */
   readonly message: string;
   /** How to fix it. */
   readonly hint: string;
@@ -18,9 +20,14 @@ export interface Diagnostic {
 
 /** What a code means and how to fix it in general; a report may give a more precise hint. */
 export interface CodeInfo {
+  /** A short name for the problem, as listed in docs/diagnostics.md. */
   readonly title: string;
+  /** How to fix it in general. */
   readonly hint: string;
-  /** @default 'error' */
+  /**
+   * How serious the problem is unless the report says otherwise.
+   * @default 'error'
+   */
   readonly severity?: Severity;
 }
 

@@ -5,7 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { lstatOf, OutputError, readOr, reason } from './output-manifest';
 
-const LOCK_FILE = '.quadlet-cdk.lock';
+/** The lock's name in the output folder. */
+export const LOCK_FILE = '.quadlet-cdk.lock';
 /** A takeover guard older (or, by a wrong clock, younger) than this belongs to a process that died holding it. */
 const GUARD_STALE_MS = 10_000;
 /** Stale locks one acquire may clear before it counts as waiting (another process keeps leaving them). */

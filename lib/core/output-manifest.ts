@@ -13,14 +13,18 @@ import { OUTPUT_CODES } from './output-codes';
 export interface GeneratedFile {
   /** Relative to the app's output folder, `/`-separated. */
   readonly path: string;
+  /** The file's text. */
   readonly content: string;
   /** The construct that produced it. */
   readonly constructPath: string;
 }
 
 export interface ManifestEntry {
+  /** The file's path relative to the output folder, `/`-separated. */
   readonly path: string;
+  /** The SHA-256 of the file's content, hex. */
   readonly sha256: string;
+  /** The path of the construct that produced the file. */
   readonly construct: string;
 }
 

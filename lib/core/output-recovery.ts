@@ -58,10 +58,11 @@ export function rollForward(outdir: string, staged?: ReadonlySet<string>): { rem
       }
       removed.push(old.path);
     }
+    const movedWhole = staged ? moveNewFolders(outdir, staging, [...staged]) : new Set<string>();
     for (const f of files) {
       const from = path.join(staging, 'files', f.path);
       // In a recovery the staging folder says what is left to move (a rename is atomic).
-      if (staged ? !staged.has(f.path) : !fs.existsSync(from)) continue; // unchanged, or already moved
+      if (staged ? !staged.has(f.path) || movedWhole.has(f.path) : !fs.existsSync(from)) continue; // unchanged, or already moved
       const dest = path.join(outdir, f.path);
       const dir = path.dirname(dest);
       if (!made.has(dir)) {
@@ -76,6 +77,32 @@ export function rollForward(outdir: string, staged?: ReadonlySet<string>): { rem
   }
   discard(outdir);
   return { removed };
+}
+
+/**
+ * Moves each staged folder that the output folder does not have yet in one rename (the whole
+ * output, on a first synth), instead of one rename per file. Returns the files it moved. Only
+ * staged files are in the staging folder, so a folder missing from the output holds nothing else;
+ * a recovery after a kill finds the moved files gone from staging and skips them.
+ */
+function moveNewFolders(outdir: string, staging: string, paths: readonly string[]): Set<string> {
+  const exists = new Map<string, boolean>();
+  const newDirs = new Set<string>();
+  const moved = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (!exists.has(dir)) exists.set(dir, lstatOf(path.join(outdir, dir)) !== undefined);
+      if (newDirs.has(dir) || !exists.get(dir)) {
+        newDirs.add(dir);
+        moved.add(p);
+        break;
+      }
+    }
+  }
+  for (const dir of newDirs) fs.renameSync(path.join(staging, 'files', dir), path.join(outdir, dir));
+  return moved;
 }
 
 /** Delete the staging folder: renamed away first (atomic), so that a kill mid-delete leaves no doubt. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { acquireLock } from './output-lock';
-import { assertConfined, GeneratedFile, listed, lstatOf, ManifestEntry, manifestOf, manifestText, NEXT_MANIFEST, OutputError, readManifest, readOr, reason, STAGING_DIR } from './output-manifest';
+import { acquireLock, LOCK_FILE } from './output-lock';
+import { assertConfined, GeneratedFile, listed, lstatOf, MANIFEST_FILE, ManifestEntry, manifestOf, manifestText, NEXT_MANIFEST, OutputError, readManifest, readOr, reason, STAGING_DIR } from './output-manifest';
 import { discard, recover, rollForward } from './output-recovery';
 
 export { MANIFEST_FILE, manifestOf, OutputError, pathProblem, sha256 } from './output-manifest';
@@ -12,7 +12,9 @@ export type { OutputState } from './output-recovery';
 
 /** What a write did. */
 export interface WriteResult {
+  /** The output folder written. */
   readonly outdir: string;
+  /** The manifest of the new output: every file with its hash and construct. */
   readonly files: ManifestEntry[];
   /** Files whose content changed or that are new. */
   readonly written: string[];
@@ -94,6 +96,23 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
 }
 
 /**
+ * Whether the folder already holds exactly this output: its manifest is the one this write would
+ * commit, every file has the content, and no other synth is writing or died mid-write. Then a
+ * re-synth touches nothing, not even the lock. Reads only (writeOutput has already refused paths
+ * through a symlinked folder); a concurrent writer makes it false or is ordered after it.
+ */
+function upToDate(outdir: string, files: readonly GeneratedFile[], entries: ManifestEntry[]): boolean {
+  const busy = () => fs.existsSync(path.join(outdir, STAGING_DIR)) || fs.existsSync(path.join(outdir, LOCK_FILE));
+  if (busy() || readOr(path.join(outdir, MANIFEST_FILE)) !== manifestText(entries)) return false;
+  for (const f of files) {
+    const dest = path.join(outdir, f.path);
+    const st = lstatOf(dest);
+    if (!st?.isFile() || st.size !== Buffer.byteLength(f.content) || readOr(dest, '\0') !== f.content) return false;
+  }
+  return !busy();
+}
+
+/**
  * Write `files` into `outdir` so that a synth killed at any point leaves, once recovered, either
  * the previous output or the complete new output:
  *
@@ -117,11 +136,17 @@ export function writeOutput(outdir: string, files: readonly GeneratedFile[], opt
   } catch (e: any) {
     throw new OutputError(outdir, 'OUTPUT003', `cannot write to the output folder ${outdir}: ${reason(e)}`);
   }
+  const entries = manifestOf(files);
+  if (upToDate(outdir, files, entries)) {
+    return { outdir, files: entries, written: [], unchanged: entries.map((e) => e.path), removed: [] };
+  }
   const release = acquireLock(outdir, options.lockWaitMs ?? 0);
   try {
     recover(outdir);
-    const entries = manifestOf(files);
-    const old = new Set(readManifest(outdir, 'current').map((f) => f.path));
+    const oldEntries = readManifest(outdir, 'current');
+    const old = new Set(oldEntries.map((f) => f.path));
+    const oldHash = new Map(oldEntries.map((f) => [f.path, f.sha256]));
+    const hashOf = new Map(entries.map((e) => [e.path, e.sha256]));
     const stats = checkPlan(outdir, files, old, new Set(entries.map((e) => e.path)));
     const staging = path.join(outdir, STAGING_DIR);
     const written: string[] = [];
@@ -131,7 +156,9 @@ export function writeOutput(outdir: string, files: readonly GeneratedFile[], opt
       fs.mkdirSync(staging, { recursive: true });
       for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
         const st = stats.get(f.path);
-        if (st?.isFile() && st.size === Buffer.byteLength(f.content) && readOr(path.join(outdir, f.path), '\0') === f.content) {
+        // A hash that differs from the manifest's means a change: no need to read the file.
+        const maybeSame = !oldHash.has(f.path) || oldHash.get(f.path) === hashOf.get(f.path);
+        if (maybeSame && st?.isFile() && st.size === Buffer.byteLength(f.content) && readOr(path.join(outdir, f.path), '\0') === f.content) {
           unchanged.push(f.path);
           continue;
         }

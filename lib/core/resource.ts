@@ -36,6 +36,7 @@ export type OutputArea =
 
 /** What a resource receives while rendering. */
 export interface RenderContext {
+  /** The site the resource belongs to. */
   readonly site: Site;
   /** Add a file. `name` is relative to the area's folder, e.g. `web.container`. */
   emit(area: OutputArea, name: string, content: string): void;
@@ -50,7 +51,9 @@ export interface RenderContext {
 
 /** What a resource receives while validating: its reporter and the whole site. */
 export interface ValidationContext {
+  /** The site the resource belongs to. */
   readonly site: Site;
+  /** Records a problem found by the check. */
   readonly report: Reporter;
 }
 

@@ -15,7 +15,9 @@ export const SITE_CODES = defineCodes({
 
 /** What the site needs to know of its default network (quadlet's `INetwork` has this shape). */
 export interface DefaultNetwork {
+  /** The network's podman name. */
   readonly networkName: string;
+  /** How a unit names it in `Network=` (the `.network` file name). */
   readonly networkRef: string;
 }
 
@@ -56,7 +58,10 @@ export interface SiteProps {
    * @default - none
    */
   readonly domains?: string[];
-  /** @default 'home' */
+  /**
+   * Where files go: a home folder (`.config/...`) or a chezmoi source tree (`home/dot_config/...`).
+   * @default 'home'
+   */
   readonly layout?: SiteLayout;
   /**
    * The folder, inside the app's output folder, that holds this site's files. '' writes at the top.

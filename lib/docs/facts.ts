@@ -12,7 +12,9 @@ import { publishedOf, RoutableUnit } from './routing';
 
 /** A rendered file as RenderContext.files holds it. */
 export interface FileRecord {
+  /** The file's path in the output folder. */
   readonly path: string;
+  /** The construct that produced it. */
   readonly constructPath: string;
 }
 

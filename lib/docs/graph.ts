@@ -6,7 +6,9 @@ import { DocUnit, DocUnitKind } from './units';
 
 /** An edge of the picture: `from` starts after `to`. */
 export interface GraphEdge {
+  /** The unit file that needs the other. */
   readonly from: string;
+  /** The unit file it needs. */
   readonly to: string;
   /** A dependency's strength (`requires`, `wants`, `bindsTo`, `orderOnly`), or `pod`: a member of the pod. */
   readonly kind: DependencyStrength | 'pod';
@@ -18,6 +20,7 @@ export interface GraphEdge {
 export interface UnitGraph {
   /** Unit file name -> Mermaid id. */
   readonly ids: ReadonlyMap<string, string>;
+  /** The dependencies between units, sorted. */
   readonly edges: GraphEdge[];
 }
 

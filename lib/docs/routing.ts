@@ -11,14 +11,23 @@ import { byText, code, listOf } from './markdown';
 
 /** One hostname (and path) on a Caddy route, with where it goes and whether a tunnel feeds it. */
 export interface RouteHop {
+  /** The Caddy route. */
   readonly route: Route;
+  /** The hostname the route serves. */
   readonly host: string;
-  /** The path matcher of a path route; undefined for the route's main upstream. */
+  /**
+   * The path matcher of a path route; undefined for the route's main upstream.
+   * @default - the route's main upstream
+   */
   readonly path?: string;
+  /** Where Caddy sends the traffic. */
   readonly upstream: Upstream;
   /** What reverse_proxy dials, e.g. `openwebui:8080`. */
   readonly dial: string;
-  /** The tunnel whose ingress sends this hostname to the route's Caddy. */
+  /**
+   * The tunnel whose ingress sends this hostname to the route's Caddy.
+   * @default - none: the hostname is not behind a tunnel
+   */
   readonly tunnel?: Tunnel;
 }
 

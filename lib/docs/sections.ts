@@ -17,11 +17,15 @@ import { DocUnit, jobEnvFiles } from './units';
 
 /** What every section reads besides its unit. */
 export interface SectionContext {
+  /** The site being documented. */
   readonly site: Site;
   /** The site's rendered files, docs excluded, sorted by path. */
   readonly files: readonly FileRecord[];
+  /** Every route, hostname by hostname. */
   readonly hops: readonly RouteHop[];
+  /** The site's Caddy instances. */
   readonly caddies: readonly Caddy[];
+  /** The site's units, in document order. */
   readonly units: readonly DocUnit[];
 }
 

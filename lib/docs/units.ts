@@ -18,6 +18,7 @@ export type DocUnitKind = 'container' | 'pod' | 'kube' | 'timer' | 'service' | '
 
 /** One unit as the docs see it, with everything read from the tree once. */
 export interface DocUnit {
+  /** What kind of unit it is (container, pod, kube, timer, service, target). */
   readonly kind: DocUnitKind;
   /** The construct: a Container, Pod, Kube, Timer, Service or Target. */
   readonly construct: Resource;

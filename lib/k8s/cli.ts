@@ -5,10 +5,11 @@ export const BACKEND_OPTION_USAGE = '  --backend quadlet|kubernetes   render eve
 
 /** What `takeBackendOption` found: the backend asked for, the other arguments, or a usage error. */
 export interface BackendOption {
-  /** @default - not given: the app's default ($QUADLET_CDK_BACKEND, else quadlet) */
+  /** The backend `--backend` asked for. @default - not given: the app's default ($QUADLET_CDK_BACKEND, else quadlet) */
   readonly backend?: SiteBackend;
+  /** The arguments other than `--backend`, in order. */
   readonly rest: string[];
-  /** Set when the option is malformed; the command should exit with ExitCode.USAGE. */
+  /** Set when the option is malformed; the command should exit with ExitCode.USAGE. @default - none: the option is well formed */
   readonly error?: string;
 }
 

@@ -15,7 +15,9 @@ export type KubeObject = INamespace | IDeployment | IStatefulSet | IService | IC
 
 /** One object and the construct it comes from. */
 export interface Manifest {
+  /** The Kubernetes object. */
   readonly object: KubeObject;
+  /** The path of the construct it comes from. */
   readonly constructPath: string;
 }
 

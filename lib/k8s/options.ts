@@ -4,7 +4,7 @@ export interface KubernetesVolumeOptions {
   readonly size?: string;
   /** Storage class. @default - the site's `storageClass` */
   readonly storageClass?: string;
-  /** @default 'ReadWriteOnce' */
+  /** The claim's access mode. @default 'ReadWriteOnce' */
   readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadWriteMany';
 }
 

@@ -9,8 +9,11 @@ export const KUBERNETES_SCHEMA_VERSION = '1.33.0';
 
 /** One object that fails the schema. */
 export interface SchemaProblem {
+  /** The object's `kind`. */
   readonly kind: string;
+  /** The object's `metadata.name`. */
   readonly name: string;
+  /** What the schema says is wrong. */
   readonly message: string;
 }
 

@@ -3,8 +3,11 @@ import { Diagnostic } from '../core/diagnostics';
 
 /** One app to list: its name, where it lives, and how to build it. */
 export interface KubernetesDocApp {
+  /** The app's name in the doc. */
   readonly name: string;
+  /** Where its source lives, relative to the repository. */
   readonly source: string;
+  /** Builds its tree into the given app. */
   readonly build: (app: App) => unknown;
 }
 

@@ -8,13 +8,17 @@ import { KubernetesOptions } from './options';
 
 /** A generated file a container mounts, found by the path the unit gives. */
 export interface GeneratedMount {
+  /** The file's name. */
   readonly name: string;
+  /** The file's content. */
   readonly content: string;
+  /** The path of the construct that renders it. */
   readonly constructPath: string;
 }
 
 /** One `secretGenerator` entry of the kustomization. */
 export interface SecretSource {
+  /** The Secret's name. */
   readonly name: string;
   /** `envs` (an env file) or `files` (one podman secret, key = its name). */
   readonly kind: 'envs' | 'files';

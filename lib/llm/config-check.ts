@@ -4,27 +4,33 @@ import { parse as parseYaml } from 'yaml';
 import { App, OutputValidator } from '../core/app';
 import './codes';
 import { checkMacroDefinitions, checkRefs } from './macros';
-import * as generated from './schemas/validate.generated';
 
 /** Which loader reads a generated file. */
 export type ConfigKind = 'llama-swap' | 'litellm';
 
 /** One problem in a config file: its code (LLM030-032) and a message naming the path. */
 export interface ConfigProblem {
+  /** LLM030 (unparseable), LLM031 (schema) or LLM032 (cross-reference). */
   readonly code: 'LLM030' | 'LLM031' | 'LLM032';
+  /** What is wrong, naming the path in the file. */
   readonly message: string;
 }
 
+let validators: Record<ConfigKind, ValidateFunction> | undefined;
+
 /**
  * The schemas compiled ahead of time (validate.generated.ts, by scripts/gen-validators.ts with
- * the options in schemas/standalone.ts): compiling them at every synth cost about 60 ms.
+ * the options in schemas/standalone.ts): compiling them at every synth cost about 60 ms. Loaded on
+ * first use, so that sites without an LLM gateway do not pay for loading them.
  */
-const validators: Record<ConfigKind, ValidateFunction> = {
-  'llama-swap': generated.validateLlamaSwap as ValidateFunction,
-  'litellm': generated.validateLiteLlm as ValidateFunction,
-};
-
 function compiled(): Record<ConfigKind, ValidateFunction> {
+  if (!validators) {
+    const generated: typeof import('./schemas/validate.generated') = require('./schemas/validate.generated');
+    validators = {
+      'llama-swap': generated.validateLlamaSwap as ValidateFunction,
+      'litellm': generated.validateLiteLlm as ValidateFunction,
+    };
+  }
   return validators;
 }
 

@@ -22,6 +22,7 @@ export type RoutingStrategy = 'simple-shuffle' | 'least-busy' | 'usage-based-rou
 
 /** The gateway's Postgres: a typed dependency, its URL a secret. */
 export interface LiteLlmDatabase {
+  /** The PostgreSQL container LiteLLM stores spend and keys in. */
   readonly container: Container;
   /** The env var holding `postgresql://user:password@host:5432/db`. @default 'DATABASE_URL' */
   readonly urlVar?: string;
@@ -39,8 +40,12 @@ export interface LiteLlmDatabase {
 
 /** The gateway's Redis (shared rpm/tpm counters, optional response cache). */
 export interface LiteLlmCache {
+  /** The Redis (or Valkey) container LiteLLM caches responses in. */
   readonly container: Container;
-  /** @default 6379 */
+  /**
+   * The port the cache listens on.
+   * @default 6379
+   */
   readonly port?: number;
   /** The env var holding the Redis password. @default - none (no password) */
   readonly passwordVar?: string;
@@ -69,15 +74,24 @@ export interface LiteLlmProps {
   readonly masterKeyVar?: string;
   /** Env var of the salt key (encrypts stored credentials; never change it). @default 'LITELLM_SALT_KEY' */
   readonly saltKeyVar?: string;
-  /** @default - none (no spend tracking, no virtual keys) */
+  /**
+   * The database for spend tracking and virtual keys.
+   * @default - none (no spend tracking, no virtual keys)
+   */
   readonly database?: LiteLlmDatabase;
-  /** @default - none */
+  /**
+   * A response cache.
+   * @default - none
+   */
   readonly cache?: LiteLlmCache;
   /** Seconds a request may take: must cover a cold model start. @default - llama-swap's healthCheckTimeout + 300, else 600 */
   readonly requestTimeout?: number;
   /** Retries before a fallback. @default - LiteLLM's */
   readonly numRetries?: number;
-  /** @default 'simple-shuffle' */
+  /**
+   * How LiteLLM picks among deployments of one model name.
+   * @default 'simple-shuffle'
+   */
   readonly routingStrategy?: RoutingStrategy;
   /** Drop OpenAI parameters a backend does not support. @default true */
   readonly dropParams?: boolean;

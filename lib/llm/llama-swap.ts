@@ -59,9 +59,15 @@ export interface LlamaSwapProps {
   readonly globalTTL?: number;
   /** Seconds to wait for a graceful unload. @default - llama-swap's (10) */
   readonly unloadTimeout?: number;
-  /** @default - llama-swap's ('info') */
+  /**
+   * llama-swap's log level.
+   * @default - llama-swap's ('info')
+   */
   readonly logLevel?: LlamaSwapLogLevel;
-  /** @default - llama-swap's ('proxy') */
+  /**
+   * Which logs llama-swap prints to its standard output (the journal).
+   * @default - llama-swap's ('proxy')
+   */
   readonly logToStdout?: 'proxy' | 'upstream' | 'both' | 'none';
   /** List aliases in `/v1/models`. @default - llama-swap's (false) */
   readonly includeAliasesInList?: boolean;

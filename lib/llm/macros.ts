@@ -31,7 +31,10 @@ export function macroRefs(s: string): string[] {
 export interface MacroScope {
   /** Global and model macro names. */
   readonly declared: ReadonlySet<string>;
-  /** Variables set in llama-swap's own environment, for `${env.NAME}`. Undefined: not checked. */
+  /**
+   * Variables set in llama-swap's own environment, for `${env.NAME}`. Undefined: not checked.
+   * @default - not known: `${env.NAME}` is not checked
+   */
   readonly env?: ReadonlySet<string>;
   /** Whether `${PORT}` is available (the model's cmd uses it). */
   readonly port: boolean;
@@ -43,7 +46,9 @@ export interface MacroScope {
 
 /** One problem with a reference: the code and a message. */
 export interface MacroProblem {
+  /** LLM002 (undefined macro) or LLM004 (unknown env variable). */
   readonly code: 'LLM002' | 'LLM004';
+  /** What is wrong, naming the model and the macro. */
   readonly message: string;
 }
 

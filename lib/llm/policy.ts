@@ -2,7 +2,12 @@ import { splitCommand } from './macros';
 
 /** One flag of a mandatory group, with its value when it takes one (`-ngl 999`, `--jinja`). */
 export interface PolicyFlag {
+  /** The command-line flag, e.g. `--no-mmap`. */
   readonly flag: string;
+  /**
+   * The value the flag must have, e.g. `999` for `-ngl`.
+   * @default - none: the flag takes no value
+   */
   readonly value?: string;
 }
 

@@ -26,7 +26,10 @@ export interface BackupJobProps {
   readonly target: UnitValue;
   /** When to run, with a time zone. @default '*-*-* 04:00:00 UTC' */
   readonly onCalendar?: string | string[];
-  /** @default 'tar' */
+  /**
+   * The program that copies the data.
+   * @default 'tar'
+   */
   readonly tool?: BackupTool;
   /** The image. @default 'docker.io/library/alpine:3.20' for tar, 'docker.io/restic/restic:0.17.3' for restic */
   readonly image?: string;
@@ -36,7 +39,10 @@ export interface BackupJobProps {
   readonly keepDays?: number;
   /** The timer and service name (`<name>.timer`, `<name>.service`). @default - the construct id */
   readonly name?: string;
-  /** @default 'backup <name> to <target>' */
+  /**
+   * The unit's `Description=`.
+   * @default 'backup <name> to <target>'
+   */
   readonly description?: string;
   /**
    * Copy the data volume of a running PostgresDatabase or MariaDb anyway, with the reason. Such a

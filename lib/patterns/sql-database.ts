@@ -61,18 +61,28 @@ export interface SqlConnectOptions {
 
 /** What an engine fixes: image, port, data path and the names of its env variables. */
 export interface SqlEngine {
+  /** The engine's name for messages and docs, e.g. `PostgreSQL`. */
   readonly label: string;
+  /** The default image. */
   readonly image: string;
+  /** The port the server listens on. */
   readonly port: number;
+  /** Where the data lives inside the container. */
   readonly dataPath: string;
+  /** The URL scheme of a connection string, e.g. `postgresql`. */
   readonly scheme: string;
+  /** The env file values that create the database and its user. */
   readonly values: (database: string, user: string) => Record<string, string>;
   /** The variable the server reads the app user's password from (its podman secret). */
   readonly passwordVar: string;
-  /** The variable the server reads an administrator password from, if it takes one (a second podman secret). */
+  /** The variable the server reads an administrator password from, if it takes one (a second podman secret). @default - none: the engine takes no administrator password */
   readonly rootPasswordVar?: string;
-  /** What the administrator password is, for the docs. */
+  /** What the administrator password is, for the docs. @default - none */
   readonly rootPasswordDescription?: string;
+  /**
+   * The variable a consumer reads the connection URL from.
+   * @default - none: consumers name their own
+   */
   readonly defaultUrlVar?: string;
   /** The health check: passes once the server accepts connections from clients (not while it initialises). */
   readonly healthCmd: (database: string, user: string) => string;

@@ -57,8 +57,11 @@ export type DependsOn = IServiceUnit | DependencySpec;
 
 /** One edge, as written into the unit. */
 export interface Dependency {
+  /** The unit depended on. */
   readonly unit: IServiceUnit;
+  /** How hard the need is. */
   readonly strength: DependencyStrength;
+  /** What the dependent waits for: started, or healthy. */
   readonly ready: Readiness;
 }
 

@@ -4,9 +4,22 @@ import './codes';
 
 /** A parsed container image reference: `registry/path[:tag][@sha256:digest]`. */
 export interface ImageRef {
+  /**
+   * The registry host, e.g. `docker.io`.
+   * @default - none: a short name
+   */
   readonly registry?: string;
+  /** The repository path, e.g. `library/caddy`. */
   readonly path: string;
+  /**
+   * The tag, e.g. `2-alpine`.
+   * @default - none (podman pulls `latest` unless a digest is given)
+   */
   readonly tag?: string;
+  /**
+   * The digest, e.g. `sha256:...`.
+   * @default - none
+   */
   readonly digest?: string;
 }
 
@@ -46,7 +59,9 @@ export function isMajorOnlyTag(tag: string | undefined): boolean {
 
 /** The site settings an image check reads. */
 export interface ImagePolicy {
+  /** Floating tags such as `:latest` are allowed. */
   readonly allowFloatingTags: boolean;
+  /** Whether a missing digest is allowed, a warning or an error. */
   readonly digestPolicy: DigestPolicy;
 }
 

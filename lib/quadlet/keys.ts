@@ -8,19 +8,40 @@ export type QuadletSection = 'Container' | 'Pod' | 'Network' | 'Volume' | 'Kube'
 export interface KeyInfo {
   /** First podman release whose generator accepts the key. */
   readonly since: string;
+  /** How quadlet reads the value. */
   readonly parse: ParseMode;
+  /** Whether the key may appear more than once. */
   readonly repeatable: boolean;
-  /** The key became repeatable in this release (single-valued before). */
+  /**
+   * The key became repeatable in this release (single-valued before).
+   * @default - repeatable since the key was added, or never
+   */
   readonly repeatableSince?: string;
+  /** The TypeScript type of the prop, as text. */
   readonly type: string;
+  /**
+   * The podman flag the key becomes.
+   * @default - none
+   */
   readonly flag?: string;
+  /**
+   * Notes from the podman docs.
+   * @default - none
+   */
   readonly notes?: string;
 }
 
 export interface SectionInfo {
+  /** The unit file extension, e.g. `.container`. */
   readonly extension: string;
+  /** The podman release that added the unit type. */
   readonly since: string;
+  /**
+   * The name of the generated service, as a pattern.
+   * @default - `<name>.service`
+   */
   readonly service?: string;
+  /** Every key of the section, by name. */
   readonly keys: Readonly<Record<string, KeyInfo>>;
 }
 

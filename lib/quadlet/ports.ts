@@ -7,7 +7,10 @@ export interface PortMapping {
   readonly container: number;
   /** The host port. @default - the container port */
   readonly host?: number;
-  /** @default 'tcp' */
+  /**
+   * The transport protocol.
+   * @default 'tcp'
+   */
   readonly protocol?: 'tcp' | 'udp';
   /**
    * The host address to bind. Ignored when `public` is true.

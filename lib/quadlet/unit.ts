@@ -19,8 +19,8 @@ export type RestartPolicy = 'no' | 'always' | 'on-success' | 'on-failure' | 'on-
 /** The `[Service]` settings a quadlet unit commonly needs. Others go through `addEntry`. */
 export interface ServiceOptions {
   /**
-   * `false` writes no `Restart=` at all (quadlet's own default: no restart), as a hand-written
-   * unit without one had.
+   * systemd's `Restart=`; `false` writes none at all (quadlet's own default: no restart), as a
+   * hand-written unit without one had.
    * @default 'always' for long-running units, nothing for oneshot ones
    */
   readonly restart?: RestartPolicy | false;
@@ -33,7 +33,10 @@ export interface ServiceOptions {
    * @default 900 for long-running containers, systemd's (90s) for other units
    */
   readonly timeoutStartSec?: number | false;
-  /** @default - systemd's (90s) */
+  /**
+   * systemd's `TimeoutStopSec=`, in seconds.
+   * @default - systemd's (90s)
+   */
   readonly timeoutStopSec?: number;
   /** `oneshot` for jobs run by a timer. @default - quadlet's (notify) */
   readonly type?: 'notify' | 'oneshot';
@@ -41,11 +44,20 @@ export interface ServiceOptions {
 
 /** `[Install]`: which targets pull the unit in at boot. */
 export interface InstallOptions {
-  /** @default - the site's target (or default.target when the site has none) */
+  /**
+   * Targets that pull the unit in (`WantedBy=`).
+   * @default - the site's target (or default.target when the site has none)
+   */
   readonly wantedBy?: string[];
-  /** @default - none */
+  /**
+   * Targets that require it (`RequiredBy=`).
+   * @default - none
+   */
   readonly requiredBy?: string[];
-  /** @default - none */
+  /**
+   * Other names of the unit (`Alias=`).
+   * @default - none
+   */
   readonly alias?: string[];
 }
 
@@ -67,7 +79,10 @@ export interface QuadletUnitProps {
    * @default - none
    */
   readonly dependsOn?: DependsOn[];
-  /** @default - restart always for long-running units */
+  /**
+   * The `[Service]` section: restart policy and timeouts.
+   * @default - restart always for long-running units
+   */
   readonly service?: ServiceOptions;
   /** `false` to leave the unit out of boot (start it by hand or from a timer). @default - joins the site target */
   readonly install?: InstallOptions | false;

@@ -10,8 +10,15 @@ export type Data = string | number | boolean | null | readonly Data[] | { readon
  * Humans read llama-swap's `models` before `groups`; a sorted map would put groups first.
  */
 export interface KeyOrder {
+  /**
+   * Keys written first, in this order; the rest follow sorted.
+   * @default - none: every key sorted
+   */
   readonly first?: readonly string[];
-  /** Orders for nested maps, by the key that holds them (`*` for every nested map). */
+  /**
+   * Orders for nested maps, by the key that holds them (`*` for every nested map).
+   * @default - nested maps sorted
+   */
   readonly nested?: Readonly<Record<string, KeyOrder>>;
 }
 

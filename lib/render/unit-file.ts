@@ -5,13 +5,16 @@ import { commentLines } from '../core/names';
  * Keys may repeat (Environment=, Volume=, ...), so this is not a map.
  */
 export interface UnitEntry {
+  /** The key, e.g. `Image`. */
   readonly key: string;
   /** Already encoded for the key's parse mode. */
   readonly value: string;
 }
 
 export interface UnitSection {
+  /** The section name without brackets, e.g. `Container`. */
   readonly name: string;
+  /** Its entries, in order. */
   readonly entries: UnitEntry[];
 }
 

@@ -7,6 +7,7 @@ import { CalendarComponent, CalendarSpec, parseCalendarSpec } from './calendar';
  * once, at the first). Checked against `systemd-analyze calendar` in the tests.
  */
 export interface DstConflict {
+  /** `gap`: the local time does not exist that day; `overlap`: it happens twice. */
   readonly kind: 'gap' | 'overlap';
   /** The local date, YYYY-MM-DD. */
   readonly date: string;

@@ -29,7 +29,10 @@ export interface ServiceProps extends PlainUnitProps {
    * @default 'exec'
    */
   readonly type?: 'simple' | 'exec' | 'oneshot' | 'notify';
-  /** @default 'on-failure' for long-running services, none for oneshot ones */
+  /**
+   * systemd's `Restart=`.
+   * @default 'on-failure' for long-running services, none for oneshot ones
+   */
   readonly restart?: RestartPolicy;
   /**
    * Seconds between restarts. systemd's 100ms burns through the start limit (5 starts in 10s)

@@ -12,7 +12,10 @@ export interface CaddyResult {
 
 /** Result of {@link caddyAdapt}. */
 export interface CaddyAdaptResult extends CaddyResult {
-  /** The adapted JSON config, when `ok`. */
+  /**
+   * The adapted JSON config, when `ok`.
+   * @default - undefined when caddy failed
+   */
   config?: any;
 }
 

@@ -37,8 +37,11 @@ export type SynthOutcome =
 
 /** One executed assertion, as recorded for the meta-test. */
 export interface AssertedDiagnostic {
+  /** The diagnostic code the test asserted. */
   readonly code: string;
+  /** The severity it asserted for that code. */
   readonly severity: Severity;
+  /** The synth outcome it asserted with it. */
   readonly synth: SynthOutcome;
 }
 

@@ -1,3 +1,7 @@
+/**
+ * Helpers for testing sites and constructs, and the real validators (`quadlet-cdk/build/testing`).
+ * @module quadlet-cdk/build/testing
+ */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, SynthOutput } from '../core/app';

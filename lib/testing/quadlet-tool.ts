@@ -5,9 +5,15 @@ import { isExecutable, makeTempDir, resolveBin, run, RunResult, withTempDir, wri
 
 /** Options shared by the quadlet wrappers. */
 export interface QuadletOptions {
-  /** Generate rootless (`-user`) units; default `true`. */
+  /**
+   * Generate rootless (`-user`) units; default `true`.
+   * @default true
+   */
   rootless?: boolean;
-  /** Quadlet binary; default from {@link findValidators}. */
+  /**
+   * Quadlet binary; default from {@link findValidators}.
+   * @default - the one findValidators finds
+   */
   bin?: string;
 }
 
@@ -48,7 +54,10 @@ export function quadletDryRun(files: Record<string, string>, opts: QuadletOption
 
 /** Options for {@link quadletGenerate}. */
 export interface QuadletGenerateOptions extends QuadletOptions {
-  /** Value of `PODMAN` for the run (the ExecStart binary); default `/bin/true`. */
+  /**
+   * Value of `PODMAN` for the run (the ExecStart binary); default `/bin/true`.
+   * @default '/bin/true'
+   */
   podman?: string;
 }
 

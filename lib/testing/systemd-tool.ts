@@ -6,17 +6,27 @@ import { makeTempDir, resolveBin, run, writeTree } from './tools';
 
 /** Options for {@link systemdVerify}. */
 export interface SystemdVerifyOptions {
-  /** Rootless units: quadlet `-user` and `systemd-analyze --user`; default `true`. */
+  /**
+   * Rootless units: quadlet `-user` and `systemd-analyze --user`; default `true`.
+   * @default true
+   */
   rootless?: boolean;
-  /** Quadlet binary; default from {@link findValidators}. */
+  /**
+   * Quadlet binary; default from {@link findValidators}.
+   * @default - the one findValidators finds
+   */
   quadletBin?: string;
-  /** `systemd-analyze` binary; default from {@link findValidators}. */
+  /**
+   * `systemd-analyze` binary; default from {@link findValidators}.
+   * @default - the one findValidators finds
+   */
   systemdAnalyzeBin?: string;
   /**
    * Ignore `Command /x is not executable: No such file or directory`
    * (default `true`): the units target another host, and binaries such as
    * `/usr/local/bin/backup.sh` do not exist on the test machine. Other
    * errors about the command (relative path, permission) still fail.
+   * @default true
    */
   allowMissingExecutables?: boolean;
 }
@@ -130,9 +140,15 @@ export function systemdVerify(
 export interface SystemdCalendarResult {
   /** The expression parsed. */
   ok: boolean;
-  /** `Normalized form:` line, e.g. `*-*-* 03:00:00 Europe/Paris`. */
+  /**
+   * `Normalized form:` line, e.g. `*-*-* 03:00:00 Europe/Paris`.
+   * @default - undefined when the expression is invalid
+   */
   normalized?: string;
-  /** Next elapse times (UTC), one per iteration, e.g. `Sat 2026-11-28 02:00:00 UTC`. */
+  /**
+   * Next elapse times (UTC), one per iteration, e.g. `Sat 2026-11-28 02:00:00 UTC`.
+   * @default - undefined when the expression is invalid
+   */
   next?: string[];
   /** Raw stdout + stderr. */
   output: string;

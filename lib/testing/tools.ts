@@ -6,11 +6,20 @@ import * as path from 'path';
 
 /** Absolute paths of the validators that were found; a missing tool is `undefined`. */
 export interface ValidatorPaths {
-  /** Podman's quadlet generator (>= 5.4), e.g. `.tools/podman/usr/libexec/podman/quadlet`. */
+  /**
+   * Podman's quadlet generator (>= 5.4), e.g. `.tools/podman/usr/libexec/podman/quadlet`.
+   * @default - undefined: not found
+   */
   quadlet?: string;
-  /** The `caddy` binary (2.6.x from Debian 12 when installed by the script). */
+  /**
+   * The `caddy` binary (2.6.x from Debian 12 when installed by the script).
+   * @default - undefined: not found
+   */
   caddy?: string;
-  /** `systemd-analyze` (systemd 252 on Debian 12). */
+  /**
+   * `systemd-analyze` (systemd 252 on Debian 12).
+   * @default - undefined: not found
+   */
   systemdAnalyze?: string;
 }
 
@@ -108,8 +117,11 @@ export function withTempDir<T>(fn: (dir: string) => T): T {
 
 /** What {@link run} returns; `status` is null when the process was killed. */
 export interface RunResult {
+  /** The exit code, or null when the process was killed. */
   status: number | null;
+  /** What it printed on standard output. */
   stdout: string;
+  /** What it printed on standard error. */
   stderr: string;
 }
 

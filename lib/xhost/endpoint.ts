@@ -31,7 +31,10 @@ export interface EndpointProps {
    * @default - the HostAddress's bind; else any non-loopback bind, or public: true
    */
   readonly bind?: string;
-  /** @default 'http' */
+  /**
+   * The URL scheme of the endpoint.
+   * @default 'http'
+   */
   readonly scheme?: string;
 }
 

@@ -74,6 +74,7 @@ export default (app: App) => {
   });
 
   it('validate runs the quadlet generator, systemd-analyze and caddy over sodimo and reports each', async function () {
+    this.timeout(300_000); // systemd-analyze verify once per unit
     const tools = findValidators();
     if (!tools.quadlet || !tools.caddy || !tools.systemdAnalyze) {
       if (requireValidators()) throw new Error('validators missing: run scripts/ensure-validators.sh');

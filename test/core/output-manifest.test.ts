@@ -76,6 +76,17 @@ describe('output manifests are untrusted', () => {
     expectOutputError(() => writeOutput(dir, [file('linked/new.txt', 'n\n')]), 'OUTPUT001', root);
   });
 
+  it('OUTPUT001: a re-synth with no change still refuses a generated folder that became a symlink (the no-change shortcut reads nothing through it)', () => {
+    const files = [file('linked/precious.txt', 'keep\n'), file('units/a.container', 'A\n')];
+    writeOutput(dir, files);
+    // A pulled commit moved the generated folder out and left a link to it: same files, same manifest.
+    const outside = path.join(root, 'outside');
+    fs.renameSync(path.join(dir, 'linked'), outside);
+    fs.symlinkSync(outside, path.join(dir, 'linked'));
+    expectOutputError(() => writeOutput(dir, files), 'OUTPUT001', root);
+    expect(fs.readFileSync(path.join(outside, 'precious.txt'), 'utf8')).to.equal('keep\n');
+  });
+
   it('OUTPUT002: a manifest with a null entry, a non-string path or no sha256 names each entry, deletes nothing, and says how to recover', () => {
     const e = refusedWith(manifest([null, { path: 5 }, { path: 'units/b.container' }, entry('units/a.container', 'A\n')]), 'OUTPUT002', /entry 1 is null/);
     expect(e.message).to.contain('entry 2 has the path 5, not a string');

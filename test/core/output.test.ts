@@ -140,4 +140,45 @@ describe('writeOutput', () => {
     writeOutput(dir, [file('a', '1\n')]);
     expect(fs.readdirSync(dir).sort()).to.deep.equal([MANIFEST_FILE, 'a']);
   });
+
+  /** Every entry under the folder, the folder included, with what a write would change. */
+  const entries = () => {
+    const out: Record<string, string> = {};
+    const walk = (p: string) => {
+      const st = fs.lstatSync(p, { bigint: true });
+      out[path.relative(dir, p) || '.'] = `${st.ino} ${st.mtimeNs} ${st.ctimeNs}`;
+      if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    };
+    walk(dir);
+    return out;
+  };
+
+  it('a re-synth with no change touches no file, not even the lock or the manifest', () => {
+    const files = [file('units/a.container', 'A\n'), file('units/b.container', 'B\n'), file('c.txt', 'C\n')];
+    writeOutput(dir, files);
+    const before = entries();
+    const r = writeOutput(dir, files);
+    expect([r.written, r.unchanged, r.removed]).to.deep.equal([[], ['c.txt', 'units/a.container', 'units/b.container'], []]);
+    expect(entries()).to.deep.equal(before);
+  });
+
+  it('a re-synth still restores a generated file edited by hand, and takes the lock when anything changed', () => {
+    const files = [file('units/a.container', 'A\n'), file('units/b.container', 'B\n')];
+    writeOutput(dir, files);
+    fs.writeFileSync(path.join(dir, 'units/a.container'), 'edited\n');
+    expect(writeOutput(dir, files).written).to.deep.equal(['units/a.container']);
+    expect(fs.readFileSync(path.join(dir, 'units/a.container'), 'utf8')).to.equal('A\n');
+    fs.writeFileSync(path.join(dir, '.quadlet-cdk.lock'), `${process.ppid} other`); // a live synth holds the folder
+    expect(() => writeOutput(dir, files)).to.throw(OutputError, /another synth/);
+  });
+
+  it('a first synth moves each new folder into place whole, with the same result as file by file', () => {
+    fs.mkdirSync(path.join(dir, 'units'));
+    const files = [file('units/a.container', 'A\n'), file('new/deep/b.txt', 'B\n'), file('new/c.txt', 'C\n'), file('top.txt', 'T\n')];
+    const r = writeOutput(dir, files);
+    expect(r.written).to.deep.equal(['new/c.txt', 'new/deep/b.txt', 'top.txt', 'units/a.container']);
+    for (const f of files) expect(fs.readFileSync(path.join(dir, f.path), 'utf8')).to.equal(f.content);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal([MANIFEST_FILE, 'new', 'top.txt', 'units']);
+    expect(verifyOutput(dir).problems).to.deep.equal([]);
+  });
 });

@@ -1,17 +1,16 @@
 import { expect } from 'chai';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { packedTarball, ROOT, run, slowTests } from './pack';
 
 /**
- * Follows docs/getting-started.md in a scratch folder: builds and packs this package, then runs
+ * Follows docs/getting-started.md in a scratch folder: packs this package (npm pack), then runs
  * the guide's `sh` blocks and writes its `file=` blocks in order, as one bash script. The only
  * changes: `quadlet-cdk` as an install argument becomes the packed tarball, and installs try the
  * npm cache first (--offline), falling back to the registry. Slow (npm installs): runs when CI or
  * QUADLET_CDK_SLOW_TESTS=1 is set.
  */
-const ROOT = path.join(__dirname, '..', '..');
 const GUIDE = path.join(ROOT, 'docs', 'getting-started.md');
 
 interface Block { readonly lang: string; readonly file?: string; readonly body: string }
@@ -45,49 +44,24 @@ function guideScript(md: string, tarball: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** The environment of a fresh shell: no npm or projen variables of the process running the tests. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(npm_|INIT_CWD$|PROJEN_|QUADLET_CDK_OUTDIR$|TS_NODE_)/i.test(k)) env[k] = v;
-  }
-  return { ...env, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' };
-}
-
-function run(cmd: string, args: string[], cwd: string, timeout = 120_000): string {
-  const r = spawnSync(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal ?? r.error}):\n${out.slice(-6000)}`);
-  return out;
-}
-
 describe('getting started (docs/getting-started.md)', function () {
-  this.timeout(240_000);
+  this.timeout(600_000);
   const md = fs.readFileSync(GUIDE, 'utf8');
 
   it('the guide has commands, files and the expected output', () => {
     const script = guideScript(md, '/x/quadlet-cdk.tgz');
     expect(script).to.contain("npm install --offline --no-audit --no-fund '/x/quadlet-cdk.tgz'");
+    expect(script).to.contain('npx quadlet-cdk synth');
     expect(script).to.contain('npx projen synth');
     expect(blocks(md).map((b) => b.file).filter(Boolean)).to.deep.equal(['.projenrc.ts', 'apps/main.ts']);
   });
 
   it('an empty folder becomes a site repo whose `npx projen synth` writes the units', function () {
-    if (!process.env.CI && process.env.QUADLET_CDK_SLOW_TESTS !== '1') this.skip();
+    if (!slowTests()) this.skip();
     const started = Date.now();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quadlet-cdk-starter-'));
     try {
-      // The package as npm would ship it: compiled lib, package.json, README, LICENSE (staged, so
-      // that the repo's build/ and local tools such as .tools/ stay out of it).
-      const pkg = path.join(tmp, 'pkg');
-      fs.mkdirSync(pkg);
-      run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--outDir', path.join(pkg, 'build')], ROOT);
-      for (const f of ['package.json', 'README.md', 'LICENSE']) if (fs.existsSync(path.join(ROOT, f))) fs.copyFileSync(path.join(ROOT, f), path.join(pkg, f));
-      fs.cpSync(path.join(ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true }); // the quadlet-cdk command QuadletSite runs
-      // build/ is compiled above; the package's prepack would compile again from sources the staging folder lacks.
-      const packed = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', tmp], pkg).trim().split('\n').pop()!;
-      const tarball = path.join(tmp, packed);
-      expect(fs.existsSync(tarball), tarball).to.equal(true);
+      const { tarball } = packedTarball();
       const built = Date.now();
 
       const work = path.join(tmp, 'work');

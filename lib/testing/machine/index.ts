@@ -8,3 +8,5 @@ export * from './site';
 export * from './prepare';
 export * from './units';
 export * from './run-site';
+export * from './lock';
+export { reapStaleMachines } from './reap';

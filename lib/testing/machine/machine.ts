@@ -2,12 +2,16 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { rootfsLockFile, runLocked } from './lock';
+import { reapStaleMachines, WORK_PARENT, WORK_PREFIX, writeOwner } from './reap';
 
 /** What a command run inside the machine returned. */
 export interface CommandResult {
   /** Exit status (124 when it timed out, 255 when it could not run). */
   readonly status: number;
+  /** What it printed on stdout. */
   readonly stdout: string;
+  /** What it printed on stderr. */
   readonly stderr: string;
 }
 
@@ -25,7 +29,10 @@ export interface RunOptions {
 export interface MachineOptions {
   /** The rootfs tarball (`ensureRootfs()`), extracted into a throw-away folder for this boot. */
   readonly rootfs: string;
-  /** The machine's name (nspawn's `-M`). @default 'quadlet-cdk-e2e' */
+  /**
+   * The machine's name (nspawn's `-M`; its host name inside stays `e2e`). Machines booted at the
+   * same time need different names. @default `qcdk-<pid>-<n>`, unique per process and boot
+   */
   readonly name?: string;
   /** The unprivileged user that runs the site, lingering in the rootfs. @default 'e2e' */
   readonly user?: string;
@@ -47,6 +54,8 @@ export class MachineError extends Error {
     super(message);
   }
 }
+
+let bootCount = 0;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** Blocks for `ms` (the harness is synchronous: one machine, one step at a time). */
@@ -75,18 +84,29 @@ export class Machine {
   /** Boots a throw-away copy of the rootfs and waits for the system and the user's manager. */
   public static boot(options: MachineOptions): Machine {
     const log = options.log ?? (() => undefined);
-    const workDir = options.workDir ?? fs.mkdtempSync(path.join('/var/tmp', 'quadlet-cdk-e2e-'));
+    // Machines that a killed process left behind are removed first; only those (see reapStaleMachines).
+    for (const line of reapStaleMachines()) log(line);
+    const workDir = options.workDir ?? fs.mkdtempSync(path.join(WORK_PARENT, WORK_PREFIX));
     const root = path.join(workDir, 'root');
     fs.mkdirSync(root, { recursive: true });
+    const name = options.name ?? `qcdk-${process.pid}-${++bootCount}`;
+    writeOwner(workDir, { name, root });
     // On a tmpfs: extracting is faster and removing it is instant (deleting ~1 GB of small files
     // on this machine's shared disk took over a minute).
     const mnt = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${options.sizeMb ?? 4096}m,mode=755`, 'quadlet-cdk-e2e', root], { encoding: 'utf8' });
     if (mnt.status !== 0) throw new MachineError(`cannot mount a tmpfs on ${root}: ${mnt.stderr}`);
     const t0 = Date.now();
-    const x = spawnSync('sh', ['-c', 'zstd -dc "$1" | tar -x -C "$2" --numeric-owner --xattrs --xattrs-include="*"', 'sh', options.rootfs, root], { encoding: 'utf8' });
-    if (x.status !== 0) throw new MachineError(`cannot extract ${options.rootfs}: ${x.stderr}`);
+    // Under the cache's shared lock: a rebuild cannot replace or remove the tarball mid-read.
+    const x = runLocked(rootfsLockFile(options.rootfs), ['sh', '-c', 'zstd -dc "$1" | tar -x -C "$2" --numeric-owner --xattrs --xattrs-include="*"', 'sh', options.rootfs, root], {
+      mode: 'shared', onWait: () => log('rootfs: another process is building the rootfs; waiting to extract'),
+    });
+    if (x.status !== 0) {
+      spawnSync('umount', ['-l', root]);
+      spawnSync('rm', ['-rf', '--one-file-system', workDir]);
+      throw new MachineError(`cannot extract ${options.rootfs}: ${x.stderr}`);
+    }
     log(`rootfs extracted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const m = new Machine(options, workDir, root);
+    const m = new Machine({ ...options, name }, workDir, root);
     try {
       m.start(options.bootTimeoutMs ?? 90000);
     } catch (e) {
@@ -112,7 +132,7 @@ export class Machine {
   private readonly onExit = () => this.stop();
 
   private constructor(private readonly options: MachineOptions, private readonly workDir: string, rootDir: string) {
-    this.name = options.name ?? 'quadlet-cdk-e2e';
+    this.name = options.name!;
     this.userName = options.user ?? 'e2e';
     this.uid = options.uid ?? 1000;
     this.rootDir = rootDir;
@@ -231,7 +251,7 @@ export class Machine {
   private start(timeoutMs: number): void {
     const out = fs.openSync(this.consoleLog, 'a');
     this.nspawn = spawn('systemd-nspawn', [
-      '-q', '-b', '-D', this.rootDir, '-M', this.name,
+      '-q', '-b', '-D', this.rootDir, '-M', this.name, '--hostname=e2e',
       '--register=no', '--keep-unit', // the host has no system bus
       '--private-network', '--resolv-conf=off', '--timezone=off', '--capability=all',
       '--console=read-only',
@@ -246,6 +266,7 @@ export class Machine {
       if (!isRunning(nspawnPid)) throw new MachineError(`systemd-nspawn exited at once:\n${tail(this.consoleLog, 20)}`);
       return findInit(nspawnPid);
     });
+    writeOwner(this.workDir, { name: this.name, root: this.rootDir, leader: this.leader, nspawn: nspawnPid });
     const end = Date.now() + timeoutMs;
     // The system bus appears a moment after PID 1: until then systemctl prints nothing useful.
     let last = '';
@@ -274,7 +295,8 @@ export class Machine {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** True while `pid` is a live (not zombie) process. */
+export function isRunning(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return !/^\d+ \(.*\) [ZX]/.test(stat);

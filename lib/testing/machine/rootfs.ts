@@ -1,7 +1,7 @@
-import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { rootfsLockFile, runLocked } from './lock';
 import { MachineError } from './machine';
 
 /** The repository's scripts folder (the harness runs from a checkout, not from the npm package). */
@@ -19,8 +19,11 @@ export interface RootfsOptions {
 
 /** A rootfs tarball and whether this call built it. */
 export interface Rootfs {
+  /** The rootfs tarball. */
   readonly tarball: string;
+  /** Whether this call built it (false: it came from the cache). */
   readonly built: boolean;
+  /** How long getting it took. */
   readonly seconds: number;
 }
 
@@ -28,6 +31,9 @@ export interface Rootfs {
  * The cached Debian 13 rootfs tarball, built by scripts/e2e-rootfs.sh (debootstrap + apt, 2-4
  * minutes) when missing. The cache key is the script's sha256, so editing the package list or the
  * machine's configuration builds a new one; older tarballs are removed after a successful build.
+ * The check and the build hold the cache's exclusive lock (`rootfsLockFile`): a process that finds
+ * another one building waits for it and uses its tarball; `Machine.boot` extracts under the shared
+ * lock, so a tarball is never replaced or removed while someone reads it.
  */
 export function ensureRootfs(options: RootfsOptions = {}): Rootfs {
   const log = options.log ?? (() => undefined);
@@ -39,12 +45,25 @@ export function ensureRootfs(options: RootfsOptions = {}): Rootfs {
     log(`rootfs: cached ${tarball}`);
     return { tarball, built: false, seconds: 0 };
   }
-  log(`rootfs: building ${tarball} (debootstrap + apt; takes a few minutes)`);
   const t0 = Date.now();
-  const r = spawnSync('bash', [script, tarball], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 60 * 60 * 1000 });
-  if (r.status !== 0) throw new MachineError(`scripts/e2e-rootfs.sh failed (exit ${r.status ?? r.signal}); see the lines above`);
-  for (const old of fs.readdirSync(cacheDir)) {
-    if (/^rootfs-[0-9a-f]{12}\.tar\.zst$/.test(old) && path.join(cacheDir, old) !== tarball) fs.rmSync(path.join(cacheDir, old));
+  // Under the lock, look again: a tarball that appeared while this process waited is used, also
+  // with `rebuild` when it was built after this call began. Exit 10 says "built here".
+  const locked = [
+    'set -e',
+    'if [ -e "$1" ] && { [ "$3" = 0 ] || [ "$(stat -c %Y "$1")" -ge "$4" ]; }; then exit 0; fi',
+    'echo "rootfs: building $1 (debootstrap + apt; takes a few minutes)"',
+    'bash "$2" "$1"',
+    'find "$(dirname "$1")" -maxdepth 1 -name "rootfs-*.tar.zst" ! -path "$1" -delete',
+    'exit 10',
+  ].join('\n');
+  const r = runLocked(rootfsLockFile(cacheDir), ['bash', '-c', locked, 'bash', tarball, script, options.rebuild ? '1' : '0', String(Math.floor(t0 / 1000))], {
+    mode: 'exclusive', stdio: 'inherit',
+    onWait: () => log(`rootfs: another process holds ${rootfsLockFile(cacheDir)} (building the rootfs); waiting for it`),
+  });
+  if (r.status === 0) {
+    log(`rootfs: ${tarball}, built by another process while this one waited`);
+    return { tarball, built: false, seconds: (Date.now() - t0) / 1000 };
   }
+  if (r.status !== 10) throw new MachineError(`scripts/e2e-rootfs.sh failed (exit ${r.status ?? r.signal}); see the lines above`);
   return { tarball, built: true, seconds: (Date.now() - t0) / 1000 };
 }

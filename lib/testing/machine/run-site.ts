@@ -6,7 +6,9 @@ import { failureReport, SiteFailure, startAndWait, UnitState } from './units';
 
 /** What a check sees: the machine and the installed site. */
 export interface CheckContext {
+  /** The machine the site runs in. */
   readonly m: Machine;
+  /** The installed site. */
   readonly site: InstalledSite;
 }
 
@@ -14,6 +16,7 @@ export interface CheckContext {
 export interface SiteCheck {
   /** What it proves, as a person would say it ("Caddy routes by Host header"). */
   readonly name: string;
+  /** Runs the check; throws a `SiteFailure` when it fails. */
   readonly run: (ctx: CheckContext) => void;
 }
 
@@ -33,16 +36,19 @@ export interface SiteRunSpec {
 
 /** How a site run went. */
 export interface SiteRunResult {
+  /** The site's name. */
   readonly name: string;
   /** The units that were active once the target started (0 when it never got there). */
   readonly unitsActive: number;
+  /** How many checks passed. */
   readonly checksPassed: number;
   /** Prerequisites the harness provided, each with why (`prepareHost`). */
   readonly prepared: string[];
-  /** The failure, when the run failed. */
+  /** The failure, when the run failed. @default - none: the run passed */
   readonly failure?: SiteFailure;
-  /** The failure report (statuses, journals, generator), when the run failed. */
+  /** The failure report (statuses, journals, generator), when the run failed. @default - none: the run passed */
   readonly report?: string;
+  /** How long the run took. */
   readonly seconds: number;
 }
 

@@ -11,9 +11,9 @@ export interface SiteUnit {
   readonly file: string;
   /** `container`, `volume`, `network`, `pod`, `kube`, `image`, `build`, `service`, `timer` or `target`. */
   readonly kind: string;
-  /** The podman container name, for `.container` units. */
+  /** The podman container name, for `.container` units. @default - none: not a `.container` unit */
   readonly containerName?: string;
-  /** The `Image=` of a `.container` unit. */
+  /** The `Image=` of a `.container` unit. @default - none: not a `.container` unit */
   readonly image?: string;
   /** A oneshot service that a timer starts: not expected to be active after the target starts. */
   readonly job: boolean;
@@ -25,8 +25,9 @@ export interface SiteUnit {
 export interface SiteTree {
   /** Files by path relative to the home folder (chezmoi names already turned into real ones). */
   readonly files: Record<string, string>;
+  /** The systemd units the files make. */
   readonly units: SiteUnit[];
-  /** The site's `.target` (what `systemctl --user start` is given). */
+  /** The site's `.target` (what `systemctl --user start` is given). @default - none: the site has no target */
   readonly target?: string;
 }
 
@@ -132,6 +133,7 @@ export interface InstallOptions {
 
 /** A site installed in a machine's user home. */
 export interface InstalledSite extends SiteTree {
+  /** The site's name. */
   readonly name: string;
   /** The value every secret got (a test value, never a real one). */
   readonly secret: string;

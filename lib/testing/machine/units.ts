@@ -3,19 +3,27 @@ import { InstalledSite, SiteUnit, unitKey } from './site';
 
 /** What `systemctl --user show` says about one unit. */
 export interface UnitState {
+  /** The unit name. */
   readonly unit: string;
+  /** `LoadState` (`loaded`, `not-found`, ...). */
   readonly load: string;
+  /** `ActiveState` (`active`, `failed`, ...). */
   readonly active: string;
+  /** `SubState` (`running`, `exited`, ...). */
   readonly sub: string;
+  /** `Result` (`success`, `exit-code`, ...). */
   readonly result: string;
+  /** `NRestarts`: how often systemd restarted it. */
   readonly restarts: number;
-  /** `exited 3`, `killed KILL`, ... of the last main process, when there was one. */
+  /** `exited 3`, `killed KILL`, ... of the last main process, when there was one. @default - none: no main process ran */
   readonly lastExit?: string;
 }
 
 /** One thing wrong with one unit, in words a person can act on. */
 export interface UnitProblem {
+  /** The unit at fault. */
   readonly unit: string;
+  /** What is wrong, in words a person can act on. */
   readonly cause: string;
 }
 
