@@ -38,6 +38,7 @@ export interface ImportOptions {
 export interface ImportResult {
   /** The site file: TypeScript that default-exports `(app: App) => void`. */
   readonly source: string;
+  /** What the import did with each field it could not type: findings with code, subject and message. */
   readonly report: ImportReport;
   /** The model the source was written from (instantiate it with `buildSite`). */
   readonly model: SiteModel;

@@ -15,6 +15,7 @@ import { IMPORT_SECRET_NAME, looksHarmless } from './values';
 export interface ComposeFile {
   /** Where it is (relative paths in it resolve against its folder). */
   readonly path: string;
+  /** Its YAML. */
   readonly text: string;
 }
 
@@ -38,13 +39,19 @@ export interface ComposeLoadOptions {
 
 /** A loaded project: every section a plain object, services already merged and filtered. */
 export interface ComposeProject {
+  /** The top-level `name:`. @default - none (the folder name is used) */
   readonly name?: string;
   /** The folder of the first file. */
   readonly dir: string;
+  /** The active services by name, `extends` and `-f` files merged, profiles applied. */
   readonly services: Record<string, Record<string, any>>;
+  /** Top-level `networks:` by key. */
   readonly networks: Record<string, any>;
+  /** Top-level `volumes:` by key. */
   readonly volumes: Record<string, any>;
+  /** Top-level `secrets:` by key. */
   readonly secrets: Record<string, any>;
+  /** Top-level `configs:` by key. */
   readonly configs: Record<string, any>;
   /** Values of secret-looking variables substituted anywhere: never written into the site source. */
   readonly secretValues: Set<string>;

@@ -18,6 +18,7 @@ export interface ComposeMapOptions {
   readonly podmanVersion?: string;
   /** Paths under this folder are written as `home('...')`. @default - none */
   readonly homeDir?: string;
+  /** Reads a file the project names (env files, config files); undefined when it is missing. */
   readonly readFile: (file: string) => string | undefined;
   /**
    * A `podman run` line rather than a project: services that name no network stay on podman's

@@ -13,10 +13,15 @@ import { shellSplit } from './words';
 
 /** What the service mapper needs from the project mapper. */
 export interface ServiceContext {
+  /** Where declarations go. */
   readonly model: ModelBuilder;
+  /** Where findings go. */
   readonly report: ReportBuilder;
+  /** The podman release the site targets: newer keys go through podmanArgs. */
   readonly podmanVersion: string;
+  /** Host paths under it become `home('...')`. @default - none */
   readonly homeDir?: string;
+  /** The compose project name (resource names keep `<project>_<name>`). */
   readonly composeName: string;
   /** The container declaration of every active service. */
   readonly containers: ReadonlyMap<string, Decl>;
@@ -26,10 +31,13 @@ export interface ServiceContext {
   readonly network: (key: string) => Value;
   /** A compose secret / config by key. */
   readonly secret: (key: string) => Decl | undefined;
+  /** A top-level config by key. */
   readonly config: (key: string) => Record<string, any> | undefined;
   /** Values that came from secret-looking variables. */
   readonly secretValues: ReadonlySet<string>;
+  /** The interpolation variables (for `environment: [KEY]` entries that take the shell's value). */
   readonly lookup: (name: string) => string | undefined;
+  /** Reads a file the service names (env_file, configs); undefined when it is missing. */
   readonly readFile: (file: string) => string | undefined;
   /** Parses an env file (compose syntax). */
   readonly parseEnv: (text: string) => Map<string, string>;

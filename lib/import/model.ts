@@ -32,12 +32,18 @@ export type ConstructClass = 'Container' | 'Network' | 'Volume' | 'Pod' | 'Build
 
 /** One `new Class(site, id, props)`, with its escape-hatch lines and review comments. */
 export interface Decl {
+  /** The construct class. */
   readonly cls: ConstructClass;
+  /** The construct id, unique in the site. */
   readonly id: string;
-  /** The unit (or file) name when it differs from the id: ids are unique per site, unit names per type. */
+  /**
+   * The unit (or file) name when it differs from the id: ids are unique per site, unit names per type.
+   * @default - the id
+   */
   readonly unitName?: string;
   /** The TypeScript variable name; unique in the site. */
   varName: string;
+  /** The construct props. */
   props: Record<string, Value>;
   /** `x.addEntry(section, key, value)` lines: what the typed props cannot say. */
   readonly entries: Array<[string, string, string]>;
@@ -53,6 +59,7 @@ export interface SiteModel {
   readonly siteName: string;
   /** Props of the Site construct. */
   readonly siteProps: Record<string, Value>;
+  /** The construct declarations, in creation order (written in dependency order). */
   readonly decls: Decl[];
   /** Shared constants, in declaration order. */
   readonly shared: Shared[];

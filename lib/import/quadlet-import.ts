@@ -21,7 +21,9 @@ import { systemdSplit } from './words';
 
 /** One file of the folder, by its path relative to the folder. */
 export interface UnitFileInput {
+  /** The path in the folder, e.g. `web.container`, `env/db.env`. */
   readonly path: string;
+  /** Its content. */
   readonly text: string;
 }
 
@@ -31,6 +33,7 @@ export interface QuadletImportOptions {
   readonly siteName?: string;
   /** The podman release the site targets. @default '5.4.2' */
   readonly podmanVersion?: string;
+  /** Host paths under it become `home('...')`. @default - none */
   readonly homeDir?: string;
 }
 

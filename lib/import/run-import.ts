@@ -12,8 +12,11 @@ import { siteNameOf, unitNameOf } from './values';
 
 /** Options of the `podman run` import. */
 export interface RunImportOptions {
+  /** The site name. @default 'imported' */
   readonly siteName?: string;
+  /** The podman release the site targets: newer keys go through podmanArgs. @default '5.4.2' */
   readonly podmanVersion?: string;
+  /** Host paths under it become `home('...')`. @default - none */
   readonly homeDir?: string;
 }
 
