@@ -44,6 +44,7 @@ const CLASS_OF: Record<string, [ConstructClass, QuadletSection]> = {
 };
 const SERVICE_SUFFIX: Record<string, string> = { '.container': '', '.kube': '', '.pod': '-pod', '.network': '-network', '.volume': '-volume', '.image': '-image', '.build': '-build', '.artifact': '-artifact' };
 const STRENGTH = { Requires: 'requires', BindsTo: 'bindsTo', Wants: 'wants' } as const;
+const SERVICE_TYPES = new Set(['simple', 'exec', 'oneshot', 'notify']);
 const RESTART = new Set(['no', 'always', 'on-success', 'on-failure', 'on-abnormal', 'on-abort', 'on-watchdog']);
 
 interface Unit {
@@ -53,6 +54,8 @@ interface Unit {
   readonly sections: UnitSection[];
   readonly decl: Decl;
   readonly section: QuadletSection;
+  /** A plain `.service` beside the quadlets (a Service construct), not a quadlet unit. */
+  readonly plain?: boolean;
   readonly serviceName: string;
 }
 
@@ -72,7 +75,12 @@ export function mapQuadlets(files: readonly UnitFileInput[], options: QuadletImp
       report.add('IMPORT012', f.path, undefined, 'drop-in files are not imported yet (the library does not model drop-ins); merge it into its unit by hand');
       continue;
     }
-    if (['.service', '.timer', '.target', '.socket', '.path', '.mount'].includes(ext)) {
+    if (ext === '.service') {
+      const service = plainService(f, model, report);
+      if (service) units.push({ ...service, base, ext });
+      continue;
+    }
+    if (['.timer', '.target', '.socket', '.path', '.mount'].includes(ext)) {
       report.add('IMPORT012', f.path, undefined, `plain .${ext.slice(1)} units are not imported as constructs yet; keep the file beside the site (~/.config/systemd/user)`);
       continue;
     }
@@ -128,12 +136,13 @@ class UnitMapper {
 
   public run(): void {
     const u = this.u;
+    Object.assign(this.props, u.decl.props);
     for (const s of u.sections) {
       if (s.name === 'Unit') this.unitSection(s);
-      else if (s.name === 'Service') this.serviceSection(s);
+      else if (s.name === 'Service') (u.plain ? this.plainServiceSection(s) : this.serviceSection(s));
       else if (s.name === 'Install') this.installSection(s);
       else if (s.name === 'Quadlet') this.quadletSection(s);
-      else if (s.name === u.section) this.mainSection(s);
+      else if (s.name === u.section && !u.plain) this.mainSection(s);
       else {
         for (const e of s.entries) this.raw(s.name, e.key, e.value);
         if (s.entries.length) this.report.add('IMPORT004', u.file, `[${s.name}]`, `section [${s.name}] kept through addEntry`);
@@ -142,9 +151,9 @@ class UnitMapper {
     if (!u.sections.some((s) => s.name === 'Unit' && s.entries.some((e) => e.key === 'Description'))) this.props.description = false;
     if (!u.sections.some((s) => s.name === 'Install')) this.props.install = false;
     const restartSet = valuesOf(u.sections, 'Service', 'Restart').length > 0;
-    if (!restartSet && (u.section === 'Container' || u.section === 'Kube')) this.props.service = { ...((this.props.service as object) ?? {}), restart: false };
+    if (!restartSet && !u.plain && (u.section === 'Container' || u.section === 'Kube')) this.props.service = { ...((this.props.service as object) ?? {}), restart: false };
     // The library's 900 s start timeout for long-running containers: not what the file said.
-    if (u.section === 'Container' && valuesOf(u.sections, 'Service', 'TimeoutStartSec').length === 0) this.props.service = { ...((this.props.service as object) ?? {}), timeoutStartSec: false };
+    if (u.section === 'Container' && !u.plain && valuesOf(u.sections, 'Service', 'TimeoutStartSec').length === 0) this.props.service = { ...((this.props.service as object) ?? {}), timeoutStartSec: false };
     // Quadlet's own default names: the library's differ (no systemd- prefix), so say them.
     const defaults: Partial<Record<QuadletSection, [string, Value]>> = {
       Container: ['containerName', new Call('new SystemdText', [u.base.includes('@') ? 'systemd-%p_%i' : 'systemd-%N'])],
@@ -152,7 +161,7 @@ class UnitMapper {
       Volume: ['volumeName', `systemd-${u.base}`],
       Pod: ['podName', `systemd-${u.base}`],
     };
-    const d = defaults[u.section];
+    const d = u.plain ? undefined : defaults[u.section];
     if (d && this.props[d[0]] === undefined) this.props[d[0]] = d[1];
     u.decl.props = this.props;
   }
@@ -211,6 +220,36 @@ class UnitMapper {
       delete service.restart;
     }
     if (Object.keys(service).length) this.props.service = { ...((this.props.service as object) ?? {}), ...service };
+  }
+
+  /**
+   * `[Service]` of a plain service: the command, type, restart and timeouts typed, variables as
+   * for a container; everything else as written. Restart= without RestartSec= stays as written
+   * (the Service construct would add RestartSec=5).
+   */
+  private plainServiceSection(s: UnitSection): void {
+    const restart = s.entries.filter((e) => e.key === 'Restart').map((e) => e.value);
+    const restartSec = s.entries.filter((e) => e.key === 'RestartSec').map((e) => e.value);
+    const typedRestart = restart.length === 1 && RESTART.has(restart[0]) && restartSec.length === 1 && /^\d+$/.test(restartSec[0]);
+    // The construct writes Type=exec unless told; systemd's own default is simple. A type it does
+    // not take stays as written, after the typed one (the last Type= wins).
+    const type = s.entries.filter((e) => e.key === 'Type').map((e) => e.value);
+    if (type.length === 0) this.props.type = 'simple';
+    else if (type.length === 1 && SERVICE_TYPES.has(type[0])) this.props.type = type[0];
+    this.props.restart = typedRestart ? restart[0] : 'no';
+    if (typedRestart) this.props.restartSec = parseInt(restartSec[0], 10);
+    const env = s.entries.filter((e) => e.key === 'Environment').map((e) => e.value);
+    if (env.length && !this.environment(env)) env.forEach((v) => this.raw('Service', 'Environment', v));
+    const files = s.entries.filter((e) => e.key === 'EnvironmentFile').map((e) => e.value);
+    if (files.length) this.environmentFiles(files, 'Service');
+    for (const e of s.entries) {
+      if (['ExecStart', 'Environment', 'EnvironmentFile'].includes(e.key)) continue;
+      if (e.key === 'Type' && type.length === 1 && SERVICE_TYPES.has(e.value)) continue;
+      if ((e.key === 'Restart' || e.key === 'RestartSec') && typedRestart) continue;
+      if (e.key === 'TimeoutStartSec' && /^\d+$/.test(e.value) && this.props.timeoutStartSec === undefined) this.props.timeoutStartSec = parseInt(e.value, 10);
+      else if (e.key === 'WorkingDirectory' && this.props.workingDirectory === undefined && e.value !== '' && !/["']/.test(e.value)) this.props.workingDirectory = systemdSafe(e.value);
+      else this.raw('Service', e.key, e.value);
+    }
   }
 
   private installSection(s: UnitSection): void {
@@ -441,11 +480,11 @@ class UnitMapper {
     this.props.envFiles = [...((this.props.envFiles as Value[]) ?? []), ref];
   }
 
-  private environmentFiles(values: string[]): boolean {
+  private environmentFiles(values: string[], section = 'Container'): boolean {
     for (const v of values) {
       const file = this.envFiles.get(path.basename(v));
       if (!file) {
-        this.raw('Container', 'EnvironmentFile', v);
+        this.raw(section, 'EnvironmentFile', v);
         continue;
       }
       const vars = parseEnvFile(file.text, () => undefined);
@@ -567,4 +606,27 @@ function portOf(v: string): Value | undefined {
   else if (ip !== '127.0.0.1') mapping.bind = ip;
   const spec = publishSpec(mapping as unknown as PortMapping);
   return spec === v && literalOf(spec) === v ? mapping : undefined;
+}
+
+/**
+ * A plain `.service` file as a Service construct, when its one `ExecStart=` is a command line the
+ * construct can hold (no `-`, `@`, `+`, `!` prefixes); otherwise it is listed and left beside
+ * the site, as a timer or target is.
+ */
+function plainService(f: UnitFileInput, model: ModelBuilder, report: ReportBuilder): Omit<Unit, 'base' | 'ext'> | undefined {
+  const parsed = parseUnitFile(f.text);
+  if ('error' in parsed) {
+    report.add('IMPORT001', f.path, undefined, parsed.error);
+    return undefined;
+  }
+  const exec = valuesOf(parsed.sections, 'Service', 'ExecStart');
+  const words = exec.length === 1 ? systemdSplit(exec[0], true) : undefined;
+  if (!words || words.length === 0 || /^[-@+!:|]/.test(words[0])) {
+    report.add('IMPORT012', f.path, 'ExecStart', `a plain service needs exactly one ExecStart= without prefixes to become a Service construct (this one has ${exec.length}${exec.length === 1 ? ', with a prefix or an escape the construct cannot hold' : ''}); keep the file beside the site (~/.config/systemd/user)`);
+    return undefined;
+  }
+  const base = path.basename(f.path, '.service');
+  const decl = model.add('Service', base, { exec: words.map(systemdSafe) });
+  decl.notes.push(`from ${f.path}`);
+  return { file: f.path, sections: parsed.sections, decl, section: 'Container', plain: true, serviceName: `${base}.service` };
 }

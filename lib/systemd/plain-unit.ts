@@ -3,7 +3,7 @@ import { Reporter } from '../core/diagnostics';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { EncodableValue, encodeValue, ParseMode } from '../render/encode';
 import { renderUnitFile, UnitFile } from '../render/unit-file';
-import { escapeControls, encodeUnitList, nameProblem } from '../core/names';
+import { controlCharIn, escapeControls, encodeUnitList, nameProblem } from '../core/names';
 import { checkInstall, describeUnit, headerFor, InstallOptions, renderInstall } from '../quadlet/unit';
 import './codes';
 
@@ -13,8 +13,11 @@ const BRAND = Symbol.for('quadlet-cdk.PlainUnit');
 export interface PlainUnitProps {
   /** The unit's base name: the file is `<name>.<type>`. @default - the construct id */
   readonly name?: string;
-  /** `[Unit] Description=`. @default - "<kind> <name>" */
-  readonly description?: string;
+  /**
+   * `[Unit] Description=`; `false` writes none (what an imported unit without one had).
+   * @default - "<kind> <name>"
+   */
+  readonly description?: string | false;
   /**
    * `[Install]`, used by `systemctl --user enable`; `false` to leave it out. The site target
    * also pulls the unit in with `Wants=` (plain units are not enabled by the quadlet generator).
@@ -37,6 +40,7 @@ export abstract class PlainUnit extends Resource {
   public abstract readonly unitType: 'service' | 'timer' | 'target';
   public readonly name: string;
   protected readonly plainProps: PlainUnitProps;
+  private readonly raw: Array<{ section: string; key: string; value: string }> = [];
 
   protected constructor(scope: Construct, id: string, props: PlainUnitProps) {
     super(scope, id);
@@ -54,6 +58,14 @@ export abstract class PlainUnit extends Resource {
     return `${this.name}.${this.unitType}`;
   }
 
+  /**
+   * Escape hatch: write `key=value` into `section` as given, after the typed entries (a key the
+   * props do not cover). A value with a line break or control character is refused (UNIT002).
+   */
+  public addEntry(section: string, key: string, value: string): void {
+    this.raw.push({ section, key, value });
+  }
+
   /** Whether the site target should pull this unit in (`Wants=`). */
   public get joinsTarget(): boolean {
     return this.plainProps.install !== false;
@@ -64,6 +76,11 @@ export abstract class PlainUnit extends Resource {
     if (own?.code === 'NAME001') ctx.report('UNIT001', `"${escapeControls(this.name)}" is not a valid unit name`);
     else if (own) ctx.report(own.code, own.message);
     checkInstall(this.installOptions(), ctx.site, ctx.report);
+    for (const e of this.raw) {
+      if (![e.section, e.key, e.value].every((x) => controlCharIn(x) === undefined) || !/^[A-Za-z][A-Za-z0-9-]*$/.test(e.key)) {
+        ctx.report('UNIT002', `raw entry [${escapeControls(e.section)}] ${escapeControls(e.key)}= cannot be written: a key is letters, digits and "-", and no part may hold a line break or control character`);
+      }
+    }
   }
 
   /** The unit's own sections, in order, after `[Unit]` and before `[Install]`. */
@@ -81,12 +98,13 @@ export abstract class PlainUnit extends Resource {
   public render(ctx: RenderContext): void {
     const file = new UnitFile();
     const put = makePut(file, ctx.report);
-    put('Unit', 'Description', 'text', this.plainProps.description ?? describeUnit(this, this.kind, this.name));
+    if (this.plainProps.description !== false) put('Unit', 'Description', 'text', this.plainProps.description ?? describeUnit(this, this.kind, this.name));
     this.unitEntries(put);
     const partOf = this.site.partOfTarget;
     if (partOf && partOf !== this.unitFileName) file.add('Unit', 'PartOf', encodeUnitList([partOf]));
     this.fill(file, put);
     renderInstall(file, this.installOptions());
+    for (const e of this.raw) if (controlCharIn(e.section + e.key + e.value) === undefined) file.add(e.section, e.key, e.value);
     ctx.emit('systemd', this.unitFileName, renderUnitFile(file, headerFor(this.node.path)));
   }
 }

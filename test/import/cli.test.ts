@@ -4,6 +4,8 @@ import * as path from 'path';
 import { ExitCode } from '../../lib/cli/command';
 import { importCommand, importPodmanRun, importQuadlets } from '../../lib/import';
 import { quadletDryRun } from '../../lib/testing/quadlet-tool';
+import { systemdVerify } from '../../lib/testing/systemd-tool';
+import { App } from '../../lib';
 import { LIB, scratchDir, synthSiteFile, typeCheck } from './support';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
@@ -117,5 +119,51 @@ describe('import: the quadlet-cdk import command, run lines and quadlet folders'
     expect(quadlets['app.container']).to.include('EnvironmentFile=%h/.config/home/app.env');
     expect(quadlets['app.container']).to.include('Owner=ops');
     expect(out.some((f) => f.endsWith('app.env.tmpl'))).to.equal(true);
+  });
+
+  it('imports a plain .service beside the quadlets as a Service: typed command, restart, dependencies; the rest as written', () => {
+    const files = [
+      { path: 'web.container', text: '[Container]\nImage=docker.io/library/nginx:1.27\n' },
+      { path: 'drain.service', text: '[Unit]\nDescription=Drain the queue\nRequires=web.service\nAfter=web.service\n\n[Service]\nExecStart=%h/.local/bin/drain --batch "two words"\nRestart=always\nRestartSec=10\nEnvironment=MODE=fast API_TOKEN=tok-plain-secret-42\nNice=5\n\n[Install]\nWantedBy=default.target\n' },
+      { path: 'sync.service', text: '[Service]\nType=oneshot\nExecStart=/usr/bin/rsync -a /src /dst\nRestart=on-failure\n' },
+      { path: 'prefixed.service', text: '[Service]\nExecStart=-/usr/bin/true\n' },
+    ];
+    const r = importQuadlets(files, { libraryImport: LIB, siteName: 'home' });
+    expect(r.source).to.include("new Service(site, 'drain'");
+    expect(r.source).to.include("exec: [home('.local/bin/drain'), '--batch', 'two words']");
+    expect(r.source).to.match(/dependsOn: \[web\]/);
+    expect(r.source).to.include("restart: 'always'");
+    expect(r.source).to.include('drain.addEntry(\'Service\', \'Nice\', \'5\')');
+    expect(r.source).not.to.include('tok-plain-secret-42');
+    const codes = r.report.findings.map((f) => `${f.code} ${f.path}`);
+    expect(codes).to.include('IMPORT012 prefixed.service');
+    expect(codes).to.include('IMPORT006 drain.service');
+    const site = path.join(dir, 'plain.ts');
+    fs.writeFileSync(site, r.source);
+    expect(typeCheck([site])).to.equal('');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const app = new App({ outdir: path.join(dir, 'unused') });
+    require(site).default(app);
+    const out = app.synthFiles().files;
+    const units = Object.fromEntries(out.filter((f) => f.path.includes('systemd/user/')).map((f) => [path.basename(f.path), f.content]));
+    const quadlets = Object.fromEntries(out.filter((f) => f.path.includes('containers/systemd/')).map((f) => [path.basename(f.path), f.content]));
+    const drain = units['drain.service'];
+    expect(drain).to.match(/^Description=Drain the queue$/m);
+    expect(drain).to.match(/^Requires=web\.service$/m);
+    expect(drain).to.match(/^ExecStart=%h\/\.local\/bin\/drain --batch "two words"$/m);
+    expect(drain).to.match(/^Restart=always$/m);
+    expect(drain).to.match(/^RestartSec=10$/m);
+    expect(drain).to.match(/^Nice=5$/m);
+    expect(drain).to.match(/^Type=simple$/m);
+    // Restart= without RestartSec= stays as written: the construct would add RestartSec=5.
+    const sync = units['sync.service'];
+    expect(sync).to.match(/^Type=oneshot$/m);
+    expect(sync).to.match(/^Restart=on-failure$/m);
+    expect(sync).not.to.match(/^RestartSec=/m);
+    expect(sync).not.to.match(/^Description=/m);
+    expect(sync).not.to.include('[Install]');
+    expect(units['prefixed.service']).to.equal(undefined);
+    const verify = systemdVerify(quadlets, units);
+    expect(verify.ok, verify.output).to.equal(true);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Container, Network, SystemdText, Volume } from '../../lib';
+import { Container, Network, Service, SystemdText, Volume } from '../../lib';
 import { expectDiagnostic, Testing } from '../../lib/testing';
 
 /** The switches an imported, hand-written unit needs to render as it did (issue 14). */
@@ -23,6 +23,21 @@ describe('quadlet units as hand-written ones had them', () => {
     expect(unitOf(app, 'plain.container')).to.match(/^TimeoutStartSec=900$/m);
     expect(unitOf(app, 'handwritten.container')).not.to.match(/^TimeoutStartSec=/m);
     expect(unitOf(app, 'set.container')).to.match(/^TimeoutStartSec=30$/m);
+  });
+
+  it('a plain Service takes description: false and keeps addEntry lines after its typed ones', () => {
+    const { app, site } = Testing.site();
+    const s = new Service(site, 'drain', { exec: ['/usr/bin/drain'], description: false, restart: 'no', install: false });
+    s.addEntry('Service', 'Nice', '5');
+    const text = app.synthFiles().files.find((f) => f.path.endsWith('/drain.service'))!.content;
+    expect(text).not.to.match(/^Description=/m);
+    expect(text).to.match(/^ExecStart=\/usr\/bin\/drain\nNice=5$/m);
+  });
+
+  it('a plain unit refuses an addEntry line with a line break (UNIT002) and writes nothing', () => {
+    const { app, site } = Testing.site();
+    new Service(site, 'drain', { exec: ['/usr/bin/drain'] }).addEntry('Service', 'Nice', '5\nExecStartPre=/bin/evil');
+    expectDiagnostic(app, 'UNIT002', 'error');
   });
 
   it('a container name in systemd syntax keeps its specifier, and two of them do not clash', () => {
