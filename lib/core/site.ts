@@ -11,7 +11,12 @@ export const SITE_CODES = defineCodes({
   SITE002: { title: 'construct outside a site', hint: 'create resources inside a Site: new Container(site, ...)' },
   SITE003: { title: 'unknown podman version', hint: 'give the target podman version as MAJOR.MINOR.PATCH, e.g. 5.4.2' },
   SITE004: { title: 'invalid domain', hint: 'give a DNS name such as example.org' },
+  SITE005: { title: 'podman version older than quadlet', hint: 'quadlet came with podman 4.4: give the release the host runs, 4.4.0 or later' },
+  SITE006: { title: 'podman version newer than quadlet-cdk knows', hint: 'quadlet-cdk knows the keys of podman 4.4 to 6.0; newer keys and value changes are not checked: give 6.0.x if the host accepts it, or update quadlet-cdk', severity: 'warning' },
 });
+
+/** The podman releases whose quadlet generator quadlet-cdk knows: 4.4 (quadlet's first) to 6.0. */
+export const PODMAN_VERSIONS = { oldest: '4.4.0', newest: '6.0' } as const;
 
 /** What the site needs to know of its default network (quadlet's `INetwork` has this shape). */
 export interface DefaultNetwork {
@@ -49,7 +54,9 @@ export interface SiteProps {
    */
   readonly rootless?: boolean;
   /**
-   * The podman release the host runs. Keys newer than it are errors that name the release that added them.
+   * The podman release the host runs, 4.4.0 to 6.0.x. Keys newer than it, and values it would
+   * read differently (`Notify=healthy` before 5.0, several `ImageTag=` before 5.3, ...), are
+   * errors that name the release that changed them.
    * @default '5.4.2'
    */
   readonly podmanVersion?: string;
@@ -143,6 +150,11 @@ export class Site extends Construct {
     this.kubernetes = props.kubernetes ?? {};
     if (!/^[a-z][a-z0-9-]*$/.test(this.name)) Diagnostics.report(this, 'SITE001', `site name "${this.name}" is not a valid unit name part`);
     if (!/^\d+\.\d+\.\d+$/.test(this.podmanVersion)) Diagnostics.report(this, 'SITE003', `podman version "${this.podmanVersion}" is not MAJOR.MINOR.PATCH`);
+    else {
+      const [major, minor] = this.podmanVersion.split('.').map(Number);
+      if (major < 4 || (major === 4 && minor < 4)) Diagnostics.report(this, 'SITE005', `podman ${this.podmanVersion} has no quadlet generator (it came with podman ${PODMAN_VERSIONS.oldest})`);
+      else if (major > 6 || (major === 6 && minor > 0)) Diagnostics.report(this, 'SITE006', `podman ${this.podmanVersion} is newer than ${PODMAN_VERSIONS.newest}, the newest release quadlet-cdk knows: its new keys and value changes are not checked`);
+    }
     for (const d of this.domains) {
       if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d)) Diagnostics.report(this, 'SITE004', `"${d}" is not a DNS domain`);
     }

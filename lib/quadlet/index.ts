@@ -19,4 +19,5 @@ export * from './pod';
 export * from './ports';
 export * from './secret';
 export * from './unit';
+export * from './version-values';
 export * from './volume';

@@ -17,8 +17,8 @@ export interface INetwork {
 
 export interface NetworkProps extends QuadletUnitProps, Omit<NetworkKeys, 'networkName' | 'subnet' | 'gateway' | 'serviceName'> {
   /**
-   * The podman network name.
-   * @default - the unit name (no `systemd-` prefix)
+   * The podman network name (`NetworkName=` needs podman 4.7).
+   * @default - the unit name (no `systemd-` prefix); `systemd-<name>` for podman before 4.7, which names it so itself
    */
   readonly networkName?: string;
   /** Subnets in CIDR form, e.g. `10.89.0.0/24`. @default - podman picks one */
@@ -46,7 +46,8 @@ export class Network extends QuadletUnit implements INetwork {
   public constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id, { ...props, install: props.install ?? false }, props);
     this.netProps = props;
-    this.networkName = props.networkName ?? this.name;
+    // Before 4.7 there is no NetworkName=: the generator names the network systemd-<unit name>.
+    this.networkName = props.networkName ?? (this.keyAvailable('NetworkName') ? this.name : `systemd-${this.name}`);
     if (props.default) this.site.defaultNetwork = this;
   }
 
@@ -79,7 +80,7 @@ export class Network extends QuadletUnit implements INetwork {
     }
     if (gateways.length > subnets.length) report('QUADLET006', 'more gateways than subnets', 'give at most one gateway per subnet');
     return [
-      ['NetworkName', this.networkName],
+      ['NetworkName', this.netProps.networkName !== undefined || this.keyAvailable('NetworkName') ? this.networkName : undefined],
       ['Subnet', subnets.length ? subnets : undefined],
       ['Gateway', gateways.length ? gateways : undefined],
     ];

@@ -10,6 +10,7 @@ import { credentialFlagIn, credsHavePassword } from './literal-secrets';
 import './codes';
 import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from './dependency';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
+import { checkVersionValues, parseModeFor, versionName } from './version-values';
 
 export type { IServiceUnit } from './dependency';
 
@@ -199,7 +200,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     else checkUnitList(ctx.report, [this.serviceName], 'generated service');
     const since = KEY_TABLE[this.section].since;
     if (compareVersions(since, site.podmanVersion) > 0) {
-      ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${since}; this site targets ${site.podmanVersion}`);
+      ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${versionName(since)}; this site targets ${site.podmanVersion}`);
     }
     if (this.unitProps.serviceName !== undefined) this.checkKey(this.section, 'ServiceName', ctx.report);
     this.deps.validate(site, ctx.report);
@@ -238,6 +239,12 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (flag) report('SECRET001', `${flag} among the podman arguments of ${this.unitFileName} puts a credential in the unit`, hint);
   }
 
+  /** Whether the generator of the site's podman knows `key` of this unit's section. */
+  protected keyAvailable(key: string): boolean {
+    const info = KEY_TABLE[this.section].keys[key];
+    return info !== undefined && compareVersions(info.since, this.site.podmanVersion) <= 0;
+  }
+
   /** Reports a key unknown to the section or newer than the target podman; true when usable. */
   protected checkKey(section: QuadletSection, key: string, report: Reporter): boolean {
     // A unit type newer than the target is reported once, by validate(), not once per key.
@@ -248,7 +255,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
       return false;
     }
     if (compareVersions(info.since, this.site.podmanVersion) > 0) {
-      report('QUADLET001', `${key}= in [${section}] needs podman ${info.since}; this site targets ${this.site.podmanVersion}`);
+      report('QUADLET001', `${key}= in [${section}] needs podman ${versionName(info.since)}; this site targets ${this.site.podmanVersion}`);
       return false;
     }
     return true;
@@ -264,10 +271,10 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
   }
 
   /** Writes one key after checking it exists and is old enough; reports unencodable values. */
-  private put(file: UnitFile, section: string, key: string, mode: ParseMode, value: EncodableValue, report: Reporter): void {
+  private put(file: UnitFile, section: string, key: string, mode: ParseMode, value: EncodableValue, report: Reporter, why?: string): void {
     const encoded = encodeValue(mode, value);
     if (!encoded.ok) {
-      report('QUADLET003', `${key}=: ${encoded.error}`);
+      report('QUADLET003', `${key}=: ${encoded.error}${why ? ` (${why})` : ''}`);
       return;
     }
     for (const line of encoded.lines) file.add(section, key, line);
@@ -300,7 +307,9 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     const handled = new Set(own.map(([k]) => k));
     for (const [key, value] of [...own, ...this.genericEntries(handled)]) {
       if (!this.checkKey(this.section, key, report)) continue;
-      this.put(file, this.section, key, KEY_TABLE[this.section].keys[key].parse, value, report);
+      // The parsing of the release the site targets (Kube Yaml= is split on white space from 5.7).
+      const { parse, why } = parseModeFor(this.section, key, this.site.podmanVersion);
+      this.put(file, this.section, key, parse, value, report, why);
     }
 
     const svc = this.unitProps.service ?? {};
@@ -320,6 +329,9 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     renderInstall(file, this.installOptions());
 
     for (const e of this.raw) file.add(e.section, e.key, e.value);
+    if (compareVersions(KEY_TABLE[this.section].since, this.site.podmanVersion) <= 0) {
+      checkVersionValues(file, this.section, this.site.podmanVersion, report);
+    }
     // Canonical section order: Unit, the quadlet section, Service, Quadlet, Install, then others.
     const rank = (n: string) => ['Unit', this.section, 'Service', 'Quadlet', 'Install'].indexOf(n);
     file.sections.sort((a, b) => (rank(a.name) < 0 ? 99 : rank(a.name)) - (rank(b.name) < 0 ? 99 : rank(b.name)));

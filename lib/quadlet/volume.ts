@@ -15,7 +15,10 @@ export interface IVolume {
 }
 
 export interface VolumeProps extends QuadletUnitProps, Omit<VolumeKeys, 'volumeName' | 'user' | 'group' | 'serviceName'> {
-  /** The podman volume name. @default - the unit name (no `systemd-` prefix) */
+  /**
+   * The podman volume name (`VolumeName=` needs podman 4.7).
+   * @default - the unit name (no `systemd-` prefix); `systemd-<name>` for podman before 4.7, which names it so itself
+   */
   readonly volumeName?: string;
   /** Numeric owner uid of the volume's root (quadlet turns names into 0). @default - podman's */
   readonly user?: number;
@@ -37,7 +40,8 @@ export class Volume extends QuadletUnit implements IVolume {
   public constructor(scope: Construct, id: string, props: VolumeProps = {}) {
     super(scope, id, { ...props, install: props.install ?? false }, props);
     this.volProps = props;
-    this.volumeName = props.volumeName ?? this.name;
+    // Before 4.7 there is no VolumeName=: the generator names the volume systemd-<unit name>.
+    this.volumeName = props.volumeName ?? (this.keyAvailable('VolumeName') ? this.name : `systemd-${this.name}`);
   }
 
   public get volumeRef(): string {
@@ -63,7 +67,7 @@ export class Volume extends QuadletUnit implements IVolume {
     }
     if (p.driver === 'image' && p.image === undefined) report('QUADLET005', 'Driver=image needs Image=');
     return [
-      ['VolumeName', this.volumeName],
+      ['VolumeName', p.volumeName !== undefined || this.keyAvailable('VolumeName') ? this.volumeName : undefined],
       ['User', p.user],
       ['Group', p.group],
     ];
