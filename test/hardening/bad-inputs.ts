@@ -71,6 +71,8 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'SITE003', severity: 'error', what: 'a podman version that is not MAJOR.MINOR.PATCH', site: { podmanVersion: '5.4' }, build: () => {} },
   { code: 'SITE004', severity: 'error', what: 'a domain that is not a DNS name', site: { domains: ['example org'] }, build: () => {} },
+  { code: 'SITE005', severity: 'error', what: 'a podman release older than quadlet (4.3)', site: { podmanVersion: '4.3.1' }, build: () => {} },
+  { code: 'SITE006', severity: 'warning', what: 'a podman release newer than quadlet-cdk knows (6.1)', site: { podmanVersion: '6.1.0' }, build: () => {} },
   // images
   { code: 'IMAGE001', severity: 'error', what: 'a short image name', build: (s) => {
     new Container(s, 'app-db', { image: 'postgres:16.4' });
@@ -192,6 +194,15 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'QUADLET029', severity: 'warning', what: 'a restart policy on a pod', build: (s) => {
     new Pod(s, 'app', { service: { restart: 'always' } });
+  } },
+  { code: 'QUADLET030', severity: 'error', what: 'Notify=healthy on a site that targets podman 4.9 (read as a boolean before 5.0)', site: { podmanVersion: '4.9.3' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, notify: 'healthy', healthCmd: 'true' });
+  } },
+  { code: 'QUADLET030', severity: 'error', what: 'a user name on a site that targets podman 4.7 (read as uid 0 before 4.8)', site: { podmanVersion: '4.7.2' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, user: 'www-data' });
+  } },
+  { code: 'QUADLET030', severity: 'error', what: 'two image tags on a build for podman 5.2 (only the last is read before 5.3)', site: { podmanVersion: '5.2.0' }, build: (s) => {
+    new Build(s, 'app', { imageTag: ['localhost/app:1', 'localhost/app:latest'], file: '/srv/app/Containerfile' });
   } },
   { code: 'DEP001', severity: 'error', what: 'a dependency on a unit of another app', build: (s) => {
     const elsewhere = new Site(new App(), 'elsewhere');
