@@ -21,6 +21,7 @@ export const QUADLET_CODES = defineCodes({
   QUADLET026: { title: 'install target with a slash', hint: 'the generator silently ignores WantedBy/RequiredBy values containing "/"; give a unit name' },
   QUADLET027: { title: 'multi-user.target in a rootless site', hint: 'the user manager has no multi-user.target; use default.target or the site target' },
   QUADLET029: { title: 'restart policy on a pod is ignored', hint: 'quadlet up to 5.8 forces Restart=on-failure on pod services (6.0 keeps yours); set restart policies on the member containers, or target podman 6.0 if the host runs it', severity: 'warning' },
+  QUADLET032: { title: 'plain unit uses a template', hint: 'a template volume or network (data@.volume) has an instance only inside a template unit: make the user a ContainerTemplate, or use a plain Volume or Network' },
   QUADLET030: { title: 'value read differently by the target podman', hint: 'the key exists in the target release, but its generator reads this value another way (see the message for the release that changed it): raise the site\'s podmanVersion if the host runs that release, or write the value the target reads as meant' },
   IMAGE001: { title: 'image is not fully qualified', hint: 'name the registry, e.g. docker.io/library/caddy:2-alpine: short names fail under short-name policy in non-interactive pulls (auto-update)' },
   IMAGE002: { title: 'floating image tag', hint: 'pin a version tag or a digest, or mark the image with allowFloatingTag and a reason' },

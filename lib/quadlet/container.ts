@@ -113,7 +113,9 @@ export class Container extends QuadletUnit implements IHealthReporter {
   }
 
   public readonly section = 'Container' as const;
+  /** The podman container name (`<name>-%i` for a template). */
   public readonly containerName: string;
+  private readonly containerBase: string;
   public readonly props: ContainerProps;
   private readonly declaredPorts: Set<number>;
   private readonly extraEnv = new Map<string, UnitValue>();
@@ -125,7 +127,9 @@ export class Container extends QuadletUnit implements IHealthReporter {
   public constructor(scope: Construct, id: string, props: ContainerProps) {
     super(scope, id, props, props);
     this.props = props;
-    this.containerName = props.containerName ?? this.name;
+    // A template's instances each need their own container: `<name>-%i`.
+    this.containerBase = props.containerName ?? this.name;
+    this.containerName = this.isTemplate ? `${this.containerBase}-%i` : this.containerBase;
     this.declaredPorts = new Set([...(props.ports ?? []), ...(props.publish ?? []).map((p) => p.container)]);
     if (props.image instanceof QuadletUnit) orderAfter(this, props.image);
     for (const n of props.networks ?? []) if (n instanceof QuadletUnit) orderAfter(this, n);
@@ -280,8 +284,9 @@ export class Container extends QuadletUnit implements IHealthReporter {
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
     const p = this.props;
-    checkPodmanName(ctx.report, this.containerName, 'container name', p.containerName === undefined);
+    checkPodmanName(ctx.report, this.containerBase, 'container name', p.containerName === undefined);
     checkMounts(p.volumes ?? [], ctx.report);
+    this.checkTemplateReferences([...(p.volumes ?? []).map((m) => ('volume' in m ? m.volume : undefined)), ...this.networks], ctx.report);
     for (const s of this.secretMounts) checkSecretMount(s, ctx.report);
     const report = ctx.report;
     if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
@@ -334,7 +339,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
     }
     return [
       ['Image', image],
-      ['ContainerName', this.containerName],
+      ['ContainerName', this.isTemplate ? systemdText(this.containerBase, '-', Specifier.instance) : this.containerName],
       ['Pod', p.pod?.podRef],
       ['Network', networks.length ? networks : undefined],
       ['PublishPort', publish.length ? publish : undefined],

@@ -18,6 +18,7 @@ export * from './network';
 export * from './pod';
 export * from './ports';
 export * from './secret';
+export * from './template';
 export * from './unit';
 export * from './version-values';
 export * from './volume';

@@ -10,7 +10,7 @@ import { credentialFlagIn, credsHavePassword } from './literal-secrets';
 import './codes';
 import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from './dependency';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
-import { checkVersionValues, parseModeFor, versionName } from './version-values';
+import { checkVersionValues, parseModeFor, TEMPLATE_REFERENCES_SINCE, TEMPLATES_SINCE, versionName } from './version-values';
 
 export type { IServiceUnit } from './dependency';
 
@@ -114,6 +114,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
   private readonly generic: Record<string, unknown>;
   private readonly deps: DependencyList;
   private readonly raw: RawEntry[] = [];
+  private readonly enabledInstances = new Set<string>();
 
   /**
    * @param generic the props object: its members that name a key of the section (`addCapability`)
@@ -141,14 +142,23 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     return this.generic;
   }
 
-  /** The file name, e.g. `web.container`: also how other quadlet units reference this one. */
-  public get unitFileName(): string {
-    return `${this.name}${KEY_TABLE[this.section].extension}`;
+  /**
+   * Whether this is a template unit (`worker@.container`, podman >= 5.0): systemd runs it as
+   * instances (`worker@a.service`), and `%i` in its values is the instance. The template classes
+   * (`ContainerTemplate`, `VolumeTemplate`, `NetworkTemplate`) say yes.
+   */
+  public get isTemplate(): boolean {
+    return false;
   }
 
-  /** The generated service, e.g. `web.service` or `edge-network.service`. */
+  /** The file name, e.g. `web.container` (`worker@.container` for a template): also how other quadlet units reference this one. */
+  public get unitFileName(): string {
+    return `${this.name}${this.isTemplate ? '@' : ''}${KEY_TABLE[this.section].extension}`;
+  }
+
+  /** The generated service, e.g. `web.service` or `edge-network.service` (`worker@.service` for a template). */
   public get serviceName(): string {
-    return `${this.unitProps.serviceName ?? `${this.name}${SERVICE_SUFFIX[this.section]}`}.service`;
+    return `${this.unitProps.serviceName ?? `${this.name}${SERVICE_SUFFIX[this.section]}`}${this.isTemplate ? '@' : ''}.service`;
   }
 
   /**
@@ -199,6 +209,15 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     else if (own) ctx.report(own.code, own.message);
     else checkUnitList(ctx.report, [this.serviceName], 'generated service');
     const since = KEY_TABLE[this.section].since;
+    if (this.isTemplate) {
+      if (compareVersions(TEMPLATES_SINCE, site.podmanVersion) > 0) {
+        ctx.report('QUADLET001', `template units (${this.unitFileName}) need podman ${versionName(TEMPLATES_SINCE)}; this site targets ${site.podmanVersion}`);
+      }
+      for (const i of [...(this.defaultInstance === undefined ? [] : [this.defaultInstance]), ...this.enabledInstances]) {
+        const bad = nameProblem(i, 'instance name', `${this.unitFileName}.d`);
+        if (bad) ctx.report(bad.code, bad.message);
+      }
+    }
     if (compareVersions(since, site.podmanVersion) > 0) {
       ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${versionName(since)}; this site targets ${site.podmanVersion}`);
     }
@@ -222,6 +241,21 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
       }
       if (e.section === 'Service' && e.key === 'Type' && !['notify', 'oneshot'].includes(e.value) && ['Container', 'Kube'].includes(this.section)) {
         ctx.report('QUADLET023', `Type=${e.value} is not accepted by quadlet`);
+      }
+    }
+  }
+
+  /**
+   * A template's references to templated volumes and networks resolve per instance from podman
+   * 5.7 (QUADLET001 before); a plain unit cannot use one at all (QUADLET032: there is no instance).
+   */
+  protected checkTemplateReferences(refs: readonly unknown[], report: Reporter): void {
+    for (const ref of refs) {
+      if (!(ref instanceof QuadletUnit) || !ref.isTemplate) continue;
+      if (!this.isTemplate) {
+        report('QUADLET032', `${this.unitFileName} is not a template but uses the template ${ref.unitFileName}, which has no instance to give it`);
+      } else if (compareVersions(TEMPLATE_REFERENCES_SINCE, this.site.podmanVersion) > 0) {
+        report('QUADLET001', `a template using the template ${ref.unitFileName} needs podman ${versionName(TEMPLATE_REFERENCES_SINCE)}; this site targets ${this.site.podmanVersion}`);
       }
     }
   }
@@ -326,16 +360,46 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
       if (this.checkKey('Quadlet', 'DefaultDependencies', report)) this.put(file, 'Quadlet', 'DefaultDependencies', 'bool', this.unitProps.defaultDependencies, report);
     }
 
-    renderInstall(file, this.installOptions());
+    // A template is installed only through DefaultInstance= (the generator ignores [Install]
+    // otherwise); enabled instances get their own file, with the [Install] section.
+    const install = this.installOptions();
+    if (!this.isTemplate) renderInstall(file, install);
+    else if (this.defaultInstance !== undefined && install) {
+      renderInstall(file, install);
+      file.add('Install', 'DefaultInstance', this.defaultInstance);
+    }
 
     for (const e of this.raw) file.add(e.section, e.key, e.value);
     if (compareVersions(KEY_TABLE[this.section].since, this.site.podmanVersion) <= 0) {
       checkVersionValues(file, this.section, this.site.podmanVersion, report);
     }
-    // Canonical section order: Unit, the quadlet section, Service, Quadlet, Install, then others.
+    ctx.emit('quadlet', this.unitFileName, renderUnitFile(this.sorted(file), headerFor(this.node.path)));
+    for (const instance of [...this.enabledInstances].sort()) {
+      const copy = new UnitFile();
+      for (const sec of file.sections) if (sec.name !== 'Install') for (const e of sec.entries) copy.add(sec.name, e.key, e.value);
+      renderInstall(copy, install ?? { wantedBy: [this.site.installTarget] });
+      ctx.emit('quadlet', `${this.name}@${instance}${KEY_TABLE[this.section].extension}`, renderUnitFile(this.sorted(copy), headerFor(this.node.path)));
+    }
+  }
+
+  /** Canonical section order: Unit, the quadlet section, Service, Quadlet, Install, then others. */
+  private sorted(file: UnitFile): UnitFile {
     const rank = (n: string) => ['Unit', this.section, 'Service', 'Quadlet', 'Install'].indexOf(n);
     file.sections.sort((a, b) => (rank(a.name) < 0 ? 99 : rank(a.name)) - (rank(b.name) < 0 ? 99 : rank(b.name)));
-    ctx.emit('quadlet', this.unitFileName, renderUnitFile(file, headerFor(this.node.path)));
+    return file;
+  }
+
+  /** For a template: `[Install] DefaultInstance=`, the instance the template's own install starts. */
+  protected get defaultInstance(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * For a template: write `<name>@<instance>.<type>` too, a copy of the template with the
+   * `[Install]` section, so that the instance starts at boot (what a symlink to the template does).
+   */
+  protected enableInstance(instance: string): void {
+    this.enabledInstances.add(instance);
   }
 }
 

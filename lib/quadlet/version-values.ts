@@ -16,6 +16,15 @@ export function versionName(v: string): string {
   return v.endsWith('.0-dev') ? v.slice(0, -'.0-dev'.length) : v;
 }
 
+/** The first release with template units (`worker@.container`) and per-unit drop-ins. */
+export const TEMPLATES_SINCE = '5.0.0';
+
+/** The first release where a template refers to templated volumes and networks (`data@.volume`). */
+export const TEMPLATE_REFERENCES_SINCE = '5.7.0';
+
+/** The first release that reads top-level (`container.d/`) and dash-prefix (`web-.container.d/`) drop-ins. */
+export const SHARED_DROP_INS_SINCE = '5.2.0';
+
 /** The first release whose generator keeps a pod's own `Restart=` (before, on-failure is forced). */
 export const POD_RESTART_KEPT_SINCE = '6.0.0-dev';
 
