@@ -7,6 +7,7 @@ export * from './build';
 export * from './checks';
 export * from './codes';
 export * from './container';
+export * from './drop-in';
 export * from './env-file';
 export * from './image';
 export * from './image-ref';

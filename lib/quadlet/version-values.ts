@@ -16,13 +16,19 @@ export function versionName(v: string): string {
   return v.endsWith('.0-dev') ? v.slice(0, -'.0-dev'.length) : v;
 }
 
-/** The first release with template units (`worker@.container`) and per-unit drop-ins. */
+/** The first release with template units (`worker@.container`). */
 export const TEMPLATES_SINCE = '5.0.0';
+
+/** The first release that merges a unit's drop-ins (`web.container.d/*.conf`). */
+export const DROP_INS_SINCE = '5.0.0';
 
 /** The first release where a template refers to templated volumes and networks (`data@.volume`). */
 export const TEMPLATE_REFERENCES_SINCE = '5.7.0';
 
-/** The first release that reads top-level (`container.d/`) and dash-prefix (`web-.container.d/`) drop-ins. */
+/**
+ * The first release that reads top-level (`container.d/`) and dash-prefix (`web-.container.d/`)
+ * drop-ins, and a template's (`worker@.container.d/`) for its instances.
+ */
 export const SHARED_DROP_INS_SINCE = '5.2.0';
 
 /** The first release whose generator keeps a pod's own `Restart=` (before, on-failure is forced). */

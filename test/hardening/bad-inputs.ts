@@ -4,7 +4,7 @@
  * source of each input and the exact message a user sees.
  */
 import {
-  App, Artifact, BackupJob, ContainerJob, Endpoint, home, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
+  App, Artifact, BackupJob, DropIn, VolumeTemplate, ContainerJob, Endpoint, home, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
   Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
 } from '../../lib';
 import { SiteDocs } from '../../lib/docs';
@@ -203,6 +203,12 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'QUADLET030', severity: 'error', what: 'two image tags on a build for podman 5.2 (only the last is read before 5.3)', site: { podmanVersion: '5.2.0' }, build: (s) => {
     new Build(s, 'app', { imageTag: ['localhost/app:1', 'localhost/app:latest'], file: '/srv/app/Containerfile' });
+  } },
+  { code: 'QUADLET031', severity: 'error', what: 'a drop-in for a container that sets [Volume] keys', build: (s) => {
+    new DropIn(s, 'extra', { to: new Container(s, 'web', { image: IMG }), volume: { driver: 'local' } });
+  } },
+  { code: 'QUADLET032', severity: 'error', what: 'a plain container that mounts a template volume', site: { podmanVersion: '5.8.6' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, volumes: [{ volume: new VolumeTemplate(s, 'data'), path: '/data' }] });
   } },
   { code: 'DEP001', severity: 'error', what: 'a dependency on a unit of another app', build: (s) => {
     const elsewhere = new Site(new App(), 'elsewhere');
