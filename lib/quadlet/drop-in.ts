@@ -8,7 +8,7 @@ import './codes';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
 import { ArtifactKeys, BuildKeys, ContainerKeys, ImageKeys, KubeKeys, NetworkKeys, PodKeys, VolumeKeys } from './keys.generated';
 import { TemplateInstance } from './template';
-import { headerFor, QuadletUnit } from './unit';
+import { checkServiceUser, headerFor, QuadletUnit } from './unit';
 import { checkVersionValues, DROP_INS_SINCE, parseModeFor, SHARED_DROP_INS_SINCE, versionName } from './version-values';
 
 /** The quadlet unit types, as their file extension without the dot. */
@@ -151,6 +151,7 @@ export class DropIn extends Resource {
       }
     }
     for (const key of this.props.reset ?? []) this.checkKey(key, ctx.report);
+    checkServiceUser(Object.keys(this.props.service ?? {}), target, ctx.report);
   }
 
   /** QUADLET002 for a key the section does not have, QUADLET001 for one newer than the site's podman. */

@@ -4,6 +4,7 @@ export * from './image-facts';
 export * from './chezmoi-ignore';
 export * from './artifact';
 export * from './build';
+export * from './bundle';
 export * from './checks';
 export * from './codes';
 export * from './container';

@@ -10,7 +10,10 @@ import { credentialFlagIn, credsHavePassword } from './literal-secrets';
 import './codes';
 import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from './dependency';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
-import { checkVersionValues, parseModeFor, TEMPLATE_REFERENCES_SINCE, TEMPLATES_SINCE, versionName } from './version-values';
+import { QuadletBundle } from './bundle';
+import {
+  checkVersionValues, parseModeFor, SERVICE_USER_WARNED_SINCE, TEMPLATE_REFERENCES_SINCE, TEMPLATES_SINCE, UPHELD_BY_SINCE, USERS_DIR_SINCE, versionName,
+} from './version-values';
 
 export type { IServiceUnit } from './dependency';
 
@@ -58,6 +61,12 @@ export interface InstallOptions {
    * @default - none
    */
   readonly alias?: string[];
+  /**
+   * `UpheldBy=`: units that keep this one running (systemd restarts it whenever it stops while
+   * they are active; podman >= 5.5 writes the `.upholds` links).
+   * @default - none
+   */
+  readonly upheldBy?: string[];
 }
 
 /** Props every quadlet unit takes. */
@@ -127,6 +136,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     this.name = props.name ?? id;
     if (props.about) Docs.describe(this, props.about);
     this.deps = new DependencyList(this);
+    if (this.site.quadletOutput === 'bundle') QuadletBundle.of(this.site);
     for (const d of props.dependsOn ?? []) {
       const spec = dependencySpec(d);
       this.dependsOn(spec.unit, spec);
@@ -226,6 +236,13 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     const type = this.unitProps.service?.type;
     if (type && !['notify', 'oneshot'].includes(type)) ctx.report('QUADLET023', `Type=${type} is not accepted by quadlet`);
     checkInstall(this.installOptions(), site, ctx.report);
+    if (this.installOptions()?.upheldBy?.length && compareVersions(UPHELD_BY_SINCE, site.podmanVersion) > 0) {
+      ctx.report('QUADLET001', `[Install] UpheldBy= needs podman ${versionName(UPHELD_BY_SINCE)}; this site targets ${site.podmanVersion}`);
+    }
+    if (site.usersDir !== undefined && compareVersions(USERS_DIR_SINCE, site.podmanVersion) > 0) {
+      ctx.report('QUADLET001', `units in /etc/containers/systemd/users need podman ${versionName(USERS_DIR_SINCE)}; this site targets ${site.podmanVersion}`);
+    }
+    checkServiceUser(this.raw.filter((e) => e.section === 'Service').map((e) => e.key), site.podmanVersion, ctx.report);
     this.checkCredentials(ctx.report);
     for (const e of this.raw) {
       if (e.section === this.section || e.section === 'Quadlet') {
@@ -301,6 +318,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
       wantedBy: this.unitProps.install?.wantedBy ?? [this.site.installTarget],
       requiredBy: this.unitProps.install?.requiredBy,
       alias: this.unitProps.install?.alias,
+      upheldBy: this.unitProps.install?.upheldBy,
     };
   }
 
@@ -373,12 +391,14 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (compareVersions(KEY_TABLE[this.section].since, this.site.podmanVersion) <= 0) {
       checkVersionValues(file, this.section, this.site.podmanVersion, report);
     }
-    ctx.emit('quadlet', this.unitFileName, renderUnitFile(this.sorted(file), headerFor(this.node.path)));
+    // A bundled site writes its units into <site>.quadlets instead of one file each.
+    const emit = (name: string, text: string) => (this.site.quadletOutput === 'bundle' ? QuadletBundle.of(this.site).add(name, text) : ctx.emit('quadlet', name, text));
+    emit(this.unitFileName, renderUnitFile(this.sorted(file), headerFor(this.node.path)));
     for (const instance of [...this.enabledInstances].sort()) {
       const copy = new UnitFile();
       for (const sec of file.sections) if (sec.name !== 'Install') for (const e of sec.entries) copy.add(sec.name, e.key, e.value);
       renderInstall(copy, install ?? { wantedBy: [this.site.installTarget] });
-      ctx.emit('quadlet', `${this.name}@${instance}${KEY_TABLE[this.section].extension}`, renderUnitFile(this.sorted(copy), headerFor(this.node.path)));
+      emit(`${this.name}@${instance}${KEY_TABLE[this.section].extension}`, renderUnitFile(this.sorted(copy), headerFor(this.node.path)));
     }
   }
 
@@ -408,7 +428,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
  * those without a word), no multi-user.target for user units (QUADLET027).
  */
 export function checkInstall(install: InstallOptions | undefined, site: { readonly rootless: boolean }, report: Reporter): void {
-  for (const target of [...(install?.wantedBy ?? []), ...(install?.requiredBy ?? [])]) {
+  for (const target of [...(install?.wantedBy ?? []), ...(install?.requiredBy ?? []), ...(install?.upheldBy ?? [])]) {
     if (typeof target === 'string' && target.includes('/') && !/[\s\u0000-\u001f]/.test(target)) report('QUADLET026', `install target "${escapeControls(target)}" contains "/" and would be ignored`);
     else checkUnitList(report, [target], 'install target');
     if (site.rootless && target === 'multi-user.target') report('QUADLET027', 'multi-user.target does not exist for user units; the unit would never start at boot');
@@ -421,6 +441,20 @@ export function renderInstall(file: UnitFile, install: InstallOptions | undefine
   if (install?.wantedBy?.length) file.add('Install', 'WantedBy', encodeUnitList(install.wantedBy));
   if (install?.requiredBy?.length) file.add('Install', 'RequiredBy', encodeUnitList(install.requiredBy));
   if (install?.alias?.length) file.add('Install', 'Alias', encodeUnitList(install.alias));
+  if (install?.upheldBy?.length) file.add('Install', 'UpheldBy', encodeUnitList(install.upheldBy));
+}
+
+/**
+ * QUADLET033 for `[Service] User=`, `Group=` or `DynamicUser=`: podman would run as that user, which
+ * breaks rootless podman and the container's own user mapping; the generator warns from 5.6.
+ */
+export function checkServiceUser(serviceKeys: readonly string[], podmanVersion: string, report: Reporter): void {
+  for (const key of new Set(serviceKeys.filter((k) => ['User', 'Group', 'DynamicUser'].includes(k)))) {
+    const podmanSays = compareVersions(podmanVersion, SERVICE_USER_WARNED_SINCE) >= 0
+      ? `podman ${podmanVersion} warns that it is not supported`
+      : `podman ${podmanVersion} takes it without a word (from ${versionName(SERVICE_USER_WARNED_SINCE)} it warns that it is not supported)`;
+    report('QUADLET033', `[Service] ${key}= makes systemd start podman as another user: ${podmanSays}`);
+  }
 }
 
 /** `<name>: <role>` when the unit has documented a role, else `<kind> <name>`. */

@@ -31,6 +31,18 @@ export const TEMPLATE_REFERENCES_SINCE = '5.7.0';
  */
 export const SHARED_DROP_INS_SINCE = '5.2.0';
 
+/** The first release whose `podman quadlet install` takes a multi-unit `.quadlets` file. */
+export const BUNDLES_SINCE = '5.8.0';
+
+/** The first release that writes `[Install] UpheldBy=` as `.upholds` links. */
+export const UPHELD_BY_SINCE = '5.5.0';
+
+/** The first release that reads an admin's /etc/containers/systemd/users/ folders for user units. */
+export const USERS_DIR_SINCE = '4.6.0';
+
+/** The first release whose generator warns about `[Service] User=`, `Group=`, `DynamicUser=`. */
+export const SERVICE_USER_WARNED_SINCE = '5.6.0';
+
 /** The first release whose generator keeps a pod's own `Restart=` (before, on-failure is forced). */
 export const POD_RESTART_KEPT_SINCE = '6.0.0-dev';
 

@@ -72,6 +72,7 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'SITE003', severity: 'error', what: 'a podman version that is not MAJOR.MINOR.PATCH', site: { podmanVersion: '5.4' }, build: () => {} },
   { code: 'SITE004', severity: 'error', what: 'a domain that is not a DNS name', site: { domains: ['example org'] }, build: () => {} },
   { code: 'SITE005', severity: 'error', what: 'a podman release older than quadlet (4.3)', site: { podmanVersion: '4.3.1' }, build: () => {} },
+  { code: 'SITE007', severity: 'error', what: 'an admin-managed users folder on a rootful site', site: { rootless: false, usersDir: 1000 }, build: () => {} },
   { code: 'SITE006', severity: 'warning', what: 'a podman release newer than quadlet-cdk knows (6.1)', site: { podmanVersion: '6.1.0' }, build: () => {} },
   // images
   { code: 'IMAGE001', severity: 'error', what: 'a short image name', build: (s) => {
@@ -209,6 +210,12 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'QUADLET032', severity: 'error', what: 'a plain container that mounts a template volume', site: { podmanVersion: '5.8.6' }, build: (s) => {
     new Container(s, 'web', { image: IMG, volumes: [{ volume: new VolumeTemplate(s, 'data'), path: '/data' }] });
+  } },
+  { code: 'QUADLET033', severity: 'warning', what: '[Service] User= on a container unit (podman 5.6+ warns too)', build: (s) => {
+    new Container(s, 'web', { image: IMG }).addEntry('Service', 'User', 'www-data');
+  } },
+  { code: 'QUADLET034', severity: 'error', what: 'a .quadlets bundle on a site that targets podman 5.6', site: { podmanVersion: '5.6.0', quadletOutput: 'bundle' }, build: (s) => {
+    new Container(s, 'web', { image: IMG });
   } },
   { code: 'DEP001', severity: 'error', what: 'a dependency on a unit of another app', build: (s) => {
     const elsewhere = new Site(new App(), 'elsewhere');
