@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from './args';
 import { CliCommand, CliIo, ExitCode } from './command';
+import { applyCommand, diffCommand } from '../deploy/command';
 import { docsCommand } from './docs-command';
 import { graphCommand } from './graph-command';
 import { synthCommand } from './synth-command';
@@ -19,6 +20,8 @@ export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   graphCommand,
   docsCommand,
+  diffCommand,
+  applyCommand,
 ];
 
 /** This package's version, from its package.json. */

@@ -17,6 +17,7 @@ import { Secret } from './secret';
 import { IHealthReporter } from './dependency';
 import { readSecretCommand, shellQuote, SiteSecrets } from './site-secrets';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
+import '../deploy/codes';
 
 export type { PortMapping } from './ports';
 
@@ -64,7 +65,16 @@ export interface ContainerPort {
 }
 
 export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
-'image' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName'> {
+'image' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName' | 'autoUpdate'> {
+  /**
+   * Let `podman auto-update` update the image (`AutoUpdate=`): `registry` pulls a newer image of the
+   * same tag, `local` uses one built or pulled on the host. The site then wants
+   * `podman-auto-update.timer` (through its Target), which restarts updated containers and rolls
+   * back one whose unit fails to start again; give the container a `healthCmd` so that a broken
+   * update counts as a failure (DEPLOY010).
+   * @default - never updated by podman
+   */
+  readonly autoUpdate?: 'registry' | 'local';
   /** A fully qualified reference (`docker.io/library/caddy:2-alpine`), or an Image / Build unit. */
   readonly image: string | IImageSource;
   /**
@@ -101,6 +111,9 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
   /** Arguments after the image (the command). @default - the image's */
   readonly command?: UnitValue[];
 }
+
+/** The timer of `podman auto-update` (shipped with podman). */
+export const AUTO_UPDATE_TIMER = 'podman-auto-update.timer';
 
 /**
  * A container (`.container` unit). Other units start after it with `dependsOn`; with
@@ -258,6 +271,16 @@ export class Container extends QuadletUnit implements IHealthReporter {
     return pre.ok && post.ok ? [['ExecStartPre', pre.lines[0]], ['ExecStartPost', `-${post.lines[0]}`]] : [];
   }
 
+  /** An auto-updated container on a site without a Target wants the auto-update timer itself. */
+  protected unitEntriesExtra(): Array<[string, string]> {
+    return this.props.autoUpdate !== undefined && this.site.partOfTarget === undefined ? [['Wants', AUTO_UPDATE_TIMER]] : [];
+  }
+
+  /** Whether podman auto-update updates this container's image. */
+  public get autoUpdated(): boolean {
+    return this.props.autoUpdate !== undefined;
+  }
+
   /** A secret is created (or checked) by the site's secrets unit before this container starts. */
   private useSecret(secret: Secret): void {
     orderAfter(this, secret);
@@ -290,6 +313,12 @@ export class Container extends QuadletUnit implements IHealthReporter {
     for (const s of this.secretMounts) checkSecretMount(s, ctx.report);
     const report = ctx.report;
     if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
+    if (p.autoUpdate !== undefined) {
+      if (p.healthCmd === undefined) report('DEPLOY010', `${this.name} is auto-updated (${p.autoUpdate}) but has no health check: a broken image that keeps running is never rolled back`);
+      if (p.autoUpdate === 'registry' && typeof p.image === 'string' && p.image.includes('@sha256:')) {
+        report('DEPLOY011', `${this.name} is auto-updated from the registry, but its image ${p.image} is pinned by digest and never changes`);
+      }
+    }
     checkPorts(p.ports ?? [], report);
     checkPublish(p.publish ?? [], report);
     if (p.pod && (p.publish?.length || p.networks?.length || p.networkMode)) {
@@ -350,6 +379,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
       ['Entrypoint', p.entrypoint === undefined ? undefined : typeof p.entrypoint === 'string' ? p.entrypoint : JSON.stringify(p.entrypoint)],
       ['Exec', p.command],
       ['Notify', this.readyWhenHealthy ? 'healthy' : p.notify],
+      ['AutoUpdate', p.autoUpdate],
     ];
   }
 }

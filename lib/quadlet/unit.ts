@@ -8,6 +8,7 @@ import { renderUnitFile, UnitFile } from '../render/unit-file';
 import { literalOf, UnitValue } from '../render/systemd-value';
 import { credentialFlagIn, credsHavePassword } from './literal-secrets';
 import './codes';
+import '../deploy/unit-hash';
 import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from './dependency';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
 import { QuadletBundle } from './bundle';
@@ -197,6 +198,11 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
   /** Key values of the quadlet section from the subclass's typed props, in output order. */
   protected abstract quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]>;
 
+  /** Extra `[Unit]` entries a subclass needs (already encoded). */
+  protected unitEntriesExtra(): Array<[string, string]> {
+    return [];
+  }
+
   /** Extra `[Service]` entries a subclass needs (already encoded). */
   protected serviceEntries(): Array<[string, string]> {
     return [];
@@ -352,6 +358,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     // `systemctl status` shows the Description: say what the unit is for when the docs know it.
     unitText('Description', this.unitProps.description ?? describeUnit(this, this.kind, this.name));
     for (const [key, value] of this.deps.unitEntries()) file.add('Unit', key, value);
+    for (const [key, value] of this.unitEntriesExtra()) file.add('Unit', key, value);
     if (this.site.partOfTarget) file.add('Unit', 'PartOf', encodeUnitList([this.site.partOfTarget]));
 
     const own = this.quadletEntries(report).filter((e): e is [string, EncodableValue] => e[1] !== undefined);

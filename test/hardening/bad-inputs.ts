@@ -718,6 +718,16 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'K8S023', severity: 'info', what: 'a timer with two calendar expressions (two CronJobs)', site: { backend: 'kubernetes' }, build: (s) => {
     new Timer(s, 'sync', { onCalendar: ['*-*-* 09:00 UTC', '*-*-* 18:00 UTC'], job: new ContainerJob({ image: IMG }) });
   } },
+  // deploys: auto-update
+  { code: 'DEPLOY010', severity: 'warning', what: 'a container podman auto-updates without a health check', build: (s) => {
+    new Container(s, 'web', { image: IMG, autoUpdate: 'registry' });
+  } },
+  { code: 'DEPLOY011', severity: 'warning', what: 'registry auto-update of an image pinned by digest', build: (s) => {
+    new Container(s, 'web', {
+      image: 'docker.io/library/alpine:3.20@sha256:beefdbd8a1da6d2915566fde36db9db0b524eb737fc57cd1367effd16dc0d06d',
+      autoUpdate: 'registry', healthCmd: 'true',
+    });
+  } },
 ];
 
 export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
