@@ -24,7 +24,9 @@ export const DEPLOY_DIR = '.quadlet-cdk-deploy';
 
 /** What is installed under a root, and the files there that no manifest lists but the site would overwrite. */
 export interface Installed {
+  /** The installed files, as a tree. */
   readonly tree: InstallTree;
+  /** Paths the next version would overwrite that no manifest lists. */
   readonly conflicts: string[];
 }
 
@@ -90,25 +92,36 @@ export interface ApplyOptions {
 
 /** One thing apply did to a unit. */
 export interface ApplyStep {
+  /** The unit (or volume, or `systemd` for a daemon-reload). */
   readonly unit: string;
+  /** What was done to it. */
   readonly action: 'stop' | 'disable' | 'enable' | 'start' | 'restart' | 'reload' | 'prune-volume' | 'daemon-reload';
+  /** How long it took. */
   readonly seconds: number;
+  /** Whether it succeeded. */
   readonly ok: boolean;
 }
 
 /** What apply did. */
 export interface ApplyResult {
+  /** The plan apply followed. */
   readonly plan: DeployPlan;
   /** Files written and removed under the root. */
   readonly written: readonly string[];
+  /** Files removed under the root. */
   readonly removed: readonly string[];
   /** Env files made or updated from their templates (never their content). */
   readonly envFiles: readonly string[];
   /** The systemctl/podman commands, in order: run (or, with dryRun/noSystemd, to run). */
   readonly commands: readonly string[];
+  /** What was done to each unit, in order. */
   readonly steps: readonly ApplyStep[];
-  /** The failure (DEPLOY002), after the rollback. */
+  /**
+   * The failure (DEPLOY002), after the rollback.
+   * @default - apply succeeded
+   */
   readonly failure?: DeployError;
+  /** Whether the previous version was put back. */
   readonly rolledBack: boolean;
 }
 

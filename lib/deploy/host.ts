@@ -9,7 +9,9 @@ import { spawnSync } from 'child_process';
 export interface CommandResult {
   /** The exit status (-1 when it could not run or timed out). */
   readonly status: number;
+  /** What it printed on stdout. */
   readonly stdout: string;
+  /** What it printed on stderr. */
   readonly stderr: string;
 }
 
@@ -24,9 +26,13 @@ export const runCommand: CommandRunner = (argv, timeoutMs) => {
 
 /** A unit's state as `systemctl show` gives it. */
 export interface UnitStatus {
+  /** `ActiveState`: active, activating, failed, inactive, ... */
   readonly activeState: string;
+  /** `SubState`: running, auto-restart, dead, ... */
   readonly subState: string;
+  /** `Result`: success, exit-code, timeout, ... */
   readonly result: string;
+  /** `NRestarts`: how often systemd restarted it. */
   readonly restarts: number;
   /** `ActiveEnterTimestampMonotonic`: changes on every (re)start. */
   readonly enteredActive: string;

@@ -25,6 +25,7 @@ export function factsOf(site: Site): SiteFacts {
 
 /** A site's installed files: path relative to the root -> content, and where each came from. */
 export interface InstallTree {
+  /** The site the files belong to. */
   readonly facts: SiteFacts;
   /** Path relative to the root (`.config/containers/systemd/web.container`) -> content. */
   readonly files: ReadonlyMap<string, string>;

@@ -10,7 +10,9 @@ import { DeployUnit, dependencyOrder, unitsOf } from './units';
 
 /** One file the deploy adds, changes or removes (paths relative to the root). */
 export interface FileChange {
+  /** Relative to the root. */
   readonly path: string;
+  /** What happens to it. */
   readonly change: 'add' | 'change' | 'remove';
   /** The unified diff. */
   readonly diff: string;
@@ -18,6 +20,7 @@ export interface FileChange {
 
 /** A unit acted on, and the files that make it so. */
 export interface UnitStep {
+  /** The systemd unit. */
   readonly unit: string;
   /** The changed files it reads (its own unit file included), relative to the root. */
   readonly because: readonly string[];
@@ -25,6 +28,7 @@ export interface UnitStep {
 
 /** A unit systemd restarts by itself because it needs (`Requires=`, `BindsTo=`) a restarted one. */
 export interface FollowStep {
+  /** The systemd unit. */
   readonly unit: string;
   /** The restarted unit it follows. */
   readonly after: string;
@@ -32,6 +36,7 @@ export interface FollowStep {
 
 /** A named volume whose `.volume` unit is removed. */
 export interface VolumeStep {
+  /** The removed `.volume` unit's service. */
   readonly unit: string;
   /** The podman volume. */
   readonly volume: string;
@@ -41,8 +46,11 @@ export interface VolumeStep {
 
 /** What a deploy does, in the order it does it. */
 export interface DeployPlan {
+  /** The site's name. */
   readonly site: string;
+  /** Rootless (`systemctl --user`) or rootful. */
   readonly rootless: boolean;
+  /** The files added, changed and removed, by path. */
   readonly files: readonly FileChange[];
   /** Files under the root the site would write that no manifest lists (and that differ): never overwritten. */
   readonly conflicts: readonly string[];

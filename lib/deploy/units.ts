@@ -31,11 +31,20 @@ export interface DeployUnit {
   readonly healthCheck: boolean;
   /** A quadlet unit (made by the generator: it cannot be enabled, its [Install] is the generator's). */
   readonly quadlet: boolean;
-  /** A `.container`'s podman container name. */
+  /**
+   * A `.container`'s podman container name.
+   * @default - not a container
+   */
   readonly containerName?: string;
-  /** A `.volume`'s podman volume name. */
+  /**
+   * A `.volume`'s podman volume name.
+   * @default - not a volume
+   */
   readonly volumeName?: string;
-  /** sha256 of the other files it reads (what `X-QuadletCdk-Hash=` holds); undefined when it reads none. */
+  /**
+   * sha256 of the other files it reads (what `X-QuadletCdk-Hash=` holds).
+   * @default - it reads no other file
+   */
   readonly inputsHash?: string;
   /** sha256 of the unit file and everything it reads: changes exactly when the unit must restart. */
   readonly stateHash: string;
