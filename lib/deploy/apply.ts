@@ -217,6 +217,8 @@ function applyLocked(options: ApplyOptions, host: Host, log: (line: string) => v
       const old = oldUnits.get(unit)!;
       if (!old.quadlet && old.installed) act(unit, 'disable', () => host.systemctl(['disable', unit]).status === 0);
       act(unit, 'stop', () => host.systemctl(['stop', unit], options.timeoutMs ?? 120_000).status === 0);
+      // A container killed on stop ends "failed": a removed unit must not linger in list-units.
+      host.systemctl(['reset-failed', unit]);
     }
     for (const v of plan.volumes.filter((x) => x.prune)) act(v.volume, 'prune-volume', () => host.podman(['volume', 'rm', '--force', v.volume]).status === 0);
   }
@@ -317,7 +319,7 @@ function waitUp(host: Host, u: DeployUnit, restartsBefore: number, timeoutMs: nu
   for (;;) {
     const s = host.status(u.unit);
     if (s.activeState === 'failed') return `failed (${s.result})`;
-    if (s.restarts > restartsBefore || s.subState === 'auto-restart') return `restarting: its main process exited (${s.result})`;
+    if (s.restarts > restartsBefore || s.subState === 'auto-restart') return `its main process exited and systemd is restarting it${s.result === 'success' ? '' : ` (${s.result})`}`;
     if (s.activeState === 'active') {
       activeSince ??= Date.now();
       if (Date.now() - activeSince >= settleMs && (!u.healthCheck || !u.containerName || host.healthy(u.containerName))) return undefined;
@@ -335,7 +337,7 @@ function plannedCommands(plan: DeployPlan, host: Host, next: ReadonlyMap<string,
   for (const unit of plan.stop) {
     const u = old.get(unit)!;
     if (!u.quadlet && u.installed) out.push(host.systemctlLine(['disable', unit]));
-    out.push(host.systemctlLine(['stop', unit]));
+    out.push(host.systemctlLine(['stop', unit]), host.systemctlLine(['reset-failed', unit]));
   }
   for (const v of plan.volumes.filter((x) => x.prune)) out.push(`podman volume rm --force ${v.volume}`);
   out.push(host.systemctlLine(['daemon-reload']));

@@ -40,10 +40,10 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
       if (i < x.length && j < y.length && x[i] === y[j]) {
         middle.push({ kind: ' ', line: x[i++] });
         j++;
-      } else if (j < y.length && (i === x.length || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) {
-        middle.push({ kind: '+', line: y[j++] });
+      } else if (i < x.length && (j === y.length || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
+        middle.push({ kind: '-', line: x[i++] }); // removals first, as diff -u prints them
       } else {
-        middle.push({ kind: '-', line: x[i++] });
+        middle.push({ kind: '+', line: y[j++] });
       }
     }
   }

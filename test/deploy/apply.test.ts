@@ -94,8 +94,10 @@ describe('deploy: apply', () => {
     const before = fake.commands.length;
     const r = run({ extra: false }, { pruneVolumes: true });
     const actions = fake.commands.slice(before).filter((c) => !/ show /.test(c));
-    expect(actions.slice(0, 3)).to.deep.equal([
-      'systemctl --user stop extra.service', 'systemctl --user stop extra-data-volume.service', 'podman volume rm --force extra-data',
+    expect(actions.slice(0, 5)).to.deep.equal([
+      'systemctl --user stop extra.service', 'systemctl --user reset-failed extra.service',
+      'systemctl --user stop extra-data-volume.service', 'systemctl --user reset-failed extra-data-volume.service',
+      'podman volume rm --force extra-data',
     ]);
     expect(r.removed).to.include('.config/containers/systemd/extra.container');
     expect(fs.existsSync(path.join(root, '.config/containers/systemd/extra.container'))).to.equal(false);

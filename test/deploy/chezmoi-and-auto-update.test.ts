@@ -46,7 +46,8 @@ describe('deploy: the chezmoi script', () => {
     expect(runScript(scriptOf({}))).to.deep.equal(['--user daemon-reload']);
     expect(runScript(scriptOf({ level: 'debug' }))).to.deep.equal(['--user daemon-reload', '--user restart worker.service']);
     expect(runScript(scriptOf({ level: 'debug', extra: false }))).to.deep.equal([
-      '--user daemon-reload', '--user stop extra.service', '--user stop extra-data-volume.service',
+      '--user daemon-reload', '--user stop extra.service', '--user reset-failed extra.service',
+      '--user stop extra-data-volume.service', '--user reset-failed extra-data-volume.service',
     ]);
     expect(runScript(scriptOf({ level: 'debug', extra: false, host: 'app.example.org' }))).to.deep.equal(['--user daemon-reload', '--user restart caddy.service']);
   });

@@ -46,7 +46,7 @@ describe('deploy: the plan', () => {
     expect(p.restart).to.deep.equal([{ unit: 'worker.service', because: ['.config/test/worker.env.tmpl'] }]);
     expect([p.start, p.reload, p.stop, p.remove, p.follow, p.updated]).to.deep.equal([[], [], [], [], [], []]);
     expect(p.files.map((f) => f.path)).to.deep.equal(['.config/containers/systemd/worker.container', '.config/test/worker.env.tmpl']);
-    expect(p.files[1].diff).to.include('-LEVEL=info').and.include('+LEVEL=debug');
+    expect(p.files[1].diff).to.include('@@ -1,3 +1,3 @@\n').and.include('\n-LEVEL=info\n+LEVEL=debug\n');
   });
 
   it('change an env value of a unit others need: it restarts, and the plan says who follows', () => {

@@ -53,6 +53,7 @@ systemctl --user daemon-reload
 awk 'NR == FNR { keep[$1] = 1; next } !($1 in keep) { gone[++n] = $1 } END { for (i = n; i > 0; i--) print gone[i] }' "$state.new" "$state" | while read -r unit; do
   echo "quadlet-cdk: stop $unit (removed)"
   systemctl --user stop "$unit" || true
+  systemctl --user reset-failed "$unit" 2>/dev/null || true
 done
 while read -r unit hash mode; do
   old=$(awk -v u="$unit" '$1 == u { print $2 }' "$state")
