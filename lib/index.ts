@@ -25,3 +25,4 @@ export * from './patterns';
 export * from './import';
 export * from './docs';
 export * from './k8s';
+export * from './deploy';

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { UsageError } from './args';
 import { CliCommand, CliIo, ExitCode } from './command';
 import { importCommand } from '../import/command';
+import { applyCommand, diffCommand } from '../deploy/command';
 import { docsCommand } from './docs-command';
 import { graphCommand } from './graph-command';
 import { synthCommand } from './synth-command';
@@ -21,6 +22,8 @@ export const COMMANDS: readonly CliCommand[] = [
   graphCommand,
   docsCommand,
   importCommand,
+  diffCommand,
+  applyCommand,
 ];
 
 /** This package's version, from its package.json. */

@@ -17,6 +17,7 @@ import { Secret } from './secret';
 import { IHealthReporter } from './dependency';
 import { readSecretCommand, shellQuote, SiteSecrets } from './site-secrets';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
+import '../deploy/codes';
 
 export type { PortMapping } from './ports';
 
@@ -64,7 +65,16 @@ export interface ContainerPort {
 }
 
 export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
-'image' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName'> {
+'image' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName' | 'autoUpdate'> {
+  /**
+   * Let `podman auto-update` update the image (`AutoUpdate=`): `registry` pulls a newer image of the
+   * same tag, `local` uses one built or pulled on the host. The site then wants
+   * `podman-auto-update.timer` (through its Target), which restarts updated containers and rolls
+   * back one whose unit fails to start again; give the container a `healthCmd` so that a broken
+   * update counts as a failure (DEPLOY010).
+   * @default - never updated by podman
+   */
+  readonly autoUpdate?: 'registry' | 'local';
   /** A fully qualified reference (`docker.io/library/caddy:2-alpine`), or an Image / Build unit. */
   readonly image: string | IImageSource;
   /**
@@ -112,6 +122,9 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
   readonly command?: UnitValue[];
 }
 
+/** The timer of `podman auto-update` (shipped with podman). */
+export const AUTO_UPDATE_TIMER = 'podman-auto-update.timer';
+
 /**
  * A container (`.container` unit). Other units start after it with `dependsOn`; with
  * `ready: 'healthy'` they wait for its health check (`healthCmd`) to pass once.
@@ -123,7 +136,9 @@ export class Container extends QuadletUnit implements IHealthReporter {
   }
 
   public readonly section = 'Container' as const;
+  /** The podman container name (`<name>-%i` for a template). */
   public readonly containerName: string;
+  private readonly containerBase: string;
   public readonly props: ContainerProps;
   private readonly declaredPorts: Set<number>;
   private readonly extraEnv = new Map<string, UnitValue>();
@@ -135,7 +150,9 @@ export class Container extends QuadletUnit implements IHealthReporter {
   public constructor(scope: Construct, id: string, props: ContainerProps) {
     super(scope, id, props, props);
     this.props = props;
-    this.containerName = props.containerName === undefined ? this.name : literalOf(props.containerName);
+    // A template's instances each need their own container: `<name>-%i`.
+    this.containerBase = props.containerName === undefined ? this.name : literalOf(props.containerName);
+    this.containerName = this.isTemplate ? `${this.containerBase}-%i` : this.containerBase;
     this.declaredPorts = new Set([...(props.ports ?? []), ...(props.publish ?? []).map((p) => p.container)]);
     if (props.image instanceof QuadletUnit) orderAfter(this, props.image);
     for (const n of props.networks ?? []) if (n instanceof QuadletUnit) orderAfter(this, n);
@@ -264,6 +281,16 @@ export class Container extends QuadletUnit implements IHealthReporter {
     return pre.ok && post.ok ? [['ExecStartPre', pre.lines[0]], ['ExecStartPost', `-${post.lines[0]}`]] : [];
   }
 
+  /** An auto-updated container on a site without a Target wants the auto-update timer itself. */
+  protected unitEntriesExtra(): Array<[string, string]> {
+    return this.props.autoUpdate !== undefined && this.site.partOfTarget === undefined ? [['Wants', AUTO_UPDATE_TIMER]] : [];
+  }
+
+  /** Whether podman auto-update updates this container's image. */
+  public get autoUpdated(): boolean {
+    return this.props.autoUpdate !== undefined;
+  }
+
   /** A secret is created (or checked) by the site's secrets unit before this container starts. */
   private useSecret(secret: Secret): void {
     orderAfter(this, secret);
@@ -291,12 +318,19 @@ export class Container extends QuadletUnit implements IHealthReporter {
     super.validate(ctx);
     const p = this.props;
     // Systemd text names the container per unit (`systemd-%N`): check what it expands to.
-    const name = SystemdText.is(p.containerName) ? expandUnitSpecifiers(this.containerName, this.serviceName) : this.containerName;
+    const name = SystemdText.is(p.containerName) ? expandUnitSpecifiers(this.containerBase, this.serviceName) : this.containerBase;
     checkPodmanName(ctx.report, name, 'container name', p.containerName === undefined);
     checkMounts(p.volumes ?? [], ctx.report);
+    this.checkTemplateReferences([...(p.volumes ?? []).map((m) => ('volume' in m ? m.volume : undefined)), ...this.networks], ctx.report);
     for (const s of this.secretMounts) checkSecretMount(s, ctx.report);
     const report = ctx.report;
     if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
+    if (p.autoUpdate !== undefined) {
+      if (p.healthCmd === undefined) report('DEPLOY010', `${this.name} is auto-updated (${p.autoUpdate}) but has no health check: a broken image that keeps running is never rolled back`);
+      if (p.autoUpdate === 'registry' && typeof p.image === 'string' && p.image.includes('@sha256:')) {
+        report('DEPLOY011', `${this.name} is auto-updated from the registry, but its image ${p.image} is pinned by digest and never changes`);
+      }
+    }
     checkPorts(p.ports ?? [], report);
     checkPublish(p.publish ?? [], report);
     if (p.pod && (p.publish?.length || p.networks?.length || p.networkMode)) {
@@ -346,7 +380,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
     }
     return [
       ['Image', image],
-      ['ContainerName', p.containerName ?? this.containerName],
+      ['ContainerName', this.isTemplate ? systemdText(this.containerBase, '-', Specifier.instance) : p.containerName ?? this.containerName],
       ['Pod', p.pod?.podRef],
       ['Network', networks.length ? networks : undefined],
       ['PublishPort', publish.length ? publish : undefined],
@@ -357,6 +391,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
       ['Entrypoint', p.entrypoint === undefined ? undefined : typeof p.entrypoint === 'string' ? p.entrypoint : JSON.stringify(p.entrypoint)],
       ['Exec', p.command],
       ['Notify', this.readyWhenHealthy ? 'healthy' : p.notify],
+      ['AutoUpdate', p.autoUpdate],
     ];
   }
 }
