@@ -364,6 +364,8 @@ class UnitMapper {
         if (values.length > 1 || /[%$"]/.test(last)) return false;
         this.props.entrypoint = last;
         return true;
+      // The typed prop also makes the unit want podman-auto-update.timer, which the file did not.
+      case 'Container.AutoUpdate':
       case 'Container.Secret':
       case 'Build.Secret':
         rawAll();
