@@ -121,12 +121,13 @@ new JsonFile(project, 'typedoc.json', {
 });
 project.npmignore?.exclude('/typedoc.json');
 project.addTask('docs', {
-  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, docs/kubernetes-sites.md, docs/api/, the quadlet key props and the precompiled LLM schema validators',
+  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, docs/sodimo-host.md, docs/kubernetes-sites.md, docs/api/, the quadlet key props and the precompiled LLM schema validators',
   exec: [
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/docs.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-quadlet-props.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-validators.ts',
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/app-docs.ts apps/sodimo.ts docs/sodimo.md docs/sodimo.md',
+    'ts-node --transpileOnly --project test/tsconfig.json lib/cli/app-docs.ts apps/sodimo.ts docs/sodimo-host.md docs/sodimo-host.md',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-k8s-docs.ts',
     'typedoc --options typedoc.json --logLevel Warn',
   ].join(' && '),

@@ -24,3 +24,4 @@ export * from './config';
 export * from './patterns';
 export * from './docs';
 export * from './k8s';
+export * from './host';

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { UsageError } from './args';
 import { CliCommand, CliIo, ExitCode } from './command';
 import { docsCommand } from './docs-command';
+import { doctorCommand } from '../host/command';
 import { graphCommand } from './graph-command';
 import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   graphCommand,
   docsCommand,
+  doctorCommand,
 ];
 
 /** This package's version, from its package.json. */

@@ -55,7 +55,11 @@ export class Target extends PlainUnit {
       .filter((r): r is PlainUnit => PlainUnit.isPlainUnit(r) && r !== this && r.joinsTarget)
       .map((u) => u.unitFileName)
       .sort();
-    if (members.length) put('Unit', 'Wants', 'text', members.join(' '));
+    // Host units the site's containers need (podman.socket): enabling the target enables them too.
+    const host = resourcesIn(this.site).flatMap((r) => (r as { readonly hostUnits?: unknown }).hostUnits)
+      .filter((u): u is string => typeof u === 'string');
+    const wants = [...new Set([...members, ...host])].sort();
+    if (wants.length) put('Unit', 'Wants', 'text', wants.join(' '));
   }
 
   public validate(ctx: ValidationContext): void {
