@@ -10,7 +10,9 @@ import { HostNeed, HostPathType, IHostNeeds } from './need';
 
 /** One need with the unit that states it. */
 export interface UnitNeed {
+  /** The unit file that states it (`caddy.container`). */
   readonly unit: string;
+  /** What it needs. */
   readonly need: HostNeed;
 }
 

@@ -11,13 +11,19 @@ export type CheckStatus = 'ok' | 'missing' | 'unknown';
 
 /** One prerequisite as found on a host. */
 export interface HostCheck {
+  /** The prerequisite's stable key (`sysctl:net.ipv4.ip_unprivileged_port_start`). */
   readonly id: string;
+  /** Its kind. */
   readonly kind: PrerequisiteKind;
+  /** What must hold, in one line. */
   readonly what: string;
+  /** ok, missing or unknown. */
   readonly status: CheckStatus;
   /** What was found: `25`, `absent`, `podman version 5.4.2`. */
   readonly found: string;
+  /** The unit files that need it. */
   readonly neededBy: string[];
+  /** Why the site needs it. */
   readonly why: string;
   /** Where it comes from (host files). @default - not said */
   readonly from?: string;
@@ -29,12 +35,15 @@ export interface HostCheck {
 
 /** What `checkHost` found for one site. */
 export interface HostReport {
+  /** The site's name. */
   readonly site: string;
+  /** The user the site runs as. */
   readonly user: string;
   /** The root that was looked at. */
   readonly where: string;
   /** No check is missing. */
   readonly ok: boolean;
+  /** One check per prerequisite, in the order of the host-preparation page. */
   readonly checks: HostCheck[];
 }
 

@@ -10,6 +10,7 @@ export interface Fix {
    * A shell command that provides it, when one can (not for files only their owner has, nor
    * hardware), run as root or as the site's user. `shipped` files of the prerequisite are
    * expected in place first (`/etc/sysctl.d/...`).
+   * @default - none: a person provides it
    */
   readonly command?: { readonly as: 'root' | 'user'; readonly sh: string };
 }

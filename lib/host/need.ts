@@ -16,6 +16,7 @@ export type HostPathType = 'file' | 'folder' | 'executable';
 export interface Prerequisite {
   /** Stable key: `<kind>:<subject>`, e.g. `sysctl:net.ipv4.ip_unprivileged_port_start`. */
   readonly id: string;
+  /** What sort of prerequisite it is. */
   readonly kind: PrerequisiteKind;
   /** What must hold, in one line: `net.ipv4.ip_unprivileged_port_start <= 25`. */
   readonly what: string;
@@ -27,17 +28,17 @@ export interface Prerequisite {
   readonly from?: string;
   /** A rendered file of the site's output that provides it (`host/etc/sysctl.d/60-sodimo.conf`). @default - none */
   readonly shipped?: string;
-  /** sysctl: the key and the highest value that works. */
+  /** sysctl: the key and the highest value that works. @default - not this kind */
   readonly sysctl?: { readonly key: string; readonly atMost: number };
-  /** host-unit: the unit that must be enabled or wanted (`podman.socket`). */
+  /** host-unit: the unit that must be enabled or wanted (`podman.socket`). @default - not this kind */
   readonly unit?: string;
-  /** device: the node and the groups the user must be in. */
+  /** device: the node and the groups the user must be in. @default - not this kind */
   readonly device?: { readonly path: string; readonly groups: string[] };
-  /** path: the host path in unit syntax (`%h/...` or absolute) and how it is used. */
+  /** path: the host path in unit syntax (`%h/...` or absolute) and how it is used. @default - not this kind */
   readonly path?: { readonly path: string; readonly type: HostPathType; readonly template?: string };
-  /** port: a host port that must be free before the site starts. */
+  /** port: a host port that must be free before the site starts. @default - not this kind */
   readonly port?: { readonly port: number; readonly address: string; readonly protocol: 'tcp' | 'udp' };
-  /** podman, systemd: the oldest release that works. */
+  /** podman, systemd: the oldest release that works. @default - not this kind */
   readonly minVersion?: string;
 }
 

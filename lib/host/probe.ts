@@ -5,10 +5,13 @@ import * as path from 'path';
 
 /** What `doctor` learns about a path. */
 export interface PathInfo {
+  /** What it is. */
   readonly type: 'file' | 'folder' | 'char-device' | 'socket' | 'other';
   /** Permission bits. */
   readonly mode: number;
+  /** The owner's uid. */
   readonly uid: number;
+  /** The group's gid. */
   readonly gid: number;
 }
 
