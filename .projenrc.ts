@@ -145,6 +145,12 @@ project.addTask('e2e', {
   exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/run.ts',
   receiveArgs: true,
 });
+// `npx projen e2e:host`: issue 18's real run in a machine of its own (docs/real-run.md, "Host prerequisites").
+project.addTask('e2e:host', {
+  description: 'Real run (root): the reference site as synthesized with the host prepared from its declared prerequisites, and a slowly failing unit that must end failed',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/host-run.ts',
+  receiveArgs: true,
+});
 
 // `npm run bench`: compiles lib + bench with tsc into a temp folder, then times synth in a fresh
 // node process per size, next to cdk8s + cdk8s-plus building the same shapes. Never run by tests.
