@@ -152,6 +152,14 @@ project.addTask('e2e:host', {
   receiveArgs: true,
 });
 
+// `npx projen e2e:deploy`: quadlet-cdk apply and the chezmoi deploy script on the same machine
+// (root; docs/deploy.md): one env change restarts one unit, a failing change rolls back, a removed unit goes.
+project.addTask('e2e:deploy', {
+  description: 'Real run (root): apply a site, change it, fail a change and roll back, remove a unit, run the chezmoi script',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/deploy.ts',
+  receiveArgs: true,
+});
+
 // `npm run bench`: compiles lib + bench with tsc into a temp folder, then times synth in a fresh
 // node process per size, next to cdk8s + cdk8s-plus building the same shapes. Never run by tests.
 project.addTask('bench', {

@@ -25,3 +25,4 @@ export * from './patterns';
 export * from './docs';
 export * from './k8s';
 export * from './host';
+export * from './deploy';

@@ -2,6 +2,9 @@
 # Installs (or locates) the external validators used by the test suite and
 # records their absolute paths in .tools/validators.env:
 #   QUADLET_BIN          podman's quadlet generator, >= 5.4 (Debian 13 podman 5.4.2)
+#   QUADLET_BINS         every generator found, space-separated: the one above plus
+#                        Debian unstable's (podman >= 5.8), so that tests check a unit
+#                        with the generator of the podman release its site targets
 #   CADDY_BIN            caddy (Debian 12 caddy 2.6.x)
 #   SYSTEMD_ANALYZE_BIN  systemd-analyze (system package)
 # Everything downloaded lives in the gitignored .tools/ folder; no root needed
@@ -79,19 +82,20 @@ private_apt() {
   echo "$dir/apt.conf"
 }
 
-# Download one package's .deb into .tools/debs with a private apt state
-# (reuses a cached .deb). Prints the .deb path.
+# Download one package's .deb into .tools/debs (or the folder given third) with
+# a private apt state (reuses a cached .deb). Prints the .deb path.
 download_private() {
-  local pkg="$1" suite="$2" conf deb
-  deb="$(ls -t "$DEBS/${pkg}"_*.deb 2>/dev/null | head -n1 || true)"
+  local pkg="$1" suite="$2" dest="${3:-$DEBS}" conf deb
+  mkdir -p "$dest"
+  deb="$(ls -t "$dest/${pkg}"_*.deb 2>/dev/null | head -n1 || true)"
   if [ -n "$deb" ]; then echo "$deb"; return; fi
   conf="$(private_apt "$suite")"
   log "apt-get update ($suite, private state in .tools/apt/$suite)" >&2
   # Called from `if`, so set -e is off here: chain explicitly.
   APT_CONFIG="$conf" apt-get -q update >&2 || return 1
   log "apt-get download $pkg ($suite)" >&2
-  (cd "$DEBS" && APT_CONFIG="$conf" apt-get -q download "$pkg" >&2) || return 1
-  ls -t "$DEBS/${pkg}"_*.deb | head -n1
+  (cd "$dest" && APT_CONFIG="$conf" apt-get -q download "$pkg" >&2) || return 1
+  ls -t "$dest/${pkg}"_*.deb | head -n1
 }
 
 mkdir -p "$DEBS"
@@ -124,6 +128,29 @@ else
   elif [ -n "$v" ]; then
     log "quadlet: version $v < 5.4, not used"
   fi
+fi
+
+# --- quadlet, newest (Debian unstable) ----------------------------------------
+# A second generator beside the first, for sites that target podman >= 5.8
+# (templated volumes, .quadlets bundles, ...). Unstable moves: any >= 5.8 does.
+QUADLET_NEXT_BIN=''
+NEXT_DIR="$TOOLS/podman-sid"
+NEXT_QUADLET="$NEXT_DIR/usr/libexec/podman/quadlet"
+v="$(quadlet_version "$NEXT_QUADLET" || true)"
+if [ -n "$v" ]; then
+  log "quadlet (sid): already installed ($v)"
+elif deb="$(download_private podman sid "$DEBS/sid")"; then
+  rm -rf "$NEXT_DIR" && mkdir -p "$NEXT_DIR"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$NEXT_DIR" ./usr/libexec/podman/quadlet
+  v="$(quadlet_version "$NEXT_QUADLET" || true)"
+  log "quadlet (sid): extracted $(basename "$deb") -> .tools/podman-sid ($v)"
+else
+  log "quadlet (sid): download failed (are Debian's apt repositories reachable?)"
+fi
+if [ -n "$v" ] && version_ge "$v" 5.8; then
+  QUADLET_NEXT_BIN="$NEXT_QUADLET"
+elif [ -n "$v" ]; then
+  log "quadlet (sid): version $v < 5.8, not used"
 fi
 
 # --- caddy -------------------------------------------------------------------
@@ -179,6 +206,8 @@ fi
 {
   echo "# written by scripts/ensure-validators.sh; absolute paths of the test validators"
   [ -z "$QUADLET_BIN" ] || echo "QUADLET_BIN=$QUADLET_BIN"
+  bins="$(echo $QUADLET_BIN $QUADLET_NEXT_BIN)"
+  [ -z "$bins" ] || echo "QUADLET_BINS=$bins"
   [ -z "$CADDY_BIN" ] || echo "CADDY_BIN=$CADDY_BIN"
   [ -z "$SYSTEMD_ANALYZE_BIN" ] || echo "SYSTEMD_ANALYZE_BIN=$SYSTEMD_ANALYZE_BIN"
 } >"$TOOLS/validators.env.tmp"
@@ -187,6 +216,7 @@ log "wrote .tools/validators.env ($(( ($(date +%s%N) - START_NS) / 1000000 )) ms
 
 missing=()
 [ -n "$QUADLET_BIN" ] || missing+=(quadlet)
+[ -n "$QUADLET_NEXT_BIN" ] || missing+=("quadlet>=5.8 (podman from Debian unstable)")
 [ -n "$CADDY_BIN" ] || missing+=(caddy)
 [ -n "$SYSTEMD_ANALYZE_BIN" ] || missing+=(systemd-analyze)
 if [ ${#missing[@]} -gt 0 ]; then

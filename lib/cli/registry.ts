@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from './args';
 import { CliCommand, CliIo, ExitCode } from './command';
+import { applyCommand, diffCommand } from '../deploy/command';
 import { docsCommand } from './docs-command';
 import { doctorCommand } from '../host/command';
 import { graphCommand } from './graph-command';
@@ -21,6 +22,8 @@ export const COMMANDS: readonly CliCommand[] = [
   graphCommand,
   docsCommand,
   doctorCommand,
+  diffCommand,
+  applyCommand,
 ];
 
 /** This package's version, from its package.json. */

@@ -3,7 +3,7 @@
  * podman's quadlet generator, `systemd-analyze verify` and `caddy validate`.
  */
 import { Site } from '../core/site';
-import { caddyValidate, findValidators, quadletDryRun, systemdVerify, ValidatorPaths } from '../testing/validators';
+import { caddyValidate, findValidators, quadletDryRun, quadletFor, systemdVerify, ValidatorPaths } from '../testing/validators';
 import { findApps, outputFiles, withScratchRuns } from './apps';
 import { booleanFlag, parseFlags, stringFlag } from './args';
 import { CliCommand, ExitCode } from './command';
@@ -28,6 +28,8 @@ function checkSite(app: string, site: Site, files: Record<string, string>, tools
   const units = area(files, site.dirOf('systemd'));
   const caddy = area(files, site.dirOf('caddy'));
   const rootless = site.rootless;
+  // The generator of the release the site targets when one is installed (e.g. 5.8 beside 5.4).
+  const quadletBin = quadletFor(site.podmanVersion)?.bin ?? tools.quadlet;
   const check = (tool: Check['tool'], bin: string | undefined, has: boolean, fn: () => { ok: boolean; output: string }): Check => {
     if (!has) return { app, site: site.name, tool, status: 'skipped', output: 'nothing to check' };
     if (!bin) return { app, site: site.name, tool, status: 'skipped', output: 'not installed (scripts/ensure-validators.sh installs it into .tools/)' };
@@ -35,12 +37,12 @@ function checkSite(app: string, site: Site, files: Record<string, string>, tools
     return { app, site: site.name, tool, status: r.ok ? 'ok' : 'failed', output: r.output.trim() };
   };
   return [
-    check('quadlet', tools.quadlet, Object.keys(quadlet).length > 0, () => {
-      const r = quadletDryRun(quadlet, { rootless, bin: tools.quadlet });
+    check('quadlet', quadletBin, Object.keys(quadlet).length > 0, () => {
+      const r = quadletDryRun(quadlet, { rootless, bin: quadletBin });
       return { ok: r.ok, output: r.ok ? `${Object.keys(r.services).length} services generated` : r.stderr };
     }),
-    check('systemd-analyze', tools.systemdAnalyze && tools.quadlet, Object.keys(quadlet).length + Object.keys(units).length > 0,
-      () => systemdVerify(quadlet, units, { rootless, systemdAnalyzeBin: tools.systemdAnalyze, quadletBin: tools.quadlet })),
+    check('systemd-analyze', tools.systemdAnalyze && quadletBin, Object.keys(quadlet).length + Object.keys(units).length > 0,
+      () => systemdVerify(quadlet, units, { rootless, systemdAnalyzeBin: tools.systemdAnalyze, quadletBin })),
     check('caddy', tools.caddy, 'Caddyfile' in caddy, () => caddyValidate(caddy, 'Caddyfile', { bin: tools.caddy })),
   ];
 }

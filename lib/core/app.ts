@@ -84,6 +84,20 @@ export function registerSiteCheck(key: string, check: SiteCheck): void {
   siteChecks.set(key, check);
 }
 
+/**
+ * Finishes one quadlet site's files once every resource rendered, before the output checks: it
+ * may add files and rewrite the site's own files (lib/deploy writes each unit's input hash and
+ * the chezmoi deploy script this way). Must be deterministic. Domains register theirs at module load.
+ */
+export type SiteFinisher = (site: Site, files: Map<string, GeneratedFile>, report: Reporter) => void;
+
+const siteFinishers = new Map<string, SiteFinisher>();
+
+/** Register a site finisher under a unique key (registering a key again replaces it). */
+export function registerSiteFinisher(key: string, finish: SiteFinisher): void {
+  siteFinishers.set(key, finish);
+}
+
 /** Sees every rendered file before anything is written; reports problems by construct path. */
 export type OutputValidator = (files: ReadonlyMap<string, GeneratedFile>, report: (constructPath: string, code: string, message: string, hint?: string) => void) => void;
 
@@ -200,6 +214,15 @@ export class App extends Construct {
     }
     for (const site of this.node.findAll().filter(Site.isSite).filter((s) => s.backend !== 'quadlet')) {
       renderWithBackend(site, order.filter((r) => r.site === site), files, reporterOf);
+    }
+    for (const site of sites.filter((s) => s.backend === 'quadlet')) {
+      for (const [key, finish] of siteFinishers) {
+        try {
+          finish(site, files, reporterOf(site));
+        } catch (e: any) {
+          reporterOf(site)('CORE004', `site finisher ${key} threw: ${e?.stack ?? e}`);
+        }
+      }
     }
 
     for (const [key, validate] of this.outputValidators) {

@@ -93,6 +93,28 @@ export function chezmoiSourceName(name: string): string {
   return CHEZMOI_PREFIXES.some((p) => name.startsWith(p)) ? `literal_${name}` : name;
 }
 
+/**
+ * The target path of a chezmoi source path, `/`-separated: `dot_config/private_x/executable_y`
+ * becomes `.config/x/y`; `literal_` ends the attributes of a name (chezmoi's rules).
+ */
+export function chezmoiTargetName(sourcePath: string): string {
+  return sourcePath.split('/').map((part) => {
+    let p = part;
+    for (let changed = true; changed;) {
+      changed = false;
+      if (p.startsWith('literal_')) return p.slice('literal_'.length);
+      for (const prefix of ['private_', 'readonly_', 'executable_', 'empty_', 'exact_', 'create_']) {
+        if (p.startsWith(prefix)) {
+          p = p.slice(prefix.length);
+          changed = true;
+        }
+      }
+    }
+    if (p.startsWith('dot_')) p = `.${p.slice(4)}`;
+    return p.endsWith('.literal') ? p.slice(0, -'.literal'.length) : p;
+  }).join('/');
+}
+
 /** Report what is wrong with a name (NAME001/NAME002); true when it is usable. */
 export function checkName(report: Reporter, name: string, what: string, suffix = ''): boolean {
   const problem = nameProblem(name, what, suffix);

@@ -32,7 +32,9 @@ export type OutputArea =
   /** Documentation about the site */
   | 'docs'
   /** The top of the home tree: `.` (home layout) or `home/` (chezmoi source root) */
-  | 'chezmoi-root';
+  | 'chezmoi-root'
+  /** Beside the site's folders: the `.quadlets` bundle for `podman quadlet install` */
+  | 'bundle';
 
 /** What a resource receives while rendering. */
 export interface RenderContext {

@@ -11,7 +11,13 @@ export const SITE_CODES = defineCodes({
   SITE002: { title: 'construct outside a site', hint: 'create resources inside a Site: new Container(site, ...)' },
   SITE003: { title: 'unknown podman version', hint: 'give the target podman version as MAJOR.MINOR.PATCH, e.g. 5.4.2' },
   SITE004: { title: 'invalid domain', hint: 'give a DNS name such as example.org' },
+  SITE005: { title: 'podman version older than quadlet', hint: 'quadlet came with podman 4.4: give the release the host runs, 4.4.0 or later' },
+  SITE007: { title: 'users folder not usable', hint: 'usersDir takes a numeric uid or \'all\', on a rootless site in the home layout (podman reads /etc/containers/systemd/users/ for user units)' },
+  SITE006: { title: 'podman version newer than quadlet-cdk knows', hint: 'quadlet-cdk knows the keys of podman 4.4 to 6.0; newer keys and value changes are not checked: give 6.0.x if the host accepts it, or update quadlet-cdk', severity: 'warning' },
 });
+
+/** The podman releases whose quadlet generator quadlet-cdk knows: 4.4 (quadlet's first) to 6.0. */
+export const PODMAN_VERSIONS = { oldest: '4.4.0', newest: '6.0' } as const;
 
 /** What the site needs to know of its default network (quadlet's `INetwork` has this shape). */
 export interface DefaultNetwork {
@@ -34,6 +40,12 @@ export type SiteLayout =
  */
 export type SiteBackend = 'quadlet' | 'kubernetes';
 
+/**
+ * How a site's quadlet units are written: one file each, or one `.quadlets` bundle per site for
+ * `podman quadlet install` (podman >= 5.8).
+ */
+export type QuadletOutput = 'files' | 'bundle';
+
 /** How strictly image references are pinned. */
 export type DigestPolicy = 'off' | 'warn' | 'error';
 
@@ -49,7 +61,9 @@ export interface SiteProps {
    */
   readonly rootless?: boolean;
   /**
-   * The podman release the host runs. Keys newer than it are errors that name the release that added them.
+   * The podman release the host runs, 4.4.0 to 6.0.x. Keys newer than it, and values it would
+   * read differently (`Notify=healthy` before 5.0, several `ImageTag=` before 5.3, ...), are
+   * errors that name the release that changed them.
    * @default '5.4.2'
    */
   readonly podmanVersion?: string;
@@ -88,6 +102,19 @@ export interface SiteProps {
    * @default - namespace = site name, storage class local-path, no node pinning
    */
   readonly kubernetes?: KubernetesOptions;
+  /**
+   * `'bundle'` writes the site's quadlet units as one `<site>.quadlets` file (beside the site's
+   * folders) for `podman quadlet install` instead of one file each (podman >= 5.8; docs/bundles.md).
+   * @default 'files'
+   */
+  readonly quadletOutput?: QuadletOutput;
+  /**
+   * Rootless sites managed by an admin: write the quadlet units into
+   * `etc/containers/systemd/users/<uid>` (that user only) or `etc/containers/systemd/users` (every
+   * user), and plain user units into `etc/systemd/user` (podman >= 4.6).
+   * @default - the user's own folders (~/.config/containers/systemd)
+   */
+  readonly usersDir?: number | 'all';
 }
 
 /**
@@ -120,6 +147,10 @@ export class Site extends Construct {
   public readonly backend: SiteBackend;
   /** The Kubernetes backend's settings, as given. */
   public readonly kubernetes: KubernetesOptions;
+  /** One file per unit, or one `.quadlets` bundle. */
+  public readonly quadletOutput: QuadletOutput;
+  /** The admin-managed users folder (see SiteProps.usersDir), if any. */
+  public readonly usersDir?: number | 'all';
   /** The network containers join when they name none. Set it, or create a Network with `default: true`. */
   public defaultNetwork?: DefaultNetwork;
   /** The systemd unit every unit's `[Install]` joins; a Target construct sets it. @default 'default.target' */
@@ -141,8 +172,19 @@ export class Site extends Construct {
     this.allowFloatingTags = props.allowFloatingTags ?? false;
     this.backend = props.backend ?? appBackend(scope);
     this.kubernetes = props.kubernetes ?? {};
+    this.quadletOutput = props.quadletOutput ?? 'files';
+    this.usersDir = props.usersDir;
+    if (this.usersDir !== undefined) {
+      if (!this.rootless || this.layout === 'chezmoi') Diagnostics.report(this, 'SITE007', `usersDir is for rootless sites in the home layout (this one is ${this.rootless ? 'in the chezmoi layout' : 'rootful'})`);
+      else if (this.usersDir !== 'all' && !(Number.isSafeInteger(this.usersDir) && this.usersDir >= 0)) Diagnostics.report(this, 'SITE007', `usersDir ${String(this.usersDir)} is not a uid or 'all'`);
+    }
     if (!/^[a-z][a-z0-9-]*$/.test(this.name)) Diagnostics.report(this, 'SITE001', `site name "${this.name}" is not a valid unit name part`);
     if (!/^\d+\.\d+\.\d+$/.test(this.podmanVersion)) Diagnostics.report(this, 'SITE003', `podman version "${this.podmanVersion}" is not MAJOR.MINOR.PATCH`);
+    else {
+      const [major, minor] = this.podmanVersion.split('.').map(Number);
+      if (major < 4 || (major === 4 && minor < 4)) Diagnostics.report(this, 'SITE005', `podman ${this.podmanVersion} has no quadlet generator (it came with podman ${PODMAN_VERSIONS.oldest})`);
+      else if (major > 6 || (major === 6 && minor > 0)) Diagnostics.report(this, 'SITE006', `podman ${this.podmanVersion} is newer than ${PODMAN_VERSIONS.newest}, the newest release quadlet-cdk knows: its new keys and value changes are not checked`);
+    }
     for (const d of this.domains) {
       if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d)) Diagnostics.report(this, 'SITE004', `"${d}" is not a DNS domain`);
     }
@@ -159,13 +201,14 @@ export class Site extends Construct {
     const home = this.layout === 'chezmoi' ? 'home/dot_config' : '.config';
     const dirs: Record<OutputArea, string> = this.rootless
       ? {
-        quadlet: `${home}/containers/systemd`,
-        systemd: `${home}/systemd/user`,
+        quadlet: this.usersDir === undefined ? `${home}/containers/systemd` : `etc/containers/systemd/users${this.usersDir === 'all' ? '' : `/${this.usersDir}`}`,
+        systemd: this.usersDir === undefined ? `${home}/systemd/user` : 'etc/systemd/user',
         config: `${home}/${this.name}`,
         caddy: `${home}/caddy`,
         host: 'host',
         docs: 'docs',
         'chezmoi-root': this.layout === 'chezmoi' ? 'home' : '',
+        bundle: '',
       }
       : {
         quadlet: 'etc/containers/systemd',
@@ -175,6 +218,7 @@ export class Site extends Construct {
         host: 'host',
         docs: 'docs',
         'chezmoi-root': '',
+        bundle: '',
       };
     return [this.outputDir, dirs[area]].filter((p) => p !== '').join('/');
   }
@@ -185,7 +229,7 @@ export class Site extends Construct {
    * neither runs nor renames them.
    */
   public pathOf(area: OutputArea, name: string): string {
-    const inHome = this.layout === 'chezmoi' && this.rootless && !['host', 'docs'].includes(area);
+    const inHome = this.layout === 'chezmoi' && this.rootless && !['host', 'docs', 'bundle'].includes(area);
     const file = inHome ? name.split('/').map(chezmoiSourceName).join('/') : name;
     return [this.dirOf(area), file].filter((p) => p !== '').join('/');
   }
@@ -195,7 +239,7 @@ export class Site extends Construct {
    * Rootful sites use the absolute /etc path.
    */
   public runtimePathOf(area: 'config' | 'caddy' | 'quadlet' | 'systemd', name: string): string {
-    if (!this.rootless) return `/${this.dirOf(area).slice(this.outputDir ? this.outputDir.length + 1 : 0)}/${name}`;
+    if (!this.rootless || (this.usersDir !== undefined && (area === 'quadlet' || area === 'systemd'))) return `/${this.dirOf(area).slice(this.outputDir ? this.outputDir.length + 1 : 0)}/${name}`;
     const rel = { config: `.config/${this.name}`, caddy: '.config/caddy', quadlet: '.config/containers/systemd', systemd: '.config/systemd/user' }[area];
     return `%h/${rel}/${name}`;
   }

@@ -18,6 +18,7 @@ import { IHealthReporter } from './dependency';
 import { HostPrerequisites } from '../host/prerequisites';
 import { readSecretCommand, shellQuote, SiteSecrets } from './site-secrets';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
+import '../deploy/codes';
 
 export type { PortMapping } from './ports';
 
@@ -65,7 +66,16 @@ export interface ContainerPort {
 }
 
 export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
-'image' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName'> {
+'image' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName' | 'autoUpdate'> {
+  /**
+   * Let `podman auto-update` update the image (`AutoUpdate=`): `registry` pulls a newer image of the
+   * same tag, `local` uses one built or pulled on the host. The site then wants
+   * `podman-auto-update.timer` (through its Target), which restarts updated containers and rolls
+   * back one whose unit fails to start again; give the container a `healthCmd` so that a broken
+   * update counts as a failure (DEPLOY010).
+   * @default - never updated by podman
+   */
+  readonly autoUpdate?: 'registry' | 'local';
   /** A fully qualified reference (`docker.io/library/caddy:2-alpine`), or an Image / Build unit. */
   readonly image: string | IImageSource;
   /**
@@ -103,6 +113,9 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
   readonly command?: UnitValue[];
 }
 
+/** The timer of `podman auto-update` (shipped with podman). */
+export const AUTO_UPDATE_TIMER = 'podman-auto-update.timer';
+
 /**
  * A container (`.container` unit). Other units start after it with `dependsOn`; with
  * `ready: 'healthy'` they wait for its health check (`healthCmd`) to pass once.
@@ -114,7 +127,9 @@ export class Container extends QuadletUnit implements IHealthReporter {
   }
 
   public readonly section = 'Container' as const;
+  /** The podman container name (`<name>-%i` for a template). */
   public readonly containerName: string;
+  private readonly containerBase: string;
   public readonly props: ContainerProps;
   private readonly declaredPorts: Set<number>;
   private readonly extraEnv = new Map<string, UnitValue>();
@@ -126,7 +141,9 @@ export class Container extends QuadletUnit implements IHealthReporter {
   public constructor(scope: Construct, id: string, props: ContainerProps) {
     super(scope, id, props, props);
     this.props = props;
-    this.containerName = props.containerName ?? this.name;
+    // A template's instances each need their own container: `<name>-%i`.
+    this.containerBase = props.containerName ?? this.name;
+    this.containerName = this.isTemplate ? `${this.containerBase}-%i` : this.containerBase;
     this.declaredPorts = new Set([...(props.ports ?? []), ...(props.publish ?? []).map((p) => p.container)]);
     if (props.image instanceof QuadletUnit) orderAfter(this, props.image);
     for (const n of props.networks ?? []) if (n instanceof QuadletUnit) orderAfter(this, n);
@@ -268,6 +285,16 @@ export class Container extends QuadletUnit implements IHealthReporter {
     return pre.ok && post.ok ? [['ExecStartPre', pre.lines[0]], ['ExecStartPost', `-${post.lines[0]}`]] : [];
   }
 
+  /** An auto-updated container on a site without a Target wants the auto-update timer itself. */
+  protected unitEntriesExtra(): Array<[string, string]> {
+    return this.props.autoUpdate !== undefined && this.site.partOfTarget === undefined ? [['Wants', AUTO_UPDATE_TIMER]] : [];
+  }
+
+  /** Whether podman auto-update updates this container's image. */
+  public get autoUpdated(): boolean {
+    return this.props.autoUpdate !== undefined;
+  }
+
   /** A secret is created (or checked) by the site's secrets unit before this container starts. */
   private useSecret(secret: Secret): void {
     orderAfter(this, secret);
@@ -294,11 +321,18 @@ export class Container extends QuadletUnit implements IHealthReporter {
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
     const p = this.props;
-    checkPodmanName(ctx.report, this.containerName, 'container name', p.containerName === undefined);
+    checkPodmanName(ctx.report, this.containerBase, 'container name', p.containerName === undefined);
     checkMounts(p.volumes ?? [], ctx.report);
+    this.checkTemplateReferences([...(p.volumes ?? []).map((m) => ('volume' in m ? m.volume : undefined)), ...this.networks], ctx.report);
     for (const s of this.secretMounts) checkSecretMount(s, ctx.report);
     const report = ctx.report;
     if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
+    if (p.autoUpdate !== undefined) {
+      if (p.healthCmd === undefined) report('DEPLOY010', `${this.name} is auto-updated (${p.autoUpdate}) but has no health check: a broken image that keeps running is never rolled back`);
+      if (p.autoUpdate === 'registry' && typeof p.image === 'string' && p.image.includes('@sha256:')) {
+        report('DEPLOY011', `${this.name} is auto-updated from the registry, but its image ${p.image} is pinned by digest and never changes`);
+      }
+    }
     checkPorts(p.ports ?? [], report);
     checkPublish(p.publish ?? [], report);
     if (p.pod && (p.publish?.length || p.networks?.length || p.networkMode)) {
@@ -348,7 +382,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
     }
     return [
       ['Image', image],
-      ['ContainerName', this.containerName],
+      ['ContainerName', this.isTemplate ? systemdText(this.containerBase, '-', Specifier.instance) : this.containerName],
       ['Pod', p.pod?.podRef],
       ['Network', networks.length ? networks : undefined],
       ['PublishPort', publish.length ? publish : undefined],
@@ -359,6 +393,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
       ['Entrypoint', p.entrypoint === undefined ? undefined : typeof p.entrypoint === 'string' ? p.entrypoint : JSON.stringify(p.entrypoint)],
       ['Exec', p.command],
       ['Notify', this.readyWhenHealthy ? 'healthy' : p.notify],
+      ['AutoUpdate', p.autoUpdate],
     ];
   }
 }

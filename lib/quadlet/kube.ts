@@ -4,7 +4,6 @@ import { Reporter } from '../core/diagnostics';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
 import { literalOf, UnitValue } from '../render/systemd-value';
-import { compareVersions, KEY_TABLE } from './keys';
 import { KubeKeys } from './keys.generated';
 import { INetwork, networksOrDefault } from './network';
 import { checkPublish, PortMapping, publishSpec } from './ports';
@@ -64,11 +63,7 @@ export class Kube extends QuadletUnit {
     if (yaml.length === 0) {
       ctx.report('QUADLET005', `kube ${this.name} has no YAML file (Yaml=)`, 'set yaml to the path of the Kubernetes YAML, e.g. %h/kube/app.yaml');
     }
-    // Yaml= is single-valued before 5.7: the generator keeps the last line and drops the rest.
-    const since = KEY_TABLE.Kube.keys.Yaml.repeatableSince;
-    if (yaml.length > 1 && since && compareVersions(since, ctx.site.podmanVersion) > 0) {
-      ctx.report('QUADLET001', `several Yaml= files need podman ${since}; this site targets ${ctx.site.podmanVersion}, which would only play the last one`);
-    }
+    // Several Yaml= files before 5.7 (only the last is played): QUADLET030, from the rendered unit.
     const wd = this.props.setWorkingDirectory === undefined ? undefined : literalOf(this.props.setWorkingDirectory).toLowerCase();
     if (wd !== undefined && wd !== 'yaml' && wd !== 'unit') {
       ctx.report('QUADLET003', `SetWorkingDirectory=${wd} is not accepted in .kube units`, 'use yaml or unit');

@@ -4,6 +4,7 @@ import { checkName } from '../core/names';
 import { ValidationContext } from '../core/resource';
 import { Site } from '../core/site';
 import { EncodableValue } from '../render/encode';
+import { Specifier, systemdText } from '../render/systemd-value';
 import { NetworkKeys } from './keys.generated';
 import { QuadletUnit, QuadletUnitProps } from './unit';
 
@@ -17,8 +18,8 @@ export interface INetwork {
 
 export interface NetworkProps extends QuadletUnitProps, Omit<NetworkKeys, 'networkName' | 'subnet' | 'gateway' | 'serviceName'> {
   /**
-   * The podman network name.
-   * @default - the unit name (no `systemd-` prefix)
+   * The podman network name (`NetworkName=` needs podman 4.7).
+   * @default - the unit name (no `systemd-` prefix); `systemd-<name>` for podman before 4.7, which names it so itself
    */
   readonly networkName?: string;
   /** Subnets in CIDR form, e.g. `10.89.0.0/24`. @default - podman picks one */
@@ -40,13 +41,18 @@ export class Network extends QuadletUnit implements INetwork {
   }
 
   public readonly section = 'Network' as const;
+  /** The podman network name (`<name>-%i` for a template). */
   public readonly networkName: string;
+  private readonly networkBase: string;
   private readonly netProps: NetworkProps;
 
   public constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id, { ...props, install: props.install ?? false }, props);
     this.netProps = props;
-    this.networkName = props.networkName ?? this.name;
+    // Before 4.7 there is no NetworkName=: the generator names the network systemd-<unit name>.
+    this.networkBase = props.networkName ?? (this.keyAvailable('NetworkName') ? this.name : `systemd-${this.name}`);
+    // A template's instances each get their own network: `<name>-%i`.
+    this.networkName = this.isTemplate ? `${this.networkBase}-%i` : this.networkBase;
     if (props.default) this.site.defaultNetwork = this;
   }
 
@@ -65,7 +71,7 @@ export class Network extends QuadletUnit implements INetwork {
 
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
-    if (this.netProps.networkName !== undefined) checkName(ctx.report, this.networkName, 'network name');
+    if (this.netProps.networkName !== undefined) checkName(ctx.report, this.networkBase, 'network name');
   }
 
   protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {
@@ -79,7 +85,7 @@ export class Network extends QuadletUnit implements INetwork {
     }
     if (gateways.length > subnets.length) report('QUADLET006', 'more gateways than subnets', 'give at most one gateway per subnet');
     return [
-      ['NetworkName', this.networkName],
+      ['NetworkName', this.netProps.networkName !== undefined || this.keyAvailable('NetworkName') ? (this.isTemplate ? systemdText(this.networkBase, '-', Specifier.instance) : this.networkName) : undefined],
       ['Subnet', subnets.length ? subnets : undefined],
       ['Gateway', gateways.length ? gateways : undefined],
     ];

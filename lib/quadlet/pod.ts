@@ -3,13 +3,16 @@ import { orderAfter } from '../core/synth-order';
 import { Diagnostics, Reporter } from '../core/diagnostics';
 import { checkPodmanName } from '../core/names';
 import { ValidationContext } from '../core/resource';
+import { Site } from '../core/site';
 import { EncodableValue } from '../render/encode';
 import { IPod } from './container';
 import { checkMounts, Mount, mountSpec } from './mounts';
 import { PodKeys } from './keys.generated';
 import { INetwork, networksOrDefault } from './network';
 import { checkPublish, PortMapping, publishSpec } from './ports';
+import { compareVersions } from './keys';
 import { QuadletUnit, QuadletUnitProps } from './unit';
+import { POD_RESTART_KEPT_SINCE, versionName } from './version-values';
 
 export interface PodProps extends QuadletUnitProps, Omit<PodKeys, 'podName' | 'network' | 'publishPort' | 'volume' | 'serviceName'> {
   /**
@@ -46,12 +49,13 @@ export class Pod extends QuadletUnit implements IPod {
   public readonly props: PodProps;
 
   public constructor(scope: Construct, id: string, props: PodProps = {}) {
-    // A5: quadlet forces Restart=on-failure on pods and drops the user's Restart=, so the
-    // library does not write one either (a warning says so when one was asked for).
+    // A5: quadlet up to 5.8 forces Restart=on-failure on pods and drops the user's Restart=, so
+    // the library does not write one either (a warning says so); 6.0 keeps the user's.
     const { restart, ...service } = props.service ?? {};
-    super(scope, id, { ...props, service }, props);
-    if (restart !== undefined) {
-      Diagnostics.report(this, 'QUADLET029', `restart: '${restart}' on pod ${this.name} is replaced by Restart=on-failure by quadlet`);
+    const keepsRestart = compareVersions(Site.of(scope).podmanVersion, POD_RESTART_KEPT_SINCE) >= 0;
+    super(scope, id, { ...props, service: keepsRestart ? props.service : service }, props);
+    if (restart !== undefined && !keepsRestart) {
+      Diagnostics.report(this, 'QUADLET029', `restart: '${restart}' on pod ${this.name} is replaced by Restart=on-failure by podman ${this.site.podmanVersion}'s quadlet (podman ${versionName(POD_RESTART_KEPT_SINCE)} keeps it)`);
     }
     this.props = props;
     this.podName = props.podName ?? this.name;

@@ -8,8 +8,13 @@ import { renderUnitFile, UnitFile } from '../render/unit-file';
 import { literalOf, UnitValue } from '../render/systemd-value';
 import { credentialFlagIn, credsHavePassword } from './literal-secrets';
 import './codes';
+import '../deploy/unit-hash';
 import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from './dependency';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
+import { QuadletBundle } from './bundle';
+import {
+  checkVersionValues, parseModeFor, SERVICE_USER_WARNED_SINCE, TEMPLATE_REFERENCES_SINCE, TEMPLATES_SINCE, UPHELD_BY_SINCE, USERS_DIR_SINCE, versionName,
+} from './version-values';
 
 export type { IServiceUnit } from './dependency';
 
@@ -82,6 +87,12 @@ export interface InstallOptions {
    * @default - none
    */
   readonly alias?: string[];
+  /**
+   * `UpheldBy=`: units that keep this one running (systemd restarts it whenever it stops while
+   * they are active; podman >= 5.5 writes the `.upholds` links).
+   * @default - none
+   */
+  readonly upheldBy?: string[];
 }
 
 /** Props every quadlet unit takes. */
@@ -138,6 +149,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
   private readonly generic: Record<string, unknown>;
   private readonly deps: DependencyList;
   private readonly raw: RawEntry[] = [];
+  private readonly enabledInstances = new Set<string>();
 
   /**
    * @param generic the props object: its members that name a key of the section (`addCapability`)
@@ -150,6 +162,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     this.name = props.name ?? id;
     if (props.about) Docs.describe(this, props.about);
     this.deps = new DependencyList(this);
+    if (this.site.quadletOutput === 'bundle') QuadletBundle.of(this.site);
     for (const d of props.dependsOn ?? []) {
       const spec = dependencySpec(d);
       this.dependsOn(spec.unit, spec);
@@ -165,14 +178,23 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     return this.generic;
   }
 
-  /** The file name, e.g. `web.container`: also how other quadlet units reference this one. */
-  public get unitFileName(): string {
-    return `${this.name}${KEY_TABLE[this.section].extension}`;
+  /**
+   * Whether this is a template unit (`worker@.container`, podman >= 5.0): systemd runs it as
+   * instances (`worker@a.service`), and `%i` in its values is the instance. The template classes
+   * (`ContainerTemplate`, `VolumeTemplate`, `NetworkTemplate`) say yes.
+   */
+  public get isTemplate(): boolean {
+    return false;
   }
 
-  /** The generated service, e.g. `web.service` or `edge-network.service`. */
+  /** The file name, e.g. `web.container` (`worker@.container` for a template): also how other quadlet units reference this one. */
+  public get unitFileName(): string {
+    return `${this.name}${this.isTemplate ? '@' : ''}${KEY_TABLE[this.section].extension}`;
+  }
+
+  /** The generated service, e.g. `web.service` or `edge-network.service` (`worker@.service` for a template). */
   public get serviceName(): string {
-    return `${this.unitProps.serviceName ?? `${this.name}${SERVICE_SUFFIX[this.section]}`}.service`;
+    return `${this.unitProps.serviceName ?? `${this.name}${SERVICE_SUFFIX[this.section]}`}${this.isTemplate ? '@' : ''}.service`;
   }
 
   /**
@@ -201,6 +223,11 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
   /** Key values of the quadlet section from the subclass's typed props, in output order. */
   protected abstract quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]>;
 
+  /** Extra `[Unit]` entries a subclass needs (already encoded). */
+  protected unitEntriesExtra(): Array<[string, string]> {
+    return [];
+  }
+
   /** Extra `[Service]` entries a subclass needs (already encoded). */
   protected serviceEntries(): Array<[string, string]> {
     return [];
@@ -223,14 +250,30 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     else if (own) ctx.report(own.code, own.message);
     else checkUnitList(ctx.report, [this.serviceName], 'generated service');
     const since = KEY_TABLE[this.section].since;
+    if (this.isTemplate) {
+      if (compareVersions(TEMPLATES_SINCE, site.podmanVersion) > 0) {
+        ctx.report('QUADLET001', `template units (${this.unitFileName}) need podman ${versionName(TEMPLATES_SINCE)}; this site targets ${site.podmanVersion}`);
+      }
+      for (const i of [...(this.defaultInstance === undefined ? [] : [this.defaultInstance]), ...this.enabledInstances]) {
+        const bad = nameProblem(i, 'instance name', `${this.unitFileName}.d`);
+        if (bad) ctx.report(bad.code, bad.message);
+      }
+    }
     if (compareVersions(since, site.podmanVersion) > 0) {
-      ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${since}; this site targets ${site.podmanVersion}`);
+      ctx.report('QUADLET001', `${KEY_TABLE[this.section].extension} units need podman ${versionName(since)}; this site targets ${site.podmanVersion}`);
     }
     if (this.unitProps.serviceName !== undefined) this.checkKey(this.section, 'ServiceName', ctx.report);
     this.deps.validate(site, ctx.report);
     const type = this.unitProps.service?.type;
     if (type && !['notify', 'oneshot'].includes(type)) ctx.report('QUADLET023', `Type=${type} is not accepted by quadlet`);
     checkInstall(this.installOptions(), site, ctx.report);
+    if (this.installOptions()?.upheldBy?.length && compareVersions(UPHELD_BY_SINCE, site.podmanVersion) > 0) {
+      ctx.report('QUADLET001', `[Install] UpheldBy= needs podman ${versionName(UPHELD_BY_SINCE)}; this site targets ${site.podmanVersion}`);
+    }
+    if (site.usersDir !== undefined && compareVersions(USERS_DIR_SINCE, site.podmanVersion) > 0) {
+      ctx.report('QUADLET001', `units in /etc/containers/systemd/users need podman ${versionName(USERS_DIR_SINCE)}; this site targets ${site.podmanVersion}`);
+    }
+    checkServiceUser(this.raw.filter((e) => e.section === 'Service').map((e) => e.key), site.podmanVersion, ctx.report);
     this.checkCredentials(ctx.report);
     for (const e of this.raw) {
       if (e.section === this.section || e.section === 'Quadlet') {
@@ -250,6 +293,21 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     }
   }
 
+  /**
+   * A template's references to templated volumes and networks resolve per instance from podman
+   * 5.7 (QUADLET001 before); a plain unit cannot use one at all (QUADLET032: there is no instance).
+   */
+  protected checkTemplateReferences(refs: readonly unknown[], report: Reporter): void {
+    for (const ref of refs) {
+      if (!(ref instanceof QuadletUnit) || !ref.isTemplate) continue;
+      if (!this.isTemplate) {
+        report('QUADLET032', `${this.unitFileName} is not a template but uses the template ${ref.unitFileName}, which has no instance to give it`);
+      } else if (compareVersions(TEMPLATE_REFERENCES_SINCE, this.site.podmanVersion) > 0) {
+        report('QUADLET001', `a template using the template ${ref.unitFileName} needs podman ${versionName(TEMPLATE_REFERENCES_SINCE)}; this site targets ${this.site.podmanVersion}`);
+      }
+    }
+  }
+
   /** Credentials in `Creds=` and in podman arguments land in the unit file: SECRET001. */
   private checkCredentials(report: Reporter): void {
     const hint = 'log in once on the host (podman login writes ${XDG_RUNTIME_DIR}/containers/auth.json) or point authFile at a credentials file; never write the password into the unit';
@@ -263,6 +321,12 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     if (flag) report('SECRET001', `${flag} among the podman arguments of ${this.unitFileName} puts a credential in the unit`, hint);
   }
 
+  /** Whether the generator of the site's podman knows `key` of this unit's section. */
+  protected keyAvailable(key: string): boolean {
+    const info = KEY_TABLE[this.section].keys[key];
+    return info !== undefined && compareVersions(info.since, this.site.podmanVersion) <= 0;
+  }
+
   /** Reports a key unknown to the section or newer than the target podman; true when usable. */
   protected checkKey(section: QuadletSection, key: string, report: Reporter): boolean {
     // A unit type newer than the target is reported once, by validate(), not once per key.
@@ -273,7 +337,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
       return false;
     }
     if (compareVersions(info.since, this.site.podmanVersion) > 0) {
-      report('QUADLET001', `${key}= in [${section}] needs podman ${info.since}; this site targets ${this.site.podmanVersion}`);
+      report('QUADLET001', `${key}= in [${section}] needs podman ${versionName(info.since)}; this site targets ${this.site.podmanVersion}`);
       return false;
     }
     return true;
@@ -285,14 +349,15 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
       wantedBy: this.unitProps.install?.wantedBy ?? [this.site.installTarget],
       requiredBy: this.unitProps.install?.requiredBy,
       alias: this.unitProps.install?.alias,
+      upheldBy: this.unitProps.install?.upheldBy,
     };
   }
 
   /** Writes one key after checking it exists and is old enough; reports unencodable values. */
-  private put(file: UnitFile, section: string, key: string, mode: ParseMode, value: EncodableValue, report: Reporter): void {
+  private put(file: UnitFile, section: string, key: string, mode: ParseMode, value: EncodableValue, report: Reporter, why?: string): void {
     const encoded = encodeValue(mode, value);
     if (!encoded.ok) {
-      report('QUADLET003', `${key}=: ${encoded.error}`);
+      report('QUADLET003', `${key}=: ${encoded.error}${why ? ` (${why})` : ''}`);
       return;
     }
     for (const line of encoded.lines) file.add(section, key, line);
@@ -318,6 +383,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     // `systemctl status` shows the Description: say what the unit is for when the docs know it.
     unitText('Description', this.unitProps.description ?? describeUnit(this, this.kind, this.name));
     for (const [key, value] of this.deps.unitEntries()) file.add('Unit', key, value);
+    for (const [key, value] of this.unitEntriesExtra()) file.add('Unit', key, value);
     if (this.site.partOfTarget) file.add('Unit', 'PartOf', encodeUnitList([this.site.partOfTarget]));
 
     const own = this.quadletEntries(report).filter((e): e is [string, EncodableValue] => e[1] !== undefined);
@@ -325,7 +391,9 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     const handled = new Set(own.map(([k]) => k));
     for (const [key, value] of [...own, ...this.genericEntries(handled)]) {
       if (!this.checkKey(this.section, key, report)) continue;
-      this.put(file, this.section, key, KEY_TABLE[this.section].keys[key].parse, value, report);
+      // The parsing of the release the site targets (Kube Yaml= is split on white space from 5.7).
+      const { parse, why } = parseModeFor(this.section, key, this.site.podmanVersion);
+      this.put(file, this.section, key, parse, value, report, why);
     }
 
     const svc = this.unitProps.service ?? {};
@@ -342,13 +410,48 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
       if (this.checkKey('Quadlet', 'DefaultDependencies', report)) this.put(file, 'Quadlet', 'DefaultDependencies', 'bool', this.unitProps.defaultDependencies, report);
     }
 
-    renderInstall(file, this.installOptions());
+    // A template is installed only through DefaultInstance= (the generator ignores [Install]
+    // otherwise); enabled instances get their own file, with the [Install] section.
+    const install = this.installOptions();
+    if (!this.isTemplate) renderInstall(file, install);
+    else if (this.defaultInstance !== undefined && install) {
+      renderInstall(file, install);
+      file.add('Install', 'DefaultInstance', this.defaultInstance);
+    }
 
     for (const e of this.raw) file.add(e.section, e.key, e.value);
-    // Canonical section order: Unit, the quadlet section, Service, Quadlet, Install, then others.
+    if (compareVersions(KEY_TABLE[this.section].since, this.site.podmanVersion) <= 0) {
+      checkVersionValues(file, this.section, this.site.podmanVersion, report);
+    }
+    // A bundled site writes its units into <site>.quadlets instead of one file each.
+    const emit = (name: string, text: string) => (this.site.quadletOutput === 'bundle' ? QuadletBundle.of(this.site).add(name, text) : ctx.emit('quadlet', name, text));
+    emit(this.unitFileName, renderUnitFile(this.sorted(file), headerFor(this.node.path)));
+    for (const instance of [...this.enabledInstances].sort()) {
+      const copy = new UnitFile();
+      for (const sec of file.sections) if (sec.name !== 'Install') for (const e of sec.entries) copy.add(sec.name, e.key, e.value);
+      renderInstall(copy, install ?? { wantedBy: [this.site.installTarget] });
+      emit(`${this.name}@${instance}${KEY_TABLE[this.section].extension}`, renderUnitFile(this.sorted(copy), headerFor(this.node.path)));
+    }
+  }
+
+  /** Canonical section order: Unit, the quadlet section, Service, Quadlet, Install, then others. */
+  private sorted(file: UnitFile): UnitFile {
     const rank = (n: string) => ['Unit', this.section, 'Service', 'Quadlet', 'Install'].indexOf(n);
     file.sections.sort((a, b) => (rank(a.name) < 0 ? 99 : rank(a.name)) - (rank(b.name) < 0 ? 99 : rank(b.name)));
-    ctx.emit('quadlet', this.unitFileName, renderUnitFile(file, headerFor(this.node.path)));
+    return file;
+  }
+
+  /** For a template: `[Install] DefaultInstance=`, the instance the template's own install starts. */
+  protected get defaultInstance(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * For a template: write `<name>@<instance>.<type>` too, a copy of the template with the
+   * `[Install]` section, so that the instance starts at boot (what a symlink to the template does).
+   */
+  protected enableInstance(instance: string): void {
+    this.enabledInstances.add(instance);
   }
 }
 
@@ -357,7 +460,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
  * those without a word), no multi-user.target for user units (QUADLET027).
  */
 export function checkInstall(install: InstallOptions | undefined, site: { readonly rootless: boolean }, report: Reporter): void {
-  for (const target of [...(install?.wantedBy ?? []), ...(install?.requiredBy ?? [])]) {
+  for (const target of [...(install?.wantedBy ?? []), ...(install?.requiredBy ?? []), ...(install?.upheldBy ?? [])]) {
     if (typeof target === 'string' && target.includes('/') && !/[\s\u0000-\u001f]/.test(target)) report('QUADLET026', `install target "${escapeControls(target)}" contains "/" and would be ignored`);
     else checkUnitList(report, [target], 'install target');
     if (site.rootless && target === 'multi-user.target') report('QUADLET027', 'multi-user.target does not exist for user units; the unit would never start at boot');
@@ -370,6 +473,20 @@ export function renderInstall(file: UnitFile, install: InstallOptions | undefine
   if (install?.wantedBy?.length) file.add('Install', 'WantedBy', encodeUnitList(install.wantedBy));
   if (install?.requiredBy?.length) file.add('Install', 'RequiredBy', encodeUnitList(install.requiredBy));
   if (install?.alias?.length) file.add('Install', 'Alias', encodeUnitList(install.alias));
+  if (install?.upheldBy?.length) file.add('Install', 'UpheldBy', encodeUnitList(install.upheldBy));
+}
+
+/**
+ * QUADLET033 for `[Service] User=`, `Group=` or `DynamicUser=`: podman would run as that user, which
+ * breaks rootless podman and the container's own user mapping; the generator warns from 5.6.
+ */
+export function checkServiceUser(serviceKeys: readonly string[], podmanVersion: string, report: Reporter): void {
+  for (const key of new Set(serviceKeys.filter((k) => ['User', 'Group', 'DynamicUser'].includes(k)))) {
+    const podmanSays = compareVersions(podmanVersion, SERVICE_USER_WARNED_SINCE) >= 0
+      ? `podman ${podmanVersion} warns that it is not supported`
+      : `podman ${podmanVersion} takes it without a word (from ${versionName(SERVICE_USER_WARNED_SINCE)} it warns that it is not supported)`;
+    report('QUADLET033', `[Service] ${key}= makes systemd start podman as another user: ${podmanSays}`);
+  }
 }
 
 /**

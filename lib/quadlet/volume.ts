@@ -3,6 +3,7 @@ import { Reporter } from '../core/diagnostics';
 import { checkName } from '../core/names';
 import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
+import { Specifier, systemdText } from '../render/systemd-value';
 import { VolumeKeys } from './keys.generated';
 import { QuadletUnit, QuadletUnitProps } from './unit';
 
@@ -15,7 +16,10 @@ export interface IVolume {
 }
 
 export interface VolumeProps extends QuadletUnitProps, Omit<VolumeKeys, 'volumeName' | 'user' | 'group' | 'serviceName'> {
-  /** The podman volume name. @default - the unit name (no `systemd-` prefix) */
+  /**
+   * The podman volume name (`VolumeName=` needs podman 4.7).
+   * @default - the unit name (no `systemd-` prefix); `systemd-<name>` for podman before 4.7, which names it so itself
+   */
   readonly volumeName?: string;
   /** Numeric owner uid of the volume's root (quadlet turns names into 0). @default - podman's */
   readonly user?: number;
@@ -31,13 +35,18 @@ export class Volume extends QuadletUnit implements IVolume {
   }
 
   public readonly section = 'Volume' as const;
+  /** The podman volume name (`<name>-%i` for a template). */
   public readonly volumeName: string;
+  private readonly volumeBase: string;
   private readonly volProps: VolumeProps;
 
   public constructor(scope: Construct, id: string, props: VolumeProps = {}) {
     super(scope, id, { ...props, install: props.install ?? false }, props);
     this.volProps = props;
-    this.volumeName = props.volumeName ?? this.name;
+    // Before 4.7 there is no VolumeName=: the generator names the volume systemd-<unit name>.
+    this.volumeBase = props.volumeName ?? (this.keyAvailable('VolumeName') ? this.name : `systemd-${this.name}`);
+    // A template's instances each get their own volume: `<name>-%i`.
+    this.volumeName = this.isTemplate ? `${this.volumeBase}-%i` : this.volumeBase;
   }
 
   public get volumeRef(): string {
@@ -50,7 +59,7 @@ export class Volume extends QuadletUnit implements IVolume {
 
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
-    if (this.volProps.volumeName !== undefined) checkName(ctx.report, this.volumeName, 'volume name');
+    if (this.volProps.volumeName !== undefined) checkName(ctx.report, this.volumeBase, 'volume name');
   }
 
   protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {
@@ -63,7 +72,7 @@ export class Volume extends QuadletUnit implements IVolume {
     }
     if (p.driver === 'image' && p.image === undefined) report('QUADLET005', 'Driver=image needs Image=');
     return [
-      ['VolumeName', this.volumeName],
+      ['VolumeName', p.volumeName !== undefined || this.keyAvailable('VolumeName') ? (this.isTemplate ? systemdText(this.volumeBase, '-', Specifier.instance) : this.volumeName) : undefined],
       ['User', p.user],
       ['Group', p.group],
     ];

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Diagnostics } from '../core/diagnostics';
 import { resourcesIn, ValidationContext } from '../core/resource';
+import { AUTO_UPDATE_TIMER, Container } from '../quadlet/container';
 import { checkInstall, renderInstall } from '../quadlet/unit';
 import { Site } from '../core/site';
 import { UnitFile } from '../render/unit-file';
@@ -55,6 +56,8 @@ export class Target extends PlainUnit {
       .filter((r): r is PlainUnit => PlainUnit.isPlainUnit(r) && r !== this && r.joinsTarget)
       .map((u) => u.unitFileName)
       .sort();
+    // podman auto-update runs from its timer: the target wants it when a container asks for it.
+    if (resourcesIn(this.site).some((r) => r instanceof Container && r.autoUpdated)) members.push(AUTO_UPDATE_TIMER);
     // Host units the site's containers need (podman.socket): enabling the target enables them too.
     const host = resourcesIn(this.site).flatMap((r) => (r as { readonly hostUnits?: unknown }).hostUnits)
       .filter((u): u is string => typeof u === 'string');

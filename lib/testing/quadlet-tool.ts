@@ -15,6 +15,12 @@ export interface QuadletOptions {
    * @default - the one findValidators finds
    */
   bin?: string;
+  /**
+   * The podman release the units target (the site's `podmanVersion`): without `bin`, the units
+   * are checked by that release's generator when one is installed (see {@link quadletFor}).
+   * @default - the one findValidators finds
+   */
+  podmanVersion?: string;
 }
 
 /** Result of a quadlet generator run. */
@@ -40,7 +46,7 @@ export interface QuadletResult {
  *   drop-ins such as `web.container.d/10-env.conf`).
  */
 export function quadletDryRun(files: Record<string, string>, opts: QuadletOptions = {}): QuadletResult {
-  const bin = resolveBin('quadlet', opts.bin);
+  const bin = resolveBin('quadlet', opts.bin, opts.podmanVersion);
   return withTempDir((tmp) => {
     const unitDir = path.join(tmp, 'units');
     writeTree(unitDir, files);
@@ -81,7 +87,7 @@ export function quadletGenerate(
   files: Record<string, string>,
   opts: QuadletGenerateOptions = {},
 ): QuadletGenerateResult {
-  const bin = resolveBin('quadlet', opts.bin);
+  const bin = resolveBin('quadlet', opts.bin, opts.podmanVersion);
   const tmp = makeTempDir();
   const cleanup = (): void => fs.rmSync(tmp, { recursive: true, force: true });
   try {

@@ -17,6 +17,11 @@ export interface SystemdVerifyOptions {
    */
   quadletBin?: string;
   /**
+   * Without `quadletBin`: generate with the generator of this podman release (see `quadletFor`).
+   * @default - the one findValidators finds
+   */
+  podmanVersion?: string;
+  /**
    * `systemd-analyze` binary; default from {@link findValidators}.
    * @default - the one findValidators finds
    */
@@ -89,7 +94,7 @@ export function systemdVerify(
   let ok = true;
 
   const gen = Object.keys(quadletFiles).length > 0
-    ? quadletGenerate(quadletFiles, { rootless, bin: opts.quadletBin })
+    ? quadletGenerate(quadletFiles, { rootless, bin: opts.quadletBin, podmanVersion: opts.podmanVersion })
     : undefined;
   const tmp = gen ? path.dirname(gen.outDir) : makeTempDir();
   try {

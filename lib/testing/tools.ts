@@ -87,6 +87,60 @@ export function quadletVersion(bin: string): string | undefined {
   return /\d+\.\d+(\.\d+)?/.exec(res.stdout)?.[0];
 }
 
+/** One quadlet generator found on this machine. */
+export interface QuadletGenerator {
+  /** What `quadlet -version` prints, e.g. `5.8.6`. */
+  readonly version: string;
+  /** Absolute path of the binary. */
+  readonly bin: string;
+}
+
+/** `quadlet -version` per binary: asked once per process. */
+const generatorVersions = new Map<string, string | undefined>();
+
+/**
+ * Every quadlet generator found, oldest first: `QUADLET_BINS` (space-separated, env var, then
+ * `.tools/validators.env`), the one {@link findValidators} picks, and the `.tools/podman-sid`
+ * install of `scripts/ensure-validators.sh` (Debian unstable's podman, >= 5.8).
+ */
+export function findQuadlets(repoRoot: string = defaultRepoRoot()): QuadletGenerator[] {
+  const fromFile = readEnvFile(path.join(repoRoot, '.tools', 'validators.env'));
+  const candidates = [
+    ...(process.env.QUADLET_BINS ?? fromFile.QUADLET_BINS ?? '').split(/\s+/),
+    findValidators(repoRoot).quadlet,
+    path.join(repoRoot, '.tools/podman-sid/usr/libexec/podman/quadlet'),
+  ];
+  const out = new Map<string, QuadletGenerator>();
+  for (const bin of candidates) {
+    if (!bin || !isExecutable(bin)) continue;
+    if (!generatorVersions.has(bin)) generatorVersions.set(bin, quadletVersion(bin));
+    const version = generatorVersions.get(bin);
+    if (version && !out.has(version)) out.set(version, { version, bin });
+  }
+  return [...out.values()].sort((a, b) => compareDotted(a.version, b.version));
+}
+
+/**
+ * The generator to check units of a site that targets podman `target` with: the one of the same
+ * minor release, else the oldest newer one (it knows every key the target does), else the newest.
+ * Undefined when none is installed.
+ */
+export function quadletFor(target: string, repoRoot?: string): QuadletGenerator | undefined {
+  const all = findQuadlets(repoRoot);
+  const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+  return all.find((g) => minor(g.version) === minor(target))
+    ?? all.find((g) => compareDotted(g.version, target) > 0)
+    ?? all[all.length - 1];
+}
+
+/** Numeric order of dotted versions (`5.10` after `5.9`); a `-suffix` is ignored. */
+function compareDotted(a: string, b: string): number {
+  const x = a.split('-')[0].split('.').map(Number);
+  const y = b.split('-')[0].split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
 // --- helpers ------------------------------------------------------------------
 /** Writes `files` (relative paths) under `root`, refusing paths that escape it. */
 export function writeTree(root: string, files: Record<string, string>): void {
@@ -132,9 +186,12 @@ export function run(bin: string, args: string[], opts: { env?: NodeJS.ProcessEnv
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-/** The explicit binary, else the one {@link findValidators} finds, else a clear error. */
-export function resolveBin(key: ToolKey, explicit?: string): string {
-  const bin = explicit ?? findValidators()[key];
+/**
+ * The explicit binary, else (for quadlet with a target podman version) the generator of that
+ * release ({@link quadletFor}), else the one {@link findValidators} finds, else a clear error.
+ */
+export function resolveBin(key: ToolKey, explicit?: string, podmanVersion?: string): string {
+  const bin = explicit ?? (key === 'quadlet' && podmanVersion ? quadletFor(podmanVersion)?.bin : undefined) ?? findValidators()[key];
   if (!bin) {
     const tool = TOOLS[key];
     throw new Error(`${tool.name} not found: run scripts/ensure-validators.sh (or set ${tool.env})`);

@@ -7,8 +7,8 @@
  *
  * Node builtins only, so it can run before/without any dependency install.
  */
-export { findValidators, quadletVersion, requireValidators } from './tools';
-export type { ValidatorPaths } from './tools';
+export { findQuadlets, findValidators, quadletFor, quadletVersion, requireValidators } from './tools';
+export type { QuadletGenerator, ValidatorPaths } from './tools';
 export * from './quadlet-tool';
 export * from './systemd-tool';
 export * from './caddy-tool';

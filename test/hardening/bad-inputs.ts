@@ -4,7 +4,7 @@
  * source of each input and the exact message a user sees.
  */
 import {
-  App, Artifact, BackupJob, ContainerJob, Endpoint, home, HostFile, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
+  App, Artifact, BackupJob, DropIn, VolumeTemplate, ContainerJob, Endpoint, home, HostFile, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
   Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
 } from '../../lib';
 import { SiteDocs } from '../../lib/docs';
@@ -71,6 +71,9 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'SITE003', severity: 'error', what: 'a podman version that is not MAJOR.MINOR.PATCH', site: { podmanVersion: '5.4' }, build: () => {} },
   { code: 'SITE004', severity: 'error', what: 'a domain that is not a DNS name', site: { domains: ['example org'] }, build: () => {} },
+  { code: 'SITE005', severity: 'error', what: 'a podman release older than quadlet (4.3)', site: { podmanVersion: '4.3.1' }, build: () => {} },
+  { code: 'SITE007', severity: 'error', what: 'an admin-managed users folder on a rootful site', site: { rootless: false, usersDir: 1000 }, build: () => {} },
+  { code: 'SITE006', severity: 'warning', what: 'a podman release newer than quadlet-cdk knows (6.1)', site: { podmanVersion: '6.1.0' }, build: () => {} },
   // images
   { code: 'IMAGE001', severity: 'error', what: 'a short image name', build: (s) => {
     new Container(s, 'app-db', { image: 'postgres:16.4' });
@@ -192,6 +195,27 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'QUADLET029', severity: 'warning', what: 'a restart policy on a pod', build: (s) => {
     new Pod(s, 'app', { service: { restart: 'always' } });
+  } },
+  { code: 'QUADLET030', severity: 'error', what: 'Notify=healthy on a site that targets podman 4.9 (read as a boolean before 5.0)', site: { podmanVersion: '4.9.3' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, notify: 'healthy', healthCmd: 'true' });
+  } },
+  { code: 'QUADLET030', severity: 'error', what: 'a user name on a site that targets podman 4.7 (read as uid 0 before 4.8)', site: { podmanVersion: '4.7.2' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, user: 'www-data' });
+  } },
+  { code: 'QUADLET030', severity: 'error', what: 'two image tags on a build for podman 5.2 (only the last is read before 5.3)', site: { podmanVersion: '5.2.0' }, build: (s) => {
+    new Build(s, 'app', { imageTag: ['localhost/app:1', 'localhost/app:latest'], file: '/srv/app/Containerfile' });
+  } },
+  { code: 'QUADLET031', severity: 'error', what: 'a drop-in for a container that sets [Volume] keys', build: (s) => {
+    new DropIn(s, 'extra', { to: new Container(s, 'web', { image: IMG }), volume: { driver: 'local' } });
+  } },
+  { code: 'QUADLET032', severity: 'error', what: 'a plain container that mounts a template volume', site: { podmanVersion: '5.8.6' }, build: (s) => {
+    new Container(s, 'web', { image: IMG, volumes: [{ volume: new VolumeTemplate(s, 'data'), path: '/data' }] });
+  } },
+  { code: 'QUADLET033', severity: 'warning', what: '[Service] User= on a container unit (podman 5.6+ warns too)', build: (s) => {
+    new Container(s, 'web', { image: IMG }).addEntry('Service', 'User', 'www-data');
+  } },
+  { code: 'QUADLET034', severity: 'error', what: 'a .quadlets bundle on a site that targets podman 5.6', site: { podmanVersion: '5.6.0', quadletOutput: 'bundle' }, build: (s) => {
+    new Container(s, 'web', { image: IMG });
   } },
   { code: 'DEP001', severity: 'error', what: 'a dependency on a unit of another app', build: (s) => {
     const elsewhere = new Site(new App(), 'elsewhere');
@@ -693,6 +717,16 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'K8S023', severity: 'info', what: 'a timer with two calendar expressions (two CronJobs)', site: { backend: 'kubernetes' }, build: (s) => {
     new Timer(s, 'sync', { onCalendar: ['*-*-* 09:00 UTC', '*-*-* 18:00 UTC'], job: new ContainerJob({ image: IMG }) });
+  } },
+  // deploys: auto-update
+  { code: 'DEPLOY010', severity: 'warning', what: 'a container podman auto-updates without a health check', build: (s) => {
+    new Container(s, 'web', { image: IMG, autoUpdate: 'registry' });
+  } },
+  { code: 'DEPLOY011', severity: 'warning', what: 'registry auto-update of an image pinned by digest', build: (s) => {
+    new Container(s, 'web', {
+      image: 'docker.io/library/alpine:3.20@sha256:beefdbd8a1da6d2915566fde36db9db0b524eb737fc57cd1367effd16dc0d06d',
+      autoUpdate: 'registry', healthCmd: 'true',
+    });
   } },
   { code: 'CADDY020', severity: 'error', what: 'a route through host.containers.internal to a port published on 127.0.0.1 only', build: (s) => {
     new Network(s, 'net', { default: true });

@@ -11,6 +11,7 @@ import * as ts from 'typescript';
 import { allCodes, Diagnostic, formatDiagnostics, writeOutput } from '../../lib';
 import { expectDiagnostic, expectOutputError, Testing, updateRequested } from '../../lib/testing';
 import { BAD_INPUTS, BadInput } from './bad-inputs';
+import { BAD_DEPLOYS, BadDeploy } from './bad-deploys';
 import { BAD_OUTPUTS, BadOutput, NEXT, prepareBadOutput } from './bad-outputs';
 
 const DOC = path.resolve(__dirname, '../../docs/errors-catalogue.md');
@@ -29,6 +30,18 @@ function withBadOutput<T>(c: BadOutput, fn: (dir: string) => T): T {
     return fn(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Run a bad deploy on a fresh root, then delete it; the error with the root shown as `<root>`. */
+function deployError(c: BadDeploy): { code: string; severity: string; message: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-bad-deploy-'));
+  try {
+    const e = c.run(root);
+    if (!e) throw new Error(`${c.code}: apply did not fail`);
+    return { code: e.code, severity: e.diagnostic.severity, message: e.message.split(root).join('<root>') };
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -76,6 +89,12 @@ export function renderCatalogue(): string {
     '| ---: | --- | --- |',
     ...BAD_OUTPUTS.map((c, i) => `| O${i + 1} | [${c.code}](#o${i + 1}-${c.code.toLowerCase()}) | ${c.what} |`),
     '',
+    `And ${BAD_DEPLOYS.length} hosts that \`quadlet-cdk apply\` refuses or fails on (a \`DeployError\` with the code; see [deploy.md](deploy.md)):`,
+    '',
+    '| # | code | bad host |',
+    '| ---: | --- | --- |',
+    ...BAD_DEPLOYS.map((c, i) => `| D${i + 1} | [${c.code}](#d${i + 1}-${c.code.toLowerCase()}) | ${c.what} |`),
+    '',
   ];
   BAD_INPUTS.forEach((c, i) => {
     const found = run(c).filter((d) => d.code === c.code);
@@ -90,6 +109,12 @@ export function renderCatalogue(): string {
     out.push(`## O${i + 1}. ${c.code}`, '', `${c.what[0].toUpperCase()}${c.what.slice(1)}.`, '');
     out.push('```ts', prepared[i], '```', '', '```', message, '```', '');
   });
+  const deploys = buildSources('bad-deploys.ts', 'BAD_DEPLOYS', 'run');
+  out.push('## Hosts', '', 'Each case runs `apply` of the small site of test/deploy/support.ts on a fresh root `<root>` with a scripted systemd (test/deploy/fake-host.ts).', '');
+  BAD_DEPLOYS.forEach((c, i) => {
+    out.push(`## D${i + 1}. ${c.code}`, '', `${c.what[0].toUpperCase()}${c.what.slice(1)}.`, '');
+    out.push('```ts', deploys[i], '```', '', '```', deployError(c).message, '```', '');
+  });
   return out.join('\n');
 }
 
@@ -100,7 +125,7 @@ describe('errors catalogue (hardening)', () => {
   });
 
   it('covers every registered code', () => {
-    const covered = new Set([...BAD_INPUTS, ...BAD_OUTPUTS].map((c) => c.code));
+    const covered = new Set([...BAD_INPUTS, ...BAD_OUTPUTS, ...BAD_DEPLOYS].map((c) => c.code));
     expect(allCodes().map(([c]) => c).filter((c) => !covered.has(c))).to.deep.equal([]);
   });
 
@@ -125,6 +150,14 @@ describe('errors catalogue (hardening)', () => {
     it(`O${i + 1}. ${c.code}: ${c.what}`, () => {
       expect(known.has(c.code), `${c.code} is not a registered code`).to.equal(true);
       withBadOutput(c, (dir) => expectOutputError(() => writeOutput(dir, NEXT), c.code, dir));
+    });
+  });
+
+  BAD_DEPLOYS.forEach((c, i) => {
+    it(`D${i + 1}. ${c.code}: ${c.what}`, () => {
+      const e = deployError(c);
+      expect(known.has(c.code), `${c.code} is not a registered code`).to.equal(true);
+      expect([e.code, e.severity]).to.deep.equal([c.code, 'error']);
     });
   });
 

@@ -191,7 +191,9 @@ describe('chezmoi attribute prefixes in file names', () => {
       'home/dot_config/systemd/user/literal_symlink_data.service',
       'home/dot_config/test/literal_private_x.env.tmpl',
     ]);
-    expect(f.filter((p) => /\/(run|remove|symlink|private|dot)_[a-z]/.test(p) && !p.includes('/literal_') && !p.includes('/dot_config/'))).to.deep.equal([]);
+    expect(f.filter((p) => /\/(run|remove|symlink|private|dot)_[a-z]/.test(p) && !p.includes('/literal_') && !p.includes('/dot_config/') && !p.startsWith('home/.chezmoiscripts/'))).to.deep.equal([]);
+    // The one script chezmoi is meant to run: the site's deploy script (lib/deploy/chezmoi-script.ts).
+    expect(f.filter((p) => p.startsWith('home/.chezmoiscripts/'))).to.deep.equal(['home/.chezmoiscripts/run_onchange_after_test-deploy.sh']);
   });
 
   it('are left alone in the home layout', () => {

@@ -90,7 +90,7 @@ describe('Container, Network, Volume, EnvFile', () => {
   it('writes the chezmoi layout and rootful paths', () => {
     const chez = Testing.site({ layout: 'chezmoi' }, 'home');
     new Container(chez.site, 'alpha', { image: 'docker.io/library/redis:7.2', networkMode: 'none' });
-    expect(Object.keys(Testing.synth(chez.app))).to.deep.equal(['home/dot_config/containers/systemd/alpha.container']);
+    expect(Object.keys(Testing.synth(chez.app))).to.deep.equal(['home/.chezmoiscripts/run_onchange_after_home-deploy.sh', 'home/dot_config/containers/systemd/alpha.container']);
     const root = Testing.site({ rootless: false }, 'srv');
     new Container(root.site, 'alpha', { image: 'docker.io/library/redis:7.2', networkMode: 'none', install: { wantedBy: ['multi-user.target'] } });
     expect(Object.keys(Testing.synth(root.app))).to.deep.equal(['etc/containers/systemd/alpha.container']);

@@ -38,7 +38,7 @@ describe('Kube', () => {
     const cases: Array<{ code: string; what: string; props: Partial<KubeProps> }> = [
       { code: 'QUADLET005', what: 'no yaml', props: {} },
       { code: 'QUADLET005', what: 'an empty yaml list', props: { yaml: [] } },
-      { code: 'QUADLET001', what: 'two yaml files on podman 5.4.2 (it would play only the last)', props: { yaml: ['/srv/a.yaml', '/srv/b.yaml'] } },
+      { code: 'QUADLET030', what: 'two yaml files on podman 5.4.2 (it would play only the last)', props: { yaml: ['/srv/a.yaml', '/srv/b.yaml'] } },
       { code: 'QUADLET003', what: 'SetWorkingDirectory=file', props: { yaml: '/srv/a.yaml', setWorkingDirectory: 'file' } },
       { code: 'PORT002', what: 'a port on all interfaces', props: { yaml: '/srv/a.yaml', publish: [{ container: 80, bind: '0.0.0.0' }] } },
     ];
@@ -79,8 +79,8 @@ describe('Kube', () => {
     needQuadlet(this);
     const { app, site } = Testing.site();
     new Kube(site, 'k', { yaml: ['/srv/a.yaml', '/srv/b.yaml'] });
-    expect(Testing.codes(app)).to.deep.equal(['QUADLET001']);
-    expectDiagnostic(app, 'QUADLET001', 'error');
+    expect(Testing.codes(app)).to.deep.equal(['QUADLET030']);
+    expectDiagnostic(app, 'QUADLET030', 'error', { message: /2 Yaml= lines need podman 5\.7\.0; podman 5\.4\.2 reads only the last one/ });
     const r = dryRun(app);
     expect(r.ok, r.stderr).to.equal(true);
     expect(r.services['k.service']).to.match(/ \/srv\/b\.yaml$/m);

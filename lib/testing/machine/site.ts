@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { chezmoiTargetName } from '../../core/names';
 import { Machine, MachineError } from './machine';
 
 /** One systemd unit a site's output makes, under the name `systemctl --user` knows it by. */
@@ -59,7 +60,7 @@ export function readSiteTree(outDir: string): SiteTree {
       if (!chezmoi && !rel && (e.name === 'host' || e.name === 'docs' || e.name === '.quadlet-cdk-manifest.json')) continue;
       if (chezmoi && e.name.startsWith('.chezmoi')) continue;
       if (e.isDirectory()) walk(path.join(dir, e.name), r);
-      else files[chezmoi ? chezmoiTarget(r) : r] = fs.readFileSync(path.join(dir, e.name), 'utf8');
+      else files[chezmoi ? chezmoiTargetName(r) : r] = fs.readFileSync(path.join(dir, e.name), 'utf8');
     }
   };
   walk(base, '');
@@ -84,25 +85,6 @@ export function readSiteTree(outDir: string): SiteTree {
   const marked = units.map((u) => (timerTargets.has(u.unit) && /^Type=oneshot$/m.test(u.text) ? { ...u, job: true } : u));
   marked.sort((a, b) => a.unit.localeCompare(b.unit));
   return { files, units: marked, target: marked.find((u) => u.kind === 'target')?.unit };
-}
-
-/** `dot_config/private_x/executable_y` -> `.config/x/y`; `literal_` ends the attributes (chezmoi's rules). */
-function chezmoiTarget(rel: string): string {
-  return rel.split('/').map((part) => {
-    let p = part;
-    for (let changed = true; changed;) {
-      changed = false;
-      if (p.startsWith('literal_')) return p.slice('literal_'.length);
-      for (const prefix of ['private_', 'readonly_', 'executable_', 'empty_', 'exact_', 'create_']) {
-        if (p.startsWith(prefix)) {
-          p = p.slice(prefix.length);
-          changed = true;
-        }
-      }
-    }
-    if (p.startsWith('dot_')) p = `.${p.slice(4)}`;
-    return p.endsWith('.literal') ? p.slice(0, -'.literal'.length) : p;
-  }).join('/');
 }
 
 /**
