@@ -121,12 +121,13 @@ new JsonFile(project, 'typedoc.json', {
 });
 project.npmignore?.exclude('/typedoc.json');
 project.addTask('docs', {
-  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, docs/kubernetes-sites.md, docs/api/, the quadlet key props and the precompiled LLM schema validators',
+  description: 'Regenerate docs/diagnostics.md, docs/sodimo.md, docs/sodimo-host.md, docs/kubernetes-sites.md, docs/api/, the quadlet key props and the precompiled LLM schema validators',
   exec: [
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/docs.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-quadlet-props.ts',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-validators.ts',
     'ts-node --transpileOnly --project test/tsconfig.json lib/cli/app-docs.ts apps/sodimo.ts docs/sodimo.md docs/sodimo.md',
+    'ts-node --transpileOnly --project test/tsconfig.json lib/cli/app-docs.ts apps/sodimo.ts docs/sodimo-host.md docs/sodimo-host.md',
     'ts-node --transpileOnly --project test/tsconfig.json scripts/gen-k8s-docs.ts',
     'typedoc --options typedoc.json --logLevel Warn',
   ].join(' && '),
@@ -142,6 +143,12 @@ project.addTask('validators', {
 project.addTask('e2e', {
   description: 'Real run (root): boot Debian 13 with systemd + rootless Podman, start the example and reference sites, run their checks',
   exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/run.ts',
+  receiveArgs: true,
+});
+// `npx projen e2e:host`: issue 18's real run in a machine of its own (docs/real-run.md, "Host prerequisites").
+project.addTask('e2e:host', {
+  description: 'Real run (root): the reference site as synthesized with the host prepared from its declared prerequisites, and a slowly failing unit that must end failed',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/host-run.ts',
   receiveArgs: true,
 });
 

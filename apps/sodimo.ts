@@ -8,8 +8,8 @@
 // WebSocket port 3012, OpenWebUI and Paperclip reach models only through LiteLLM, llama-swap
 // proxies only to 127.0.0.1, and cockpit is the only :latest image.
 import {
-  App, Caddy, Container, ContainerJob, Docs, EnvFile, home, LocalLlmStack, MailStack, ModelPolicy, Network,
-  PostgresDatabase, RedisCache, Route, Service, Site, SiteDocs, Specifier, systemdText, Target, Timer, Tunnel, WebApp,
+  App, Caddy, Container, ContainerJob, Docs, EnvFile, home, HostFile, LocalLlmStack, MailStack, ModelPolicy, Network,
+  PostgresDatabase, RedisCache, Route, Service, Site, SiteDocs, Specifier, systemdText, Target, Timer, Tunnel, UnitValue, WebApp,
 } from '../lib';
 
 /** The flags every llama-swap model must carry (kyuz0 docs/models.ini.example). */
@@ -43,15 +43,22 @@ export default function sodimo(app: App): Site {
   new Tunnel(site, 'cloudflared', { caddy, tunnelId: TUNNEL_ID });
 
   // --- Cockpit: host admin UI --------------------------------------------------------------------
-  new Container(site, 'cockpit', {
+  const cockpit = new Container(site, 'cockpit', {
     image: 'quay.io/cockpit/ws:latest',
     allowFloatingTag: 'the only :latest in the stack: slow cadence, strong compat',
     publish: [{ container: 9090 }],
     podmanArgs: ['--privileged', '--pid=host'],
     volumes: [{ hostPath: '/', path: '/host' }, { hostPath: podmanSocket, path: '/run/podman/podman.sock' }],
-    about: { upstream: 'cockpit-project/cockpit', role: 'web admin UI: services, journals, storage', notes: ['Cockpit authenticates against host PAM; no secrets.'] },
+    about: {
+      upstream: 'cockpit-project/cockpit',
+      role: 'web admin UI: services, journals, storage',
+      notes: ['Cockpit authenticates against host PAM; no secrets.'],
+      deviations: ['The chapter routes cockpit.sodimo.eu to host.containers.internal:9090; cockpit publishes 9090 on 127.0.0.1 only, which host.containers.internal does not reach under pasta, so Caddy dials cockpit:9090 on sodimo.network.'],
+    },
   });
-  new Route(caddy, 'cockpit', { host: 'cockpit.sodimo.eu', hostPort: 9090, description: 'Cockpit listens on the host, reached through host.containers.internal' });
+  // The chapter dials host.containers.internal:9090, which is the host's address, not its
+  // loopback, where cockpit publishes 9090 (CADDY020): Caddy reaches it by name on sodimo.network.
+  new Route(caddy, 'cockpit', { host: 'cockpit.sodimo.eu', target: cockpit.port(9090), description: 'Cockpit on sodimo.network, dialled by container name' });
 
   // --- Local models: llama-swap behind LiteLLM, the only model backend, and OpenWebUI -----------
   const llm = new LocalLlmStack(site, 'llm', {
@@ -231,6 +238,17 @@ export default function sodimo(app: App): Site {
     },
   });
   gateway.connect(paperclip.container, { baseUrlVar: 'OPENAI_BASE_URL', path: '/v1', keyVar: 'OPENAI_API_KEY', keyFile: paperclip.envFile });
+
+  // --- Host files the units mount or run that the site does not generate ---------------------------
+  const hostFiles: Array<[string, UnitValue, string]> = [
+    ['dovecot-conf', home('.config/sodimo/dovecot/dovecot.conf'), 'sodimo/dotfiles dovecot/dovecot.conf (the private chezmoi source, not generated here)'],
+    ['dovecot-users', home('.config/sodimo/dovecot/users.d'), 'sodimo/dotfiles dovecot/users.d/: per-user password hashes, age-encrypted by chezmoi'],
+    ['paperclip-models', home('.config/sodimo/paperclip/models.json'), 'sodimo/dotfiles paperclip/models.json: the pi agent\'s model list'],
+    ['llama-models', home('.local/share/llama-models'), 'GGUF files downloaded by the models resync runbook (hundreds of GB, never in git)'],
+    ['email-drain', home('.local/bin/sodimo-email-drain'), 'sodimo/dotfiles bin/sodimo-email-drain (chezmoi executable_)'],
+    ['sodiwin-dumps', '/mnt/sodiwin-dumps', 'the NAS share the Sodiwin SFTP dump lands on (an fstab CIFS mount)'],
+  ];
+  for (const [id, path, from] of hostFiles) new HostFile(site, id, { path, from });
 
   // --- Host units: the nightly ETL and the email drain ---------------------------------------------
   const timer = new Timer(site, 'sodiwin-etl', {

@@ -25,4 +25,5 @@ export * from './patterns';
 export * from './import';
 export * from './docs';
 export * from './k8s';
+export * from './host';
 export * from './deploy';

@@ -15,6 +15,7 @@ export const EDGE_CODES = defineCodes({
   CADDY017: { title: 'upstream port the image no longer serves', hint: 'route that traffic to the main port: reverse_proxy passes WebSocket upgrades through on any route', severity: 'warning' },
   CADDY018: { title: 'invalid route name', hint: 'route names become file names under routes/: use letters, digits, "-" and "_", not starting with "." (Caddy\'s import glob skips dot files)' },
   CADDY019: { title: 'route targets a port the container does not declare', hint: 'declare the port in the container\'s ports (or publish) list, or route to one it declares' },
+  CADDY020: { title: 'route upstream not reachable from inside the Caddy container', hint: 'route to the container itself on a network Caddy joins (target: container.port(n)): host.containers.internal is the host\'s own address, not its loopback, so a port published on 127.0.0.1 does not answer there (podman >= 5.3 with pasta maps it with --map-guest-addr; reaching the host\'s loopback needs --map-host-loopback, which podman does not set); 127.0.0.1 inside Caddy is Caddy itself' },
   TUNNEL001: { title: 'tunnel has no routes', hint: 'add Routes to the tunnel\'s Caddy; until then every request gets the catch-all status', severity: 'warning' },
   TUNNEL002: { title: 'catch-all ingress rule misplaced', hint: 'cloudflared needs exactly one rule without hostname or path, and it must be the last one' },
   TUNNEL003: { title: 'invalid ingress hostname', hint: 'give an exact hostname or one leading wildcard ("*.example.org"), without a port' },

@@ -2,7 +2,8 @@ import { commentLines } from '../core/names';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { Reporter } from '../core/diagnostics';
 import { Site } from '../core/site';
-import { ContainerPort } from '../quadlet/container';
+import { Container, ContainerPort } from '../quadlet/container';
+import { resourcesIn } from '../core/resource';
 import { headerFor } from '../quadlet/unit';
 import { Caddy } from './caddy';
 import './codes';
@@ -13,7 +14,12 @@ import './checks';
 export interface Upstream {
   /** A container's declared port, dialled by container name: `openwebui.port(8080)`. @default - none */
   readonly target?: ContainerPort;
-  /** A port on the host (Cockpit), dialled through `host.containers.internal`. @default - none */
+  /**
+   * A port of a host service that listens on the host's own address (not only 127.0.0.1),
+   * dialled through `host.containers.internal`. A port a container publishes on 127.0.0.1 does
+   * not answer there (CADDY020): route to the container with `target` instead.
+   * @default - none
+   */
   readonly hostPort?: number;
   /** Any other address Caddy can dial: `host:port`, optionally with http:// or https://. @default - none */
   readonly upstream?: string;
@@ -41,6 +47,7 @@ export const HOST_GATEWAY = 'host.containers.internal';
 
 const HOSTNAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const UPSTREAM = /^(?:(https?):\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(.*)$/;
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$/;
 const PATH = /^\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*\*?$/;
 
 /**
@@ -118,12 +125,31 @@ export class Route extends Resource {
       }
     } else if (u.hostPort !== undefined) {
       if (!Number.isInteger(u.hostPort) || u.hostPort < 1 || u.hostPort > 65535) report('PORT003', `${what}: host port ${u.hostPort} is out of range`);
+      else this.checkHostPort(u.hostPort, what, report);
     } else {
       const m = UPSTREAM.exec(u.upstream!);
       if (!m) report('CADDY015', `${what}: "${u.upstream}" is not an address`);
       else if (m[4] !== '') report('CADDY015', `${what}: "${u.upstream}" has a path ("${m[4]}")`);
       else if (m[3] === undefined && m[1] === undefined) report('CADDY015', `${what}: "${u.upstream}" has no port`);
       else if (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535)) report('CADDY015', `${what}: port ${m[3]} is out of range`);
+      else if (LOOPBACK.test(m[2]) && this.caddy.container.props.networkMode !== 'host') {
+        report('CADDY020', `${what} dials ${u.upstream}, the loopback of the Caddy container itself (${this.caddy.container.name} does not use the host's network)`);
+      }
+    }
+  }
+
+  /**
+   * A host port is dialled through host.containers.internal, which is the host's own address and
+   * not its loopback (podman >= 5.3, pasta --map-guest-addr): a port a site container publishes
+   * on loopback only does not answer there.
+   */
+  private checkHostPort(port: number, what: string, report: Reporter): void {
+    for (const r of resourcesIn(this.site)) {
+      if (!(r instanceof Container)) continue;
+      const m = (r.props.publish ?? []).find((p) => (p.host ?? p.container) === port && (p.protocol ?? 'tcp') === 'tcp');
+      if (!m || m.public || !LOOPBACK.test(m.bind ?? '127.0.0.1')) continue;
+      const direct = r === this.caddy.container ? '' : `; dial ${r.containerName}:${m.container} on a shared network instead (target: ${r.name}.port(${m.container}))`;
+      report('CADDY020', `${what} dials ${HOST_GATEWAY}:${port}, but ${r.name} publishes ${port} on ${m.bind ?? '127.0.0.1'} only: host.containers.internal is the host's address, not its loopback (podman >= 5.3 with pasta, --map-guest-addr)${direct}`);
     }
   }
 

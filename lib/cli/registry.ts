@@ -9,6 +9,7 @@ import { CliCommand, CliIo, ExitCode } from './command';
 import { importCommand } from '../import/command';
 import { applyCommand, diffCommand } from '../deploy/command';
 import { docsCommand } from './docs-command';
+import { doctorCommand } from '../host/command';
 import { graphCommand } from './graph-command';
 import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   graphCommand,
   docsCommand,
   importCommand,
+  doctorCommand,
   diffCommand,
   applyCommand,
 ];

@@ -126,7 +126,7 @@ export function planDeploy(installed: InstallTree, next: InstallTree, options: P
     if (old.stateHash === u.stateHash && because.length === 0) continue;
     if (u.job) updated.push({ unit: u.unit, because });
     else if (u.kind === 'target') start.push({ unit: u.unit, because });
-    else if (u.reloadable && because.every((p) => p !== u.file && !p.startsWith(`${u.file}.d/`) && !isEnvFile(p))) reload.push({ unit: u.unit, because });
+    else if (u.reloadable && because.every((p) => p !== u.file && !/\.d\/[^/]+\.conf$/.test(p) && !isEnvFile(p))) reload.push({ unit: u.unit, because });
     else restart.push({ unit: u.unit, because });
   }
 

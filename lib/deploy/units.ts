@@ -140,6 +140,22 @@ function namedFiles(tree: InstallTree, unitFile: string, texts: readonly string[
   return [...found].sort();
 }
 
+/**
+ * The drop-in folders a unit reads, each ending in `/`: its own (`web.container.d/`); for a quadlet
+ * unit also its template's (`worker@.container.d/` for `worker@a.container`), its type's
+ * (`container.d/`) and one per dash prefix of its name (`web-.container.d/` for `web-api`).
+ */
+export function dropInDirs(file: string, stem: string, kind: string, quadlet: boolean): string[] {
+  const dir = file.slice(0, file.lastIndexOf('/') + 1);
+  const out = [`${file}.d/`];
+  if (!quadlet) return out;
+  const at = stem.indexOf('@');
+  if (at > 0 && at < stem.length - 1) out.push(`${dir}${stem.slice(0, at + 1)}.${kind}.d/`);
+  out.push(`${dir}${kind}.d/`);
+  for (let i = stem.indexOf('-'); i > 0; i = stem.indexOf('-', i + 1)) out.push(`${dir}${stem.slice(0, i + 1)}.${kind}.d/`);
+  return out;
+}
+
 /** Every unit the tree makes, sorted by unit name. */
 export function unitsOf(tree: InstallTree): DeployUnit[] {
   const files = [...tree.files.keys()];
@@ -158,7 +174,8 @@ export function unitsOf(tree: InstallTree): DeployUnit[] {
   for (const f of found) serviceOfFile.set(`${f.stem}.${f.kind}`, nameOf(f));
 
   return found.map((f): DeployUnit => {
-    const dropIns = files.filter((p) => p.startsWith(`${f.file}.d/`) && p.endsWith('.conf'));
+    const dirs = dropInDirs(f.file, f.stem, f.kind, f.quadlet);
+    const dropIns = files.filter((p) => p.endsWith('.conf') && dirs.some((d) => p.startsWith(d) && !p.slice(d.length).includes('/')));
     const texts = [tree.files.get(f.file)!, ...dropIns.map((p) => tree.files.get(p)!)];
     const entries = texts.flatMap(unitEntries);
     const named = namedFiles(tree, f.file, texts).filter((p) => !dropIns.includes(p));

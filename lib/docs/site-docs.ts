@@ -8,6 +8,7 @@ import { escapeControls } from '../core/names';
 import { EnvFile } from '../quadlet/env-file';
 import { SiteSecrets } from '../quadlet/site-secrets';
 import { headerFor } from '../quadlet/unit';
+import { hostPreparationPage } from '../host/host-page';
 import './codes';
 import { FileRecord, relativeToSite } from './facts';
 import { renderMermaid } from './graph';
@@ -63,9 +64,16 @@ export class SiteDocs extends Resource {
     if (!validFileName(this.fileName)) ctx.report('DOCS001', `"${this.fileName}" is not a relative .md path`);
   }
 
+  /** The site's host-preparation page, beside this one: `<site>-host.md`. */
+  public get hostFileName(): string {
+    return this.fileName.replace(/\.md$/, '-host.md');
+  }
+
   public render(ctx: RenderContext): void {
     if (!validFileName(this.fileName)) return;
     ctx.emit('docs', this.fileName, this.toMarkdown(ctx.files));
+    const header = `<!-- ${escapeControls(headerFor(this.node.path).join(' ')).replace(/>/g, '&gt;')} -->`;
+    ctx.emit('docs', this.hostFileName, hostPreparationPage(this.site, ctx.files.values(), `${this.site.name}: host preparation`, header));
   }
 
   /** The page, from the files rendered so far (pass RenderContext.files). */
@@ -84,7 +92,7 @@ export class SiteDocs extends Resource {
 
     const out: string[] = [`<!-- ${escapeControls(headerFor(this.node.path).join(' ')).replace(/>/g, '&gt;')} -->`, '', `# ${oneLine(this.props.title ?? `${site.name}: units`)}`, ''];
     out.push(this.props.intro ?? defaultIntro(site, units), '');
-    out.push(...hostSetup(site, resources, units), '');
+    out.push(...hostSetup(site, resources, units, this.hostFileName.split('/').pop()!), '');
     out.push(...routingPosture(site, resources, sectionCtx), '');
     out.push(...deviationsSection(units));
     out.push('## Dependencies', '');
@@ -130,9 +138,9 @@ function graphLegend(units: readonly DocUnit[]): string {
  * What the operator runs once on the host, in order: linger (rootless), the env files to fill in
  * from their templates, the podman secrets to create (generated ones need nothing), then start.
  */
-function hostSetup(site: Site, resources: readonly Resource[], units: readonly DocUnit[]): string[] {
+function hostSetup(site: Site, resources: readonly Resource[], units: readonly DocUnit[], hostPage: string): string[] {
   const user = site.rootless ? ' --user' : '';
-  const out = ['## Run once on the host', ''];
+  const out = ['## Run once on the host', '', `Prepare the host first: [${hostPage}](${hostPage}) lists what it must provide (sysctls, sockets, devices, host files, free ports), derived from the units; \`quadlet-cdk doctor\` checks it.`, ''];
   if (site.rootless) out.push('- `sudo loginctl enable-linger $USER`: without linger the user\'s units stop at logout and do not start at boot.');
   const envFiles = resources.filter((r): r is EnvFile => r instanceof EnvFile).sort((a, b) => byText(a.name, b.name));
   for (const f of envFiles) {

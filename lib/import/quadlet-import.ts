@@ -150,8 +150,7 @@ class UnitMapper {
     }
     if (!u.sections.some((s) => s.name === 'Unit' && s.entries.some((e) => e.key === 'Description'))) this.props.description = false;
     if (!u.sections.some((s) => s.name === 'Install')) this.props.install = false;
-    const restartSet = valuesOf(u.sections, 'Service', 'Restart').length > 0;
-    if (!restartSet && !u.plain && (u.section === 'Container' || u.section === 'Kube')) this.props.service = { ...((this.props.service as object) ?? {}), restart: false };
+    if (!u.plain && (u.section === 'Container' || u.section === 'Kube')) this.props.service = { ...((this.props.service as object) ?? {}), restart: false };
     // The library's 900 s start timeout for long-running containers: not what the file said.
     if (u.section === 'Container' && !u.plain && valuesOf(u.sections, 'Service', 'TimeoutStartSec').length === 0) this.props.service = { ...((this.props.service as object) ?? {}), timeoutStartSec: false };
     // Quadlet's own default names: the library's differ (no systemd- prefix), so say them.
@@ -205,19 +204,11 @@ class UnitMapper {
   private serviceSection(s: UnitSection): void {
     const service: Record<string, Value> = {};
     for (const e of s.entries) {
-      if (e.key === 'Restart' && RESTART.has(e.value) && !service.restart) service.restart = e.value;
+      // Restart= stays as written: the typed prop adds RestartSec= and StartLimit*= defaults.
+      if (e.key === 'Restart') this.raw('Service', 'Restart', e.value);
       else if (['RestartSec', 'TimeoutStartSec', 'TimeoutStopSec'].includes(e.key) && /^\d+$/.test(e.value) && service[camel(e.key)] === undefined) service[camel(e.key)] = parseInt(e.value, 10);
       else if (e.key === 'Type' && ['notify', 'oneshot'].includes(e.value) && !service.type && (this.u.section === 'Container' || this.u.section === 'Kube')) service.type = e.value;
       else this.raw('Service', e.key, e.value);
-    }
-    // Several Restart= lines: the last wins in systemd; typed keeps the first, so keep all raw then.
-    if (s.entries.filter((e) => e.key === 'Restart').length > 1) {
-      delete service.restart;
-      for (const e of s.entries.filter((x) => x.key === 'Restart')) this.raw('Service', 'Restart', e.value);
-    }
-    if (this.u.section === 'Pod' && service.restart) {
-      this.raw('Service', 'Restart', String(service.restart));
-      delete service.restart;
     }
     if (Object.keys(service).length) this.props.service = { ...((this.props.service as object) ?? {}), ...service };
   }

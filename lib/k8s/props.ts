@@ -136,7 +136,7 @@ const OTHERS: Record<string, Record<string, Disposition>> = {
     name: code('K8S006', 'host systemd units'), description: code('K8S006', 'host systemd units'), install: code('K8S006', 'host systemd units'),
     exec: code('K8S006', 'host systemd units'), envFiles: code('K8S006', 'host systemd units'), environment: code('K8S006', 'host systemd units'),
     job: code('K8S006', 'host systemd units'), type: code('K8S006', 'host systemd units'), restart: code('K8S006', 'host systemd units'),
-    restartSec: code('K8S006', 'host systemd units'), timeoutStartSec: code('K8S006', 'host systemd units'), workingDirectory: code('K8S006', 'host systemd units'),
+    restartSec: code('K8S006', 'host systemd units'), startLimitIntervalSec: code('K8S006', 'host systemd units'), startLimitBurst: code('K8S006', 'host systemd units'), timeoutStartSec: code('K8S006', 'host systemd units'), workingDirectory: code('K8S006', 'host systemd units'),
     dependsOn: code('K8S006', 'host systemd units'), wants: code('K8S006', 'host systemd units'),
   },
   timer: {

@@ -10,11 +10,12 @@ import { EnvFile } from './env-file';
 import { literalSecretIn } from './literal-secrets';
 import { checkImageRef } from './image-ref';
 import { ContainerKeys } from './keys.generated';
-import { checkMounts, Mount, mountSpec } from './mounts';
+import { checkMounts, Mount, mountSpec, podmanSocketUnitOf } from './mounts';
 import { INetwork, networksOrDefault } from './network';
 import { checkPorts, checkPublish, PortMapping, publishSpec } from './ports';
 import { Secret } from './secret';
 import { IHealthReporter } from './dependency';
+import { HostPrerequisites } from '../host/prerequisites';
 import { readSecretCommand, shellQuote, SiteSecrets } from './site-secrets';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
 import '../deploy/codes';
@@ -161,6 +162,19 @@ export class Container extends QuadletUnit implements IHealthReporter {
     for (const e of props.envFiles ?? []) orderAfter(this, e);
     for (const s of props.secrets ?? []) this.useSecret(s.secret);
     if (props.pod instanceof QuadletUnit) orderAfter(this, props.pod);
+    // A rootless port below 1024 needs a sysctl the site ships (host/etc/sysctl.d/).
+    if (this.site.rootless && (props.publish ?? []).some((m) => (m.host ?? m.container) < 1024)) HostPrerequisites.of(this.site);
+    // A mounted podman.sock exists only while podman.socket is active: start it first.
+    for (const unit of this.hostUnits) {
+      this.addEntry('Unit', 'Wants', unit);
+      this.addEntry('Unit', 'After', unit);
+    }
+  }
+
+  /** Units of the host (not of the site) the container needs running: `podman.socket` for a mounted API socket. */
+  public get hostUnits(): string[] {
+    const units = (this.props.volumes ?? []).map((m) => podmanSocketUnitOf(m, this.site.rootless));
+    return [...new Set(units.filter((u): u is string => u !== undefined))].sort();
   }
 
   /**

@@ -36,3 +36,14 @@ export function checkMounts(mounts: readonly Mount[], report: Reporter): void {
     }
   }
 }
+
+/**
+ * The socket unit a bind mount of podman's API socket needs: `podman.socket`, which creates
+ * `%t/podman/podman.sock` (rootless) or `/run/podman/podman.sock` (rootful) only when enabled.
+ */
+export function podmanSocketUnitOf(m: Mount, rootless: boolean): string | undefined {
+  if (!('hostPath' in m)) return undefined;
+  const src = literalOf(m.hostPath).replace(/\/+$/, '');
+  const socket = rootless ? /^(%t|\/run\/user\/\d+)\/podman\/podman\.sock$/ : /^\/run\/podman\/podman\.sock$/;
+  return socket.test(src) ? 'podman.socket' : undefined;
+}

@@ -21,6 +21,23 @@ export type { IServiceUnit } from './dependency';
 /** Restart policies systemd knows. */
 export type RestartPolicy = 'no' | 'always' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-abort' | 'on-watchdog';
 
+/**
+ * How a unit that keeps failing ends up `failed` instead of restarting forever. systemd's own
+ * defaults (RestartSec=100ms, at most 5 starts in 10 s) only trip for failures that come within
+ * 2 s: a start that fails after 4 s (a rootless port that cannot be bound, a mount that is
+ * missing) restarts for ever and never shows as failed. 5 s between restarts and 5 starts in
+ * 10 minutes end any unit whose run lasts under 2 minutes in `failed` (result `start-limit-hit`),
+ * after about 5 x (run time + 5 s); one that runs longer between failures keeps restarting.
+ */
+export const RESTART_DEFAULTS = {
+  /** `RestartSec=`: seconds between a failure and the next start. */
+  restartSec: 5,
+  /** `StartLimitIntervalSec=` in `[Unit]`: the window starts are counted in. */
+  startLimitIntervalSec: 600,
+  /** `StartLimitBurst=` in `[Unit]`: starts allowed in the window; the next one fails the unit. */
+  startLimitBurst: 5,
+} as const;
+
 /** The `[Service]` settings a quadlet unit commonly needs. Others go through `addEntry`. */
 export interface ServiceOptions {
   /**
@@ -29,8 +46,16 @@ export interface ServiceOptions {
    * @default 'always' for long-running units, nothing for oneshot ones
    */
   readonly restart?: RestartPolicy | false;
-  /** Seconds between restarts. @default - systemd's (100ms) */
+  /** Seconds between restarts. @default 5 when the unit restarts (RESTART_DEFAULTS) */
   readonly restartSec?: number;
+  /**
+   * `StartLimitIntervalSec=`: the window, in seconds, in which starts are counted (0 turns the
+   * limit off: the unit then restarts for ever).
+   * @default 600 when the unit restarts (RESTART_DEFAULTS)
+   */
+  readonly startLimitIntervalSec?: number;
+  /** `StartLimitBurst=`: starts allowed in the window before the unit is failed. @default 5 when the unit restarts (RESTART_DEFAULTS) */
+  readonly startLimitBurst?: number;
   /**
    * Seconds a start may take. A container's first start pulls its image (gigabytes for an LLM
    * or ML image) and a health-gated one waits for its first passing check: 90s is too short.
@@ -382,7 +407,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     const restart = svc.restart === false ? undefined : svc.restart ?? (this.longRunning && this.section !== 'Pod' ? 'always' : undefined);
     if (svc.type) file.add('Service', 'Type', svc.type);
     if (restart) file.add('Service', 'Restart', restart);
-    if (svc.restartSec !== undefined) this.put(file, 'Service', 'RestartSec', 'int', svc.restartSec, report);
+    for (const [section, key, value] of restartEntries(restart, svc)) this.put(file, section, key, 'int', value, report);
     const timeoutStart = svc.timeoutStartSec === false ? undefined : svc.timeoutStartSec ?? this.defaultTimeoutStartSec;
     if (timeoutStart !== undefined) this.put(file, 'Service', 'TimeoutStartSec', 'int', timeoutStart, report);
     if (svc.timeoutStopSec !== undefined) this.put(file, 'Service', 'TimeoutStopSec', 'int', svc.timeoutStopSec, report);
@@ -469,6 +494,22 @@ export function checkServiceUser(serviceKeys: readonly string[], podmanVersion: 
       : `podman ${podmanVersion} takes it without a word (from ${versionName(SERVICE_USER_WARNED_SINCE)} it warns that it is not supported)`;
     report('QUADLET033', `[Service] ${key}= makes systemd start podman as another user: ${podmanSays}`);
   }
+}
+
+/**
+ * `RestartSec=` in `[Service]` and `StartLimitIntervalSec=`/`StartLimitBurst=` in `[Unit]` for a
+ * unit that restarts (RESTART_DEFAULTS unless given); given values are written even without a
+ * restart policy.
+ */
+export function restartEntries(restart: string | undefined, given: { readonly restartSec?: number; readonly startLimitIntervalSec?: number; readonly startLimitBurst?: number }): Array<['Unit' | 'Service', string, number]> {
+  const restarts = restart !== undefined && restart !== 'no';
+  const pick = (v: number | undefined, d: number) => v ?? (restarts ? d : undefined);
+  const out: Array<['Unit' | 'Service', string, number | undefined]> = [
+    ['Unit', 'StartLimitIntervalSec', pick(given.startLimitIntervalSec, RESTART_DEFAULTS.startLimitIntervalSec)],
+    ['Unit', 'StartLimitBurst', pick(given.startLimitBurst, RESTART_DEFAULTS.startLimitBurst)],
+    ['Service', 'RestartSec', pick(given.restartSec, RESTART_DEFAULTS.restartSec)],
+  ];
+  return out.filter((e): e is ['Unit' | 'Service', string, number] => e[2] !== undefined);
 }
 
 /** `<name>: <role>` when the unit has documented a role, else `<kind> <name>`. */

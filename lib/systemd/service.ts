@@ -5,7 +5,7 @@ import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsO
 import { SystemdText, UnitValue } from '../render/systemd-value';
 import { UnitFile } from '../render/unit-file';
 import { EnvFile } from '../quadlet/env-file';
-import { IServiceUnit, RestartPolicy } from '../quadlet/unit';
+import { IServiceUnit, restartEntries, RestartPolicy } from '../quadlet/unit';
 import { ContainerJob, HostCommand, IJob } from './job';
 import './checks';
 import { PlainUnit, PlainUnitProps, PutFn } from './plain-unit';
@@ -37,9 +37,13 @@ export interface ServiceProps extends PlainUnitProps {
   /**
    * Seconds between restarts. systemd's 100ms burns through the start limit (5 starts in 10s)
    * within a second when a dependency is down, and then gives up for good.
-   * @default 5 when the service restarts
+   * @default 5 when the service restarts (RESTART_DEFAULTS)
    */
   readonly restartSec?: number;
+  /** `StartLimitIntervalSec=`: the window starts are counted in (0: no limit). @default 600 when the service restarts (RESTART_DEFAULTS) */
+  readonly startLimitIntervalSec?: number;
+  /** `StartLimitBurst=`: starts allowed in the window before the service is failed. @default 5 when the service restarts (RESTART_DEFAULTS) */
+  readonly startLimitBurst?: number;
   /** Seconds a start may take; a oneshot job's whole run counts as its start. @default - systemd's (90s; infinity for oneshot) */
   readonly timeoutStartSec?: number;
   /** `WorkingDirectory=`. @default - the user's home for user units */
@@ -126,10 +130,8 @@ export class Service extends PlainUnit implements IServiceUnit {
     const env = this.job?.serviceEnvironment ?? {};
     if (Object.keys(env).length) put('Service', 'Environment', 'env', Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : 1))));
     if (this.job) put('Service', 'ExecStart', 'exec', this.job.commandLine(this.site));
-    if (restart && restart !== 'no') {
-      file.add('Service', 'Restart', restart);
-      put('Service', 'RestartSec', 'int', p.restartSec ?? 5);
-    }
+    if (restart && restart !== 'no') file.add('Service', 'Restart', restart);
+    for (const [section, key, value] of restartEntries(restart, p)) put(section, key, 'int', value);
     put('Service', 'TimeoutStartSec', 'int', p.timeoutStartSec);
   }
 }

@@ -58,7 +58,11 @@ export class Target extends PlainUnit {
       .sort();
     // podman auto-update runs from its timer: the target wants it when a container asks for it.
     if (resourcesIn(this.site).some((r) => r instanceof Container && r.autoUpdated)) members.push(AUTO_UPDATE_TIMER);
-    if (members.length) put('Unit', 'Wants', 'text', members.join(' '));
+    // Host units the site's containers need (podman.socket): enabling the target enables them too.
+    const host = resourcesIn(this.site).flatMap((r) => (r as { readonly hostUnits?: unknown }).hostUnits)
+      .filter((u): u is string => typeof u === 'string');
+    const wants = [...new Set([...members, ...host])].sort();
+    if (wants.length) put('Unit', 'Wants', 'text', wants.join(' '));
   }
 
   public validate(ctx: ValidationContext): void {

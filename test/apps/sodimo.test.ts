@@ -49,9 +49,12 @@ describe('apps/sodimo.ts (the reference site)', () => {
     expect(Testing.golden(synth(), 'test/apps/__golden__/sodimo')).to.deep.equal([]);
   });
 
-  it('docs/sodimo.md is the generated reference (npx projen docs)', () => {
-    const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'sodimo.md'), 'utf8');
-    expect(committed).to.equal(synth()['docs/sodimo.md']);
+  it('docs/sodimo.md and docs/sodimo-host.md are the generated reference (npx projen docs)', () => {
+    for (const page of ['sodimo.md', 'sodimo-host.md']) {
+      const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', page), 'utf8');
+      expect(committed, page).to.equal(synth()[`docs/${page}`]);
+    }
+    expect(synth()['docs/sodimo.md']).to.contain('[sodimo-host.md](sodimo-host.md)');
   });
 
   it('the generated reference has a section for every container, timer and service', () => {
@@ -120,7 +123,7 @@ describe('apps/sodimo.ts (the reference site)', () => {
     expect(adapted.ok, adapted.output).to.equal(true);
     const dials = JSON.stringify(adapted.config).match(/"dial":"[^"]+"/g)!.sort();
     expect(dials).to.deep.equal([
-      '"dial":"host.containers.internal:9090"', '"dial":"openwebui:8080"', '"dial":"paperclip:3100"',
+      '"dial":"cockpit:9090"', '"dial":"openwebui:8080"', '"dial":"paperclip:3100"',
       '"dial":"piler:80"', '"dial":"twenty:3000"', '"dial":"vaultwarden:80"',
     ]);
   });

@@ -34,7 +34,8 @@ describe('Caddy, Route', () => {
   it('render as the golden files say (Caddyfile, route files, caddy.container, cloudflared config)', () => {
     const files = Testing.synth(sodimo().app);
     const edge = Object.fromEntries(Object.entries(files).filter(([p]) => p.startsWith(`${CADDY_DIR}/`) || p.startsWith('host/') || p.endsWith('/caddy.container')));
-    expect(Object.keys(edge)).to.have.length(7);
+    // The routes, the Caddyfile, caddy.container, cloudflared's config and the sysctl for Caddy's port 80.
+    expect(Object.keys(edge)).to.have.length(8);
     expect(Testing.golden(edge, 'test/caddy/__golden__/sodimo')).to.deep.equal([]);
   });
 

@@ -55,7 +55,7 @@ export default (app: App) => {
   it('docs prints the site docs sodimo generates; --json gives them as data', async () => {
     const r = await cli(['docs', 'apps/sodimo.ts']);
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/^<!-- apps\/sodimo\.ts: docs\/sodimo\.md -->\n/).and.match(/^# /m);
+    expect(r.stdout).to.match(/^<!-- apps\/sodimo\.ts: docs\/sodimo\.md -->$/m).and.match(/^<!-- apps\/sodimo\.ts: docs\/sodimo-host\.md -->$/m).and.match(/^# /m);
     const json = JSON.parse((await cli(['docs', 'apps/sodimo.ts', '--json'])).stdout);
     expect(json.length).to.be.greaterThan(0);
     expect(json[0]).to.have.keys(['app', 'path', 'content']);

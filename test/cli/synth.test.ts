@@ -111,7 +111,7 @@ describe('quadlet-cdk synth', () => {
     const all = bin(['synth', '--apps', 'examples', '--out', out]);
     expect(all.code, all.stderr).to.equal(0);
     expect(fs.readdirSync(out).sort()).to.deep.equal(['gpu-box', 'homelab', 'real-run', 'two-hosts']);
-    expect(all.stdout).to.match(/examples\/two-hosts\/app\.ts -> .*two-hosts: 18 files, 18 written/);
+    expect(all.stdout).to.match(/examples\/two-hosts\/app\.ts -> .*two-hosts: 19 files, 19 written/);
     fs.rmSync(out, { recursive: true });
     const one = bin(['synth', '--apps', 'examples', '--out', out, 'gpu-box']);
     expect(one.code, one.stderr).to.equal(0);

@@ -72,4 +72,16 @@ describe('quadlet-cdk diff and apply', function () {
     expect(r.stderr).to.include('pass --yes');
     expect(fs.existsSync(path.join(root, '.quadlet-cdk-manifest.json'))).to.equal(false);
   });
+
+  it('apply --json gives the plan, the files written and the commands as data', async () => {
+    const file = s.write('box.ts', app('prod', false));
+    const r = await cli(['apply', file, '--root', root, '--no-systemd', '--yes', '--json'], s.dir);
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ok).to.equal(true);
+    expect(out.plan.start).to.deep.equal(['web.service']);
+    expect(out.written).to.include('.config/containers/systemd/web.container');
+    expect(out.envFiles).to.deep.equal(['.config/box/web.env']);
+    expect(out.commands).to.deep.equal(['systemctl --user daemon-reload', 'systemctl --user start web.service']);
+  });
 });

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { formatPlan, HASH_KEY, installTree, isEmptyPlan, planAsJson, planDeploy, unitsOf } from '../../lib/deploy';
-import { treeOf } from './support';
+import { Container, DropIn } from '../../lib';
+import { factsOf } from '../../lib/deploy';
+import { Testing } from '../../lib/testing';
+import { IMG, treeOf } from './support';
 
 const EMPTY = treeOf().facts;
 const nothingInstalled = () => installTree(EMPTY, []);
@@ -115,5 +118,20 @@ describe('deploy: the plan', () => {
     const text = formatPlan(planDeploy(base, treeOf({ level: 'debug' })));
     expect(text).to.include('restart  worker.service (changed: .config/test/worker.env.tmpl)');
     expect(text).to.include('--- a/.config/test/worker.env.tmpl');
+  });
+
+  it('a drop-in restarts the units it applies to: its own, every unit of its type, or a dash prefix', () => {
+    const tree = (memory: string, to: 'web' | 'all' | 'prefix') => {
+      const { app, site } = Testing.site({ podmanVersion: '5.4.2' });
+      const web = new Container(site, 'web-api', { image: IMG });
+      new Container(site, 'worker', { image: IMG });
+      const target = to === 'web' ? web : to === 'all' ? { allOf: 'container' as const } : { kind: 'container' as const, prefix: 'web' };
+      new DropIn(site, 'limits', { to: target, name: '10-limits', container: { podmanArgs: [`--memory=${memory}`] } });
+      return installTree(factsOf(site), app.synthFiles().files);
+    };
+    const restarted = (to: 'web' | 'all' | 'prefix') => planDeploy(tree('512m', to), tree('1g', to)).restart.map((r) => r.unit);
+    expect(restarted('web')).to.deep.equal(['web-api.service']);
+    expect(restarted('prefix')).to.deep.equal(['web-api.service']);
+    expect(restarted('all')).to.deep.equal(['web-api.service', 'worker.service']);
   });
 });

@@ -12,7 +12,7 @@ describe('deviations in the site docs', () => {
     const { app, site } = Testing.site();
     new Container(site, 'web', { image: 'docker.io/library/nginx:1.27', about: { role: 'web', deviations: ['Publishes 8080 only; the design also maps 8443.'] } });
     new SiteDocs(site, 'docs');
-    const doc = Object.entries(Testing.synth(app)).find(([p]) => p.startsWith('docs/'))![1];
+    const doc = Testing.synth(app)['docs/test.md'];
     expect(doc).to.include('## Deviations from the design');
     expect(doc).to.include('- `web.container`: Publishes 8080 only; the design also maps 8443.');
     expect(doc).to.include('- **Deviation** · Publishes 8080 only; the design also maps 8443.');
@@ -22,7 +22,7 @@ describe('deviations in the site docs', () => {
     const { app, site } = Testing.site();
     new Container(site, 'web', { image: 'docker.io/library/nginx:1.27' });
     new SiteDocs(site, 'docs');
-    const doc = Object.entries(Testing.synth(app)).find(([p]) => p.startsWith('docs/'))![1];
+    const doc = Testing.synth(app)['docs/test.md'];
     expect(doc).to.not.include('Deviations');
   });
 

@@ -4,7 +4,7 @@
  * source of each input and the exact message a user sees.
  */
 import {
-  App, Artifact, BackupJob, DropIn, VolumeTemplate, ContainerJob, Endpoint, home, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
+  App, Artifact, BackupJob, DropIn, VolumeTemplate, ContainerJob, Endpoint, home, HostFile, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
   Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
 } from '../../lib';
 import { SiteDocs } from '../../lib/docs';
@@ -727,6 +727,19 @@ export const BAD_INPUTS: BadInput[] = [
       image: 'docker.io/library/alpine:3.20@sha256:beefdbd8a1da6d2915566fde36db9db0b524eb737fc57cd1367effd16dc0d06d',
       autoUpdate: 'registry', healthCmd: 'true',
     });
+  } },
+  { code: 'CADDY020', severity: 'error', what: 'a route through host.containers.internal to a port published on 127.0.0.1 only', build: (s) => {
+    new Network(s, 'net', { default: true });
+    new Container(s, 'cockpit', { image: IMG, publish: [{ container: 9090 }] });
+    new Route(new Caddy(s, 'caddy'), 'cockpit', { host: 'cockpit.example.org', hostPort: 9090 });
+  } },
+  // host prerequisites
+  { code: 'HOST001', severity: 'error', what: 'a host file declared with a relative path', build: (s) => {
+    new HostFile(s, 'app-conf', { path: 'app.conf', from: 'the app\'s repository' });
+  } },
+  { code: 'HOST002', severity: 'warning', what: 'a host file declared for a path no unit mounts or runs', build: (s) => {
+    new Container(s, 'web', { image: IMG, volumes: [{ hostPath: '/srv/media', path: '/media' }] });
+    new HostFile(s, 'media', { path: '/srv/medai', from: 'the NAS share' });
   } },
 ];
 

@@ -33,7 +33,7 @@ const ROLE_CONFIG: Record<StandInRole, string[]> = {
   'caddy': ['ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data', 'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]'],
   'app': ['ENTRYPOINT ["/usr/local/bin/standin-app"]'],
   'busybox': ['CMD ["/bin/sh"]'],
-  'stay-up': ['COPY aliases/ /usr/local/bin/', 'COPY group /etc/group', 'ENTRYPOINT ["/usr/local/bin/standin-stay-up"]'],
+  'stay-up': ['COPY aliases/ /usr/local/bin/', 'COPY group /etc/group', 'COPY standin-ports /etc/standin-ports', 'ENTRYPOINT ["/usr/local/bin/standin-stay-up"]'],
 };
 
 /** Options of `buildStandIns`. */
@@ -49,6 +49,12 @@ export interface StandInOptions {
    * start when the image has no such group). @default []
    */
   readonly groups?: string[];
+  /**
+   * Ports each `stay-up` container answers HTTP on with its own name, by container name
+   * (`{ openwebui: [8080] }`), so that routes can be traced to the container that answers.
+   * @default {} (no container answers)
+   */
+  readonly ports?: Record<string, number[]>;
 }
 
 /**
@@ -75,6 +81,11 @@ export function buildStandIns(m: Machine, images: Record<string, StandInRole>, o
     groups.push(`${g}:x:${2000 + i}:`);
   });
   m.writeFile(`${ctx}/group`, `${groups.join('\n')}\n`);
+  const ports = Object.entries(options.ports ?? {}).filter(([, list]) => list.length).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [name, list] of ports) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || list.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new MachineError(`stay-up ports for "${name}" are not a container name and ports`);
+  }
+  m.writeFile(`${ctx}/standin-ports`, ports.map(([name, list]) => `${name} ${list.join(' ')}\n`).join(''));
   m.writeFile(`${ctx}/Containerfile`, `FROM ${BASE}\nCOPY standin-* /usr/local/bin/\n`);
   for (const role of roles) m.writeFile(`${ctx}/Containerfile.${role}`, [`FROM ${STANDIN}`, ...ROLE_CONFIG[role], ''].join('\n'));
   m.chownToUser(`${m.home}/.cache`);

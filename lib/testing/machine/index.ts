@@ -10,3 +10,4 @@ export * from './units';
 export * from './run-site';
 export * from './lock';
 export { reapStaleMachines } from './reap';
+export * from './declared';

@@ -32,6 +32,12 @@ export interface SiteRunSpec {
   readonly startTimeoutMs?: number;
   /** What the harness provides beyond what the units show (`prepareHost`). @default {} */
   readonly prepare?: PrepareOptions;
+  /**
+   * Prepares the host instead of `prepareHost`, once the site is installed (e.g.
+   * `prepareDeclared`: only what the site declares). Returns what it did, one line each.
+   * @default - prepareHost(m, site, prepare)
+   */
+  readonly prepareWith?: (m: Machine, site: InstalledSite) => string[];
 }
 
 /** How a site run went. */
@@ -64,7 +70,7 @@ export function runSite(m: Machine, spec: SiteRunSpec, log: (line: string) => vo
   let passed = 0;
   let prepared: string[] = [];
   try {
-    prepared = prepareHost(m, site, spec.prepare);
+    prepared = spec.prepareWith ? spec.prepareWith(m, site) : prepareHost(m, site, spec.prepare);
     for (const p of prepared) log(`  host: ${p}`);
     states = startAndWait(m, site, { timeoutMs: spec.startTimeoutMs });
     log(`  ${site.target}: ${states.length} units active in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -8,11 +8,11 @@ set -eu
 state="${XDG_STATE_HOME:-$HOME/.local/state}/quadlet-cdk/sodimo.units"
 units='
 sodimo-network.service 0405f1dc09614d37 follow
-litellm-db.service af7dcaa16f621409 start
-litellm-redis.service c497ce9541301c8c start
-llama-swap.service facaf835bd74cd01 start
-litellm.service aaebbb4853ea56b9 start
-openwebui.service 64efb4e215b80f90 start
+litellm-db.service c4596f3c21147b3f start
+litellm-redis.service 4784c440b6327f9d start
+llama-swap.service 8d865de1291c4bb9 start
+litellm.service 990cd42b40f48201 start
+openwebui.service a391a65463b0f374 start
 '
 mkdir -p "${state%/*}"
 [ -f "$state" ] || : > "$state"
