@@ -54,9 +54,11 @@ export default function realRun(app: App, cfg: SiteConfig = SiteConfig.load(app,
       image: cfg.image('postgres'),
       networks: site.defaultNetwork ? [site.defaultNetwork] : [],
       envFiles: [db.envFile],
+      // The password is the database's one podman secret, read the way the server reads it.
+      secrets: [{ secret: db.passwordSecret, env: 'PGPASSWORD' }],
       volumes: [{ volume: dumps, path: '/dumps' }],
       entrypoint: '/bin/sh',
-      command: ['-c', `set -eu; PGPASSWORD="$POSTGRES_PASSWORD" pg_dump -h ${db.hostname} -U "$POSTGRES_USER" -d "$POSTGRES_DB" -f /dumps/notes.sql.partial; mv /dumps/notes.sql.partial /dumps/notes.sql`],
+      command: ['-c', `set -eu; pg_dump -h ${db.hostname} -U "$POSTGRES_USER" -d "$POSTGRES_DB" -f /dumps/notes.sql.partial; mv /dumps/notes.sql.partial /dumps/notes.sql`],
     }),
   });
   return site;

@@ -37,7 +37,7 @@ export function renderTimer(state: SiteState, t: Timer, report: Reporter): void 
   if (p.entrypoint !== undefined) k.command = [p.entrypoint];
   if (p.command?.length) k.args = p.command.map(literalOf);
   if (p.pull !== undefined) k.imagePullPolicy = pullPolicy(p.pull);
-  b.addEnv(k, t.name, t.node.path, p.environment ?? {}, p.envFiles ?? [], [], report, what);
+  b.addEnv(k, t.name, t.node.path, p.environment ?? {}, p.envFiles ?? [], p.secrets ?? [], report, what);
   b.addMounts(k, p.volumes ?? [], report, what, t.node.path);
   const sec: ISecurityContext = {};
   if (p.user !== undefined) b.applyUser(sec, p.user, undefined, report, what);

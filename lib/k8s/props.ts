@@ -153,7 +153,7 @@ const OTHERS: Record<string, Record<string, Disposition>> = {
   },
   'container-job': {
     image: to('image'), allowFloatingTag: check('image tag check'), command: to('args'), entrypoint: to('command'),
-    envFiles: to('envFrom ConfigMap + Secret'), environment: to('env'), volumes: to('PersistentVolumeClaim / hostPath (K8S003)'),
+    envFiles: to('envFrom ConfigMap + Secret'), environment: to('env'), secrets: to('env secretKeyRef / secret volume'), volumes: to('PersistentVolumeClaim / hostPath (K8S003)'),
     networks: to('namespace DNS'), pull: to('imagePullPolicy'), containerName: to('container name'), user: to('securityContext.runAsUser/runAsGroup'),
     podmanArgs: code('K8S007', 'podman command-line arguments'), podmanPath: code('K8S010', 'the podman binary'),
   },

@@ -7,6 +7,8 @@ import { literalSecretIn } from '../quadlet/literal-secrets';
 import { Image } from '../quadlet/image';
 import { checkImageRef } from '../quadlet/image-ref';
 import { INetwork } from '../quadlet/network';
+import type { SecretMount } from '../quadlet/container';
+import { SiteSecrets } from '../quadlet/site-secrets';
 import { IServiceUnit, QuadletUnit } from '../quadlet/unit';
 import './codes';
 
@@ -75,6 +77,12 @@ export interface ContainerJobProps {
   readonly envFiles?: EnvFile[];
   /** Non-secret variables (`--env`). @default - none */
   readonly environment?: Record<string, UnitValue>;
+  /**
+   * Podman secrets the job reads (`--secret`), as a variable or a file, like a Container's: a
+   * database password drawn from the one secret its server reads. The job's service then requires
+   * the site's secrets unit. @default - none
+   */
+  readonly secrets?: SecretMount[];
   /** Volumes and bind mounts (`--volume`). @default - none */
   readonly volumes?: Mount[];
   /** Networks to join, to reach containers by name. @default - podman's default network */
@@ -110,6 +118,7 @@ export class ContainerJob implements IJob {
     if (p.image instanceof Image) out.push(p.image);
     for (const n of p.networks ?? []) if (n instanceof QuadletUnit) out.push(n);
     for (const v of p.volumes ?? []) if ('volume' in v && v.volume instanceof QuadletUnit) out.push(v.volume);
+    if (p.secrets?.length) out.push(SiteSecrets.of(p.secrets[0].secret.site));
     return out;
   }
 
@@ -128,6 +137,10 @@ export class ContainerJob implements IJob {
     for (const n of p.networks ?? []) args.push(`--network=${n.networkName}`);
     for (const f of p.envFiles ?? []) args.push(systemdText('--env-file=', f.hostPath));
     for (const [k, v] of Object.entries(p.environment ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) args.push(systemdText(`--env=${k}=`, v));
+    for (const s of p.secrets ?? []) {
+      const how = s.env ? `type=env,target=${s.env}` : `type=mount${s.target ? `,target=${s.target}` : ''}`;
+      args.push(`--secret=${s.secret.secretName},${how}`);
+    }
     for (const m of p.volumes ?? []) args.push(systemdText('--volume=', mountSpec(m, 'name')));
     args.push(...(p.podmanArgs ?? []), this.imageReference, ...(p.command ?? []));
     return args;

@@ -37,6 +37,10 @@ describe('examples/real-run', () => {
     // The database password is a podman secret both containers draw from, not a template entry.
     expect(files[`${QUADLET}/notes.container`]).to.contain('Secret=notes-db-password,type=env,target=DB_PASS');
     expect(files[`${QUADLET}/notes-db.container`]).to.contain('Secret=notes-db-password,type=env,target=POSTGRES_PASSWORD');
+    // The nightly dump reads the same secret, after the unit that creates it.
+    const dump = files[`${USER_UNITS}/notes-db-dump.service`];
+    expect(dump).to.contain(' --secret=notes-db-password,type=env,target=PGPASSWORD ');
+    expect(dump).to.match(/^Requires=.*\breal-run-secrets\.service\b/m);
     expectNoSecretValues(files, 0);
   });
 

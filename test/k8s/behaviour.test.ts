@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { Container, LlamaSwap, Network, toCron, validateManifests, Volume } from '../../lib';
+import { Container, ContainerJob, LlamaSwap, Network, Secret, Timer, toCron, validateManifests, Volume } from '../../lib';
 import { Testing } from '../../lib/testing';
 import { k8sSite, objectOf } from './support';
 
@@ -48,6 +48,15 @@ describe('Kubernetes backend mapping', () => {
     const probe = { exec: { command: ['/bin/sh', '-c', 'curl -f http://127.0.0.1:8080/health'] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
     expect(c.readinessProbe).to.deep.equal(probe);
     expect(c.livenessProbe).to.deep.equal({ ...probe, initialDelaySeconds: 60 });
+  });
+
+  it('a timer job\'s podman secret becomes a secretKeyRef in its CronJob', () => {
+    const { app, site } = k8sSite({ name: 'web' });
+    const token = new Secret(site, 'api-token');
+    new Timer(site, 'sync', { onCalendar: '*-*-* 03:00:00 UTC', job: new ContainerJob({ image: IMAGE, secrets: [{ secret: token, env: 'TOKEN' }] }) });
+    const files = Testing.filesOf(app.synthFiles({ allowErrors: true }));
+    const k = objectOf(files, 'CronJob', 'sync')!.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(k.env).to.deep.equal([{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'api-token', key: 'api-token' } } }]);
   });
 
   it('keepPlacement pins every workload of a site to its node', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Container, EnvFile, home, Network } from '../../lib';
+import { Container, EnvFile, home, Network, Secret } from '../../lib';
 import { ContainerJob, HostCommand, parseCalendar, Service, Target, Timer } from '../../lib/systemd';
 import { expectDiagnostic, findValidators, quadletDryRun, requireValidators, systemdCalendar, systemdVerify, Testing, ValidatorPaths } from '../../lib/testing';
 import { sodimo } from '../caddy/fixture';
@@ -107,6 +107,22 @@ describe('Timer, Service, Target', () => {
     });
     const unit = Testing.synth(app)[`${SYSTEMD_DIR}/job.service`];
     expect(unit).to.contain('ExecStart=/usr/bin/podman run --rm --replace --name=job "--env=GREETING=a b $$HOME 100%%" docker.io/library/alpine:3.20 sh -c "echo \\"$$GREETING\\""\n');
+  });
+
+  it('a container job reads podman secrets as variables or files, after the site\'s secrets unit', () => {
+    const { app, site } = Testing.site();
+    const token = new Secret(site, 'api-token');
+    const key = new Secret(site, 'tls-key');
+    new Timer(site, 'job', {
+      onCalendar: 'hourly UTC',
+      job: new ContainerJob({ image: 'docker.io/library/alpine:3.20', secrets: [{ secret: token, env: 'TOKEN' }, { secret: key, target: '/run/key' }, { secret: key }] }),
+    });
+    const files = Testing.synth(app);
+    const unit = files[`${SYSTEMD_DIR}/job.service`];
+    expect(unit).to.contain(' --secret=api-token,type=env,target=TOKEN --secret=tls-key,type=mount,target=/run/key --secret=tls-key,type=mount docker.io/library/alpine:3.20\n');
+    expect(unit).to.match(/^Requires=test-secrets\.service$/m);
+    expect(unit).to.match(/^After=test-secrets\.service$/m);
+    expect(files[`${SYSTEMD_DIR}/test-secrets.service`]).to.contain("podman secret exists 'api-token'");
   });
 
   it('rootful sites write to /etc/systemd/system', () => {
