@@ -5,7 +5,7 @@ import * as path from 'path';
 import realRun from '../../examples/real-run/app';
 import sodimo from '../../apps/sodimo';
 import { App, Container, Site, Target } from '../../lib';
-import { readSiteTree, SiteRunSpec, StandInRole, unitKey, unitKeys } from '../../lib/testing/machine';
+import { readSiteTree, SiteRunSpec, StandInRole, stayUpNeeds as stayUpNeedsOf, unitKeys } from '../../lib/testing/machine';
 import {
   appReachesBackends, dataSurvivesRestart, imagesAsNamed, jobLeavesFile, mountsExist, pullFailsFast, restartedAfterKill,
   routesByHost, timerNextElapse,
@@ -85,17 +85,7 @@ export function realRunSite(work: string): E2eSite {
  * group names of `GroupAdd=`.
  */
 export function stayUpNeeds(outDir: string): { aliases: string[]; groups: string[] } {
-  const aliases = new Set<string>();
-  const groups = new Set<string>();
-  for (const u of readSiteTree(outDir).units) {
-    for (const g of unitKeys(u.text, 'GroupAdd')) if (!/^\d+$/.test(g) && g !== 'keep-groups') groups.add(g);
-    const ep = unitKey(u.text, 'Entrypoint');
-    if (ep) aliases.add(ep.startsWith('[') ? (JSON.parse(ep) as string[])[0] : ep.split(/\s+/)[0]);
-    const hc = unitKey(u.text, 'HealthCmd');
-    // `["CMD", "curl", ...]` (exec form) runs its second word; `CMD-SHELL x` and plain text their first.
-    if (hc) aliases.add(hc.replace(/^\[?"?(CMD(-SHELL)?"?,?\s*"?)?/, '').split(/[\s",\]]+/)[0]);
-  }
-  return { aliases: [...aliases].filter((a) => a && !a.startsWith('/')).sort(), groups: [...groups].sort() };
+  return stayUpNeedsOf(readSiteTree(outDir).units);
 }
 
 /**

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fillEnvTemplate, hostPort, readSiteTree } from '../../lib/testing/machine';
+import { commandNames, fillEnvTemplate, hostPort, readSiteTree, siteSecrets, stayUpNeeds } from '../../lib/testing/machine';
 import { imagesOf } from '../e2e/sites';
 
 /** Writes a file tree into a temp folder. */
@@ -16,13 +16,15 @@ function tree(files: Record<string, string>): string {
 }
 
 describe('real-run harness: reading a synthesized site', () => {
-  it('names each unit as systemctl --user knows it and marks timer jobs', () => {
+  it('names each unit as systemctl --user knows it and marks timer jobs and what only they use', () => {
     const dir = tree({
-      '.config/containers/systemd/wiki.container': '[Container]\nImage=docker.io/library/x:1\nContainerName=wiki\n',
+      '.config/containers/systemd/wiki.container': '[Container]\nImage=docker.io/library/x:1\nContainerName=wiki\nVolume=data.volume:/data\nNetwork=home.network\n',
       '.config/containers/systemd/anon.container': '[Container]\nImage=docker.io/library/y:1\n',
       '.config/containers/systemd/data.volume': '[Volume]\n',
+      '.config/containers/systemd/old-data.volume': '[Volume]\n',
+      '.config/containers/systemd/dumps.volume': '[Volume]\n',
       '.config/containers/systemd/home.network': '[Network]\n',
-      '.config/systemd/user/dump.service': '[Service]\nType=oneshot\nExecStart=/usr/bin/podman run --rm --name=dump docker.io/library/pg:16 -c true\n',
+      '.config/systemd/user/dump.service': '[Unit]\nRequires=dumps-volume.service home-network.service\n[Service]\nType=oneshot\nExecStart=/usr/bin/podman run --rm --name=dump docker.io/library/pg:16 -c true\n',
       '.config/systemd/user/dump.timer': '[Timer]\nOnCalendar=daily\n',
       '.config/systemd/user/drain.service': '[Service]\nExecStart=%h/.local/bin/drain\n',
       '.config/systemd/user/home.target': '[Unit]\n',
@@ -31,7 +33,8 @@ describe('real-run harness: reading a synthesized site', () => {
     });
     const t = readSiteTree(dir);
     expect(t.units.map((u) => `${u.unit}${u.job ? ' (job)' : ''}`)).to.deep.equal([
-      'anon.service', 'data-volume.service', 'drain.service', 'dump.service (job)', 'dump.timer', 'home-network.service', 'home.target', 'wiki.service',
+      'anon.service', 'data-volume.service', 'drain.service', 'dump.service (job)', 'dump.timer', 'dumps-volume.service (job)', 'home-network.service',
+      'home.target', 'old-data-volume.service (job)', 'wiki.service',
     ]);
     expect(t.target).to.equal('home.target');
     expect(t.units.find((u) => u.unit === 'anon.service')!.containerName).to.equal('systemd-anon');
@@ -50,6 +53,30 @@ describe('real-run harness: reading a synthesized site', () => {
     });
     expect(Object.keys(readSiteTree(dir).files).sort()).to.deep.equal(['.config/containers/systemd/a1.container', '.config/dot_keep', '.local/bin/drain']);
     fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('real-run harness: secrets and stand-in commands', () => {
+  it('reads which podman secrets the site makes and which the operator provides', () => {
+    const dir = tree({
+      '.config/containers/systemd/app.container': '[Container]\nImage=docker.io/library/x:1\n',
+      '.config/systemd/user/web-secrets.service': `[Service]\nType=oneshot\nExecStart=/bin/sh -c "set -eu; /usr/bin/podman secret exists 'db-password' || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\\\n' | /usr/bin/podman secret create 'db-password' - >/dev/null; /usr/bin/podman secret exists 'api-key' || { echo 'podman secret api-key is missing' >&2; exit 1; }"\n`,
+    });
+    expect(siteSecrets(readSiteTree(dir))).to.deep.equal({ generated: ['db-password'], operator: ['api-key'] });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('names every command a health check pipeline runs, for the stay-up stand-in', () => {
+    expect(commandNames('redis-cli ping | grep -q PONG')).to.deep.equal(['redis-cli', 'grep']);
+    expect(commandNames('wget -q -S -O /dev/null http://127.0.0.1:80/ 2>&1 | grep -q HTTP/')).to.deep.equal(['wget', 'grep']);
+    expect(commandNames(`python3 -c 'import a; a.b("x", timeout=5)'`)).to.deep.equal(['python3']);
+    expect(commandNames('["CMD-SHELL", "X=1 curl -f http://x/ || exit 1"]')).to.deep.equal(['curl', 'exit']);
+    expect(commandNames('["CMD", "pg_isready", "-q"]')).to.deep.equal(['pg_isready']);
+    const needs = stayUpNeeds([
+      { text: '[Container]\nEntrypoint=["node", "x.js"]\nHealthCmd=sh -c true\nGroupAdd=video\nGroupAdd=44\nGroupAdd=keep-groups\n' },
+      { text: '[Container]\nEntrypoint=/usr/bin/tini\nHealthCmd=valkey-cli ping | grep -q PONG\n' },
+    ]);
+    expect(needs).to.deep.equal({ aliases: ['grep', 'node', 'valkey-cli'], groups: ['video'] });
   });
 });
 

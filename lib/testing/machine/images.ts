@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Machine, MachineError } from './machine';
 import { SCRIPTS_DIR } from './rootfs';
+import { unitKey, unitKeys } from './site';
 
 /**
  * What a stand-in image runs. Every one is made of Debian's own binaries (copied with their shared
@@ -101,4 +102,51 @@ export function buildStandIns(m: Machine, images: Record<string, StandInRole>, o
   ].join('\n');
   m.userSh(script, { check: true, timeoutMs: 300000 });
   return (Date.now() - t0) / 1000;
+}
+
+/**
+ * What the `stay-up` stand-in needs to run a site's units structurally: the command names its
+ * units invoke (each `Entrypoint=`, and every command of each `HealthCmd=` pipeline, so that
+ * `redis-cli ping | grep -q PONG` passes) and the group names of `GroupAdd=`.
+ */
+export function stayUpNeeds(units: ReadonlyArray<{ readonly text: string }>): Required<StandInOptions> {
+  const aliases = new Set<string>();
+  const groups = new Set<string>();
+  for (const u of units) {
+    for (const g of unitKeys(u.text, 'GroupAdd')) if (!/^\d+$/.test(g) && g !== 'keep-groups') groups.add(g);
+    const ep = unitKey(u.text, 'Entrypoint');
+    if (ep) aliases.add(ep.startsWith('[') ? (JSON.parse(ep) as string[])[0] : ep.split(/\s+/)[0]);
+    const hc = unitKey(u.text, 'HealthCmd');
+    if (hc) for (const c of commandNames(hc)) aliases.add(c);
+  }
+  // Names the stand-in's own machinery needs stay themselves.
+  const keep = new Set(['sh', 'busybox', 'env']);
+  return { aliases: [...aliases].filter((a) => !a.startsWith('/') && !keep.has(a) && /^[A-Za-z0-9._+-]+$/.test(a)).sort(), groups: [...groups].sort() };
+}
+
+/**
+ * The command names a health command runs: the first word of each part of a shell pipeline or
+ * list (`a | b && c; d`), after variable assignments; or the command of the JSON form
+ * (`["CMD", "curl", ...]`, `["CMD-SHELL", "..."]`).
+ */
+export function commandNames(cmd: string): string[] {
+  const t = cmd.trim();
+  if (t.startsWith('[')) {
+    try {
+      const argv = JSON.parse(t) as string[];
+      if (argv[0] === 'CMD-SHELL') return commandNames(argv[1] ?? '');
+      const first = argv[0] === 'CMD' ? argv[1] : argv[0];
+      return first ? [first] : [];
+    } catch {
+      // not JSON after all: read it as a shell command
+    }
+  }
+  const names: string[] = [];
+  // Quoted text and redirections (`2>&1`, `>/dev/null`) hold no command names or separators.
+  const bare = t.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, 'Q').replace(/\d*[<>]+&?\d*/g, ' ');
+  for (const part of bare.split(/\|\||&&|[|;&]/)) {
+    const word = part.trim().split(/\s+/).find((w) => w && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w) && !/^\d*[<>]/.test(w));
+    if (word) names.push(word.replace(/^["']|["']$/g, ''));
+  }
+  return [...new Set(names)];
 }

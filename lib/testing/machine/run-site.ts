@@ -100,10 +100,14 @@ export function runSite(m: Machine, spec: SiteRunSpec, log: (line: string) => vo
   }
 }
 
-/** Stops the site's target and containers at once and removes its files, so the next site starts clean. */
+/**
+ * Stops the site's target and containers at once and removes its files, and the user's podman
+ * volumes, secrets and networks (a machine runs one site at a time), so the next site starts clean.
+ * Images stay.
+ */
 export function uninstallSite(m: Machine, site: InstalledSite): void {
   if (site.target) m.user(['systemctl', '--user', 'stop', site.target], { timeoutMs: 120000 });
-  m.user(['podman', 'rm', '-af', '-t', '0'], { timeoutMs: 120000 });
+  m.userSh('podman rm -af -t 0 >/dev/null; podman pod rm -af -t 0 >/dev/null; podman volume rm -af >/dev/null; podman secret rm --all >/dev/null; podman network prune -f >/dev/null', { timeoutMs: 120000 });
   m.user(['systemctl', '--user', 'reset-failed'], { timeoutMs: 30000 });
   for (const rel of Object.keys(site.files)) {
     for (const f of [rel, rel.endsWith('.env.tmpl') ? rel.slice(0, -'.tmpl'.length) : undefined]) {

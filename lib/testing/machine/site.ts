@@ -16,7 +16,10 @@ export interface SiteUnit {
   readonly containerName?: string;
   /** The `Image=` of a `.container` unit. @default - none: not a `.container` unit */
   readonly image?: string;
-  /** A oneshot service that a timer starts: not expected to be active after the target starts. */
+  /**
+   * A oneshot service that a timer starts, or a volume or network only such services (or nothing)
+   * use: not expected to be active after the target starts.
+   */
   readonly job: boolean;
   /** The unit file's text. */
   readonly text: string;
@@ -82,7 +85,16 @@ export function readSiteTree(outDir: string): SiteTree {
       if (ext === 'timer') timerTargets.add(unitKey(text, 'Unit') ?? `${stem}.service`);
     }
   }
-  const marked = units.map((u) => (timerTargets.has(u.unit) && /^Type=oneshot$/m.test(u.text) ? { ...u, job: true } : u));
+  const jobs = units.map((u) => (timerTargets.has(u.unit) && /^Type=oneshot$/m.test(u.text) ? { ...u, job: true } : u));
+  // A volume or network starts when a unit that uses it starts: one that only jobs use stays
+  // inactive until a job runs, like the job.
+  const marked = jobs.map((u) => {
+    if (u.kind !== 'volume' && u.kind !== 'network') return u;
+    const names = [path.posix.basename(u.file), u.unit].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const mention = new RegExp(`(^|[\\s=,])(${names})(?=[\\s:,]|$)`, 'm');
+    const users = jobs.filter((o) => o !== u && mention.test(o.text));
+    return users.every((o) => o.job) ? { ...u, job: true } : u;
+  });
   marked.sort((a, b) => a.unit.localeCompare(b.unit));
   return { files, units: marked, target: marked.find((u) => u.kind === 'target')?.unit };
 }
@@ -107,9 +119,27 @@ export function fillEnvTemplate(template: string, secret: string): string {
   return out.join('\n');
 }
 
+/** The podman secrets a site's `<site>-secrets.service` checks: made by the unit, or by the operator. */
+export interface SiteSecretNames {
+  /** Created with a random value by the secrets unit on the first start (`Secret({ generate: true })`). */
+  readonly generated: string[];
+  /** The operator creates them once (`podman secret create <name> -`); the unit fails without them. */
+  readonly operator: string[];
+}
+
+/** Reads the secrets a site declares from its secrets unit's script. */
+export function siteSecrets(tree: SiteTree): SiteSecretNames {
+  const generated: string[] = [];
+  const operator: string[] = [];
+  for (const u of tree.units.filter((x) => x.kind === 'service' && x.unit.endsWith('-secrets.service'))) {
+    for (const m of u.text.matchAll(/podman secret exists '([^']+)' \|\| (\{)?/g)) (m[2] ? operator : generated).push(m[1]);
+  }
+  return { generated: [...new Set(generated)].sort(), operator: [...new Set(operator)].sort() };
+}
+
 /** Options of `installSite`. */
 export interface InstallOptions {
-  /** The value every secret gets. @default a random one per call */
+  /** The value every env-file secret and every operator secret gets. @default a random one per call */
   readonly secret?: string;
 }
 
@@ -117,15 +147,25 @@ export interface InstallOptions {
 export interface InstalledSite extends SiteTree {
   /** The site's name. */
   readonly name: string;
-  /** The value every secret got (a test value, never a real one). */
+  /** The value every env-file secret and operator secret got (a test value, never a real one). */
   readonly secret: string;
+  /** The podman secrets the site declares; the operator ones exist, the generated ones are its secrets unit's to make. */
+  readonly secrets: SiteSecretNames;
+}
+
+/** A podman secret's value as the site user's podman holds it, or undefined when there is none. */
+export function readPodmanSecret(m: Machine, name: string): string | undefined {
+  const r = m.user(['podman', 'secret', 'inspect', '--showsecret', '--format', '{{.SecretData}}', name], { timeoutMs: 30000 });
+  return r.status === 0 ? r.stdout.replace(/\n$/, '') : undefined;
 }
 
 /**
  * Copies a site's home tree into the machine user's home, makes each `*.env` from its
- * `*.env.tmpl` with a test secret, and runs `systemctl --user daemon-reload` so the quadlet
- * generator turns the units into services. Install after the images exist: units already present
- * at a reload would try to pull.
+ * `*.env.tmpl` with a test secret, creates the podman secrets the operator would create (as
+ * `podman secret create <name> -` from standard input, never a file), and runs
+ * `systemctl --user daemon-reload` so the quadlet generator turns the units into services. The
+ * generated secrets are left to the site's own `<site>-secrets.service`, which the containers
+ * require. Install after the images exist: units already present at a reload would try to pull.
  */
 export function installSite(m: Machine, name: string, outDir: string, options: InstallOptions = {}): InstalledSite {
   const tree = readSiteTree(outDir);
@@ -135,6 +175,10 @@ export function installSite(m: Machine, name: string, outDir: string, options: I
     m.writeFile(`${m.home}/${rel}`, content);
     if (rel.endsWith('.env.tmpl')) m.writeFile(`${m.home}/${rel.slice(0, -'.tmpl'.length)}`, fillEnvTemplate(content, secret), { mode: 0o600 });
   }
+  const secrets = siteSecrets(tree);
+  for (const s of secrets.operator) {
+    m.user(['/bin/sh', '-c', 'podman secret exists "$1" || podman secret create "$1" - >/dev/null', 'sh', s], { check: true, input: secret, timeoutMs: 30000 });
+  }
   m.user(['systemctl', '--user', 'daemon-reload'], { check: true, timeoutMs: 60000 });
-  return { ...tree, name, secret };
+  return { ...tree, name, secret, secrets };
 }

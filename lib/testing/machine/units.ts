@@ -99,7 +99,7 @@ export function startAndWait(m: Machine, site: InstalledSite, options: WaitOptio
       const cause = problemOf(s, settled, now - (failedSince.get(s.unit) ?? now));
       return cause ? [{ unit: s.unit, cause }] : [];
     });
-    if (problems.length) throw new SiteFailure('every unit active', problems);
+    if (problems.length) throw new SiteFailure('every unit active', problems.map((p) => explain(m, site, p, states.get(p.unit)!)));
     if ([...states.values()].every((s) => s.active === 'active')) {
       // A container whose command exits at once is "active" for a moment: look again after a
       // pause and accept only when nothing restarted or left "active" in between.
@@ -117,6 +117,30 @@ export function startAndWait(m: Machine, site: InstalledSite, options: WaitOptio
   }
   waitHealthy(m, expected, end);
   return [...states.values()];
+}
+
+/**
+ * Adds what the unit's container said or why it waits: the last lines the container printed
+ * (`cannot start: no config`), or, for a `Notify=healthy` unit still starting, its health command
+ * and that command's last result.
+ */
+function explain(m: Machine, site: InstalledSite, p: UnitProblem, s: UnitState): UnitProblem {
+  const u = site.units.find((x) => x.unit === p.unit);
+  if (!u?.containerName) return p;
+  const hc = unitKey(u.text, 'HealthCmd');
+  if (s.active === 'activating' && hc !== undefined && /^Notify=healthy$/m.test(u.text)) {
+    const r = m.user(['podman', 'healthcheck', 'run', u.containerName], { timeoutMs: 60000 });
+    const last = (r.stdout + r.stderr).trim().split('\n').slice(-2).join(' | ') || `exit ${r.status}`;
+    return { unit: p.unit, cause: `${p.cause}: it waits for its health check (Notify=healthy), and \`${hc}\` has not passed (last: ${last})` };
+  }
+  const said = containerOutput(m, u.containerName, 3);
+  return said ? { unit: p.unit, cause: `${p.cause}; the container's last output: ${said}` } : p;
+}
+
+/** The last lines a container wrote to the journal (its own output, not podman's events), joined by ` | `. */
+export function containerOutput(m: Machine, containerName: string, lines = 3): string {
+  const r = m.root(['journalctl', '--no-pager', '-o', 'cat', '-n', String(lines), `CONTAINER_NAME=${containerName}`], { timeoutMs: 30000 });
+  return r.status === 0 ? r.stdout.trim().split('\n').filter(Boolean).join(' | ').slice(0, 500) : '';
 }
 
 /** Waits until every container with a HealthCmd= passes it once, or names those that never did. */
