@@ -22,7 +22,7 @@ export const IMAGES = {
 export default function gpuBox(app: App): Site {
   const site = new Site(app, 'gpu-box', { domains: [DOMAIN] });
   new Target(site, 'target');
-  new Network(site, 'gpu-box', { subnet: '10.88.20.0/24', default: true });
+  new Network(site, 'gpu-box', { subnet: '10.90.20.0/24', default: true });
 
   // Plain HTTP on the LAN address only (Caddy's TLS is off: put a tunnel or a TLS proxy in front to
   // leave the LAN). Its admin API is off too.

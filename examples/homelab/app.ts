@@ -32,7 +32,7 @@ export default function homelab(app: App): Site {
   const site = new Site(app, 'homelab', { domains: [DOMAIN] });
   // `systemctl --user start homelab.target` starts everything; every unit is PartOf= it.
   new Target(site, 'target');
-  const net = new Network(site, 'homelab', { subnet: '10.88.10.0/24', default: true });
+  const net = new Network(site, 'homelab', { subnet: '10.90.10.0/24', default: true });
 
   // --- Edge: Caddy on 127.0.0.1:80, fed by cloudflared (TLS ends at Cloudflare) ----------------
   const caddy = new Caddy(site, 'caddy', { image: IMAGES.caddy });

@@ -13,6 +13,7 @@ export const QUADLET_CODES = defineCodes({
   QUADLET012: { title: 'duplicate container name', hint: 'podman container names are unique per host; set a different name' },
   QUADLET013: { title: 'pod and container share a name', hint: 'podman forbids a pod and a container with one name; rename one' },
   QUADLET014: { title: 'duplicate network or volume name', hint: 'two units would create the same podman resource; rename one' },
+  QUADLET015: { title: 'subnet overlaps podman\'s default network', hint: 'podman refuses a network whose subnet overlaps its default network "podman" (10.88.0.0/16), so the network unit and every container on it fail at start: pick a subnet outside it, e.g. 10.90.0.0/24' },
   QUADLET020: { title: 'GroupAdd=keep-groups on a rootless site', hint: 'keep-groups does not work rootless; add the specific group (e.g. groupAdd: [\'video\']) instead' },
   QUADLET021: { title: 'ports or networks on a pod member', hint: 'podman refuses ports and networks on a container that joins a pod; set them on the Pod' },
   QUADLET022: { title: 'volume user or group is not numeric', hint: 'quadlet turns a non-numeric User=/Group= into uid 0 without a word; give the numeric id' },

@@ -79,6 +79,9 @@ export class Network extends QuadletUnit implements INetwork {
     const gateways = asList(this.netProps.gateway);
     for (const s of subnets) {
       if (!/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(s)) report('QUADLET003', `Subnet=${s} is not in CIDR form`);
+      else if (overlapsIpv4(s, PODMAN_DEFAULT_SUBNET)) {
+        report('QUADLET015', `Subnet=${s} overlaps ${PODMAN_DEFAULT_SUBNET}, podman's default network: \`podman network create\` refuses it ("subnet ... is already used on the host or by another config")`);
+      }
     }
     if ((gateways.length > 0 || asList(this.netProps.ipRange as string[] | undefined).length > 0) && subnets.length === 0) {
       report('QUADLET006', 'Gateway= and IPRange= need a Subnet=', 'set subnet, or drop gateway and ipRange');
@@ -96,6 +99,25 @@ export class Network extends QuadletUnit implements INetwork {
 export function networksOrDefault(site: Site, explicit: INetwork[] | undefined): INetwork[] {
   if (explicit) return explicit;
   return site.defaultNetwork ? [site.defaultNetwork] : [];
+}
+
+/** The subnet of podman's default network `podman` (netavark's default), which no other network may overlap. */
+export const PODMAN_DEFAULT_SUBNET = '10.88.0.0/16';
+
+/** Whether two IPv4 CIDR ranges share an address; false when either is not IPv4. */
+export function overlapsIpv4(a: string, b: string): boolean {
+  const ra = ipv4Range(a);
+  const rb = ipv4Range(b);
+  return !!ra && !!rb && ra[0] <= rb[1] && rb[0] <= ra[1];
+}
+
+function ipv4Range(cidr: string): [number, number] | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) return undefined;
+  const addr = m.slice(1, 5).reduce((n, o) => n * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(m[5]));
+  const start = addr - (addr % size);
+  return [start, start + size - 1];
 }
 
 function asList(v: string | readonly unknown[] | undefined): string[] {

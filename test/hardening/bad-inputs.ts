@@ -145,6 +145,9 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'QUADLET005', severity: 'error', what: 'a kube unit without YAML', build: (s) => {
     new Kube(s, 'play', { yaml: '' });
   } },
+  { code: 'QUADLET015', severity: 'error', what: 'a subnet inside podman\'s default network 10.88.0.0/16', build: (s) => {
+    new Network(s, 'net', { subnet: '10.88.10.0/24' });
+  } },
   { code: 'QUADLET006', severity: 'error', what: 'a gateway without a subnet', build: (s) => {
     new Network(s, 'net', { gateway: '10.0.0.1' });
   } },

@@ -87,6 +87,17 @@ describe('quadlet validations', () => {
     });
   }
 
+  it('QUADLET015 (error): a subnet overlapping podman\'s default network 10.88.0.0/16, however it overlaps', () => {
+    for (const subnet of ['10.88.10.0/24', '10.0.0.0/8', '10.88.255.128/25']) {
+      const { app, site } = Testing.site();
+      new Network(site, 'net', { subnet });
+      expectDiagnostic(app, 'QUADLET015', 'error');
+    }
+    const { app, site } = Testing.site();
+    new Network(site, 'net', { subnet: ['10.89.0.0/24', '10.87.255.0/24', 'fd00:88::/64'] });
+    expect(Testing.codes(app)).to.deep.equal([]);
+  });
+
   it('a floating tag is fine with a reason', () => {
     const { app, site } = Testing.site();
     new Container(site, 'cockpit', { image: 'quay.io/cockpit/ws:latest', allowFloatingTag: 'slow cadence, strong compat' });
