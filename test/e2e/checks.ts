@@ -1,10 +1,12 @@
 // Checks the real-run harness runs against examples/real-run and the reference site. Each throws
 // a SiteFailure naming the units at fault and what was seen, so the report says what to look at.
-import { CheckContext, Machine, SiteCheck, SiteFailure, unitKey, unitKeys, unitStates, waitFor } from '../../lib/testing/machine';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CheckContext, Machine, readPodmanSecret, SiteCheck, SiteFailure, unitKey, unitKeys, unitStates, waitFor } from '../../lib/testing/machine';
 
 /** GET http://127.0.0.1:80<path> with a Host header, from inside the machine. */
-export function curlHost(m: Machine, host: string, urlPath = '/'): { code: number; body: string; error?: string } {
-  const r = m.root(['curl', '-sS', '-m', '10', '-H', `Host: ${host}`, '-w', '\n%{http_code}', `http://127.0.0.1:80${urlPath}`]);
+export function curlHost(m: Machine, host: string, urlPath = '/', timeoutS = 10): { code: number; body: string; error?: string } {
+  const r = m.root(['curl', '-sS', '-m', String(timeoutS), '-H', `Host: ${host}`, '-w', '\n%{http_code}', `http://127.0.0.1:80${urlPath}`]);
   const lines = r.stdout.split('\n');
   const code = Number(lines.pop());
   return { code: Number.isFinite(code) ? code : 0, body: lines.join('\n').trim(), error: r.status === 0 ? undefined : r.stderr.trim() };
@@ -39,7 +41,8 @@ export function appReachesBackends(host: string, app: string, expect: RegExp[]):
   return {
     name: `${app} reaches its PostgreSQL and Valkey by name with its env file's credentials`,
     run: (ctx) => {
-      const r = curlHost(ctx.m, host, '/cgi-bin/check');
+      // Long enough for a name lookup that fails (a broken site's check must see the whole answer).
+      const r = curlHost(ctx.m, host, '/cgi-bin/check', 30);
       const missing = expect.filter((re) => !re.test(r.body));
       if (r.code !== 200 || missing.length) {
         throw new SiteFailure(`${app} reaches its backends`, [{ unit: serviceOf(ctx, app), cause: `its /cgi-bin/check said: ${r.body.replace(/\n/g, ' | ') || r.error} (expected ${missing.map(String).join(', ')})` }]);
@@ -145,7 +148,8 @@ export function mountsExist(): SiteCheck {
       // One user command for all containers: `podman exec` through systemd-run costs a second or two each here.
       const lines = ctx.site.units.filter((u) => u.kind === 'container').flatMap((u) => {
         const dests = unitKeys(u.text, 'Volume').map((v) => v.split(':')[1]).filter((d): d is string => !!d && d.startsWith('/'));
-        return dests.length ? [`podman exec ${q(u.containerName!)} sh -c 'for d; do [ -e "$d" ] || echo "${u.unit} $d"; done' sh ${dests.map(q).join(' ')} || echo "${u.unit} (podman exec failed)"`] : [];
+        // busybox's own sh: in the stay-up stand-in, `sh` is the stand-in (every command succeeds).
+        return dests.length ? [`podman exec ${q(u.containerName!)} /bin/busybox sh -c 'for d; do [ -e "$d" ] || echo "${u.unit} $d"; done' sh ${dests.map(q).join(' ')} || echo "${u.unit} (podman exec failed)"`] : [];
       });
       const r = ctx.m.userSh(lines.join('\n'), { timeoutMs: 120000 });
       const problems = new Map<string, string[]>();
@@ -179,4 +183,105 @@ export function imagesAsNamed(): SiteCheck {
 /** Single-quotes a word for sh. */
 function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `systemctl --user show` properties of one unit. */
+function showUnit(m: Machine, unit: string, props: string[]): Record<string, string> {
+  const r = m.user(['systemctl', '--user', 'show', `--property=${props.join(',')}`, '--', unit], { timeoutMs: 30000 });
+  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+/**
+ * `systemctl --user restart <dependency>` restarts it (its ActiveEnterTimestamp moves) but not
+ * `wanter`, which only `Wants=` it (same ActiveEnterTimestamp and InvocationID), while each of
+ * `requirers` (`Requires=`) is restarted with it: the strengths behave as docs/dependencies.md says.
+ */
+export function wantsDoesNotCascade(dependency: string, wanter: string, requirers: string[] = []): SiteCheck {
+  return {
+    name: `restarting ${dependency} leaves ${wanter} (wants) running${requirers.length ? ` and restarts ${requirers.join(', ')} (requires)` : ''}`,
+    run: (ctx) => {
+      const unit = (c: string) => serviceOf(ctx, c);
+      const props = ['ActiveEnterTimestamp', 'InvocationID', 'ActiveState'];
+      const w = ctx.site.units.find((u) => u.unit === unit(wanter));
+      if (!w || !unitKeys(w.text, 'Wants').some((v) => v.split(/\s+/).includes(unit(dependency)))) {
+        throw new SiteFailure('the edge is wants', [{ unit: unit(wanter), cause: `its unit has no Wants=${unit(dependency)}` }]);
+      }
+      const before = new Map([dependency, wanter, ...requirers].map((c) => [c, showUnit(ctx.m, unit(c), props)]));
+      const r = ctx.m.user(['systemctl', '--user', 'restart', unit(dependency)], { timeoutMs: 180000 });
+      if (r.status !== 0) throw new SiteFailure('restart', [{ unit: unit(dependency), cause: `systemctl --user restart exited ${r.status}: ${r.stderr.trim()}` }]);
+      for (const c of requirers) {
+        waitFor(`${unit(c)} to be active again`, 120000, () => (showUnit(ctx.m, unit(c), ['ActiveState']).ActiveState === 'active' ? true : undefined));
+      }
+      const after = new Map([dependency, wanter, ...requirers].map((c) => [c, showUnit(ctx.m, unit(c), props)]));
+      const moved = (c: string) => before.get(c)!.InvocationID !== after.get(c)!.InvocationID;
+      const problems = [
+        ...(moved(dependency) ? [] : [{ unit: unit(dependency), cause: `was not restarted (ActiveEnterTimestamp still ${after.get(dependency)!.ActiveEnterTimestamp})` }]),
+        ...(moved(wanter) || after.get(wanter)!.ActiveState !== 'active'
+          ? [{ unit: unit(wanter), cause: `was restarted or stopped with ${unit(dependency)} although it only wants it (ActiveEnterTimestamp ${before.get(wanter)!.ActiveEnterTimestamp} -> ${after.get(wanter)!.ActiveEnterTimestamp}, ${after.get(wanter)!.ActiveState})` }]
+          : []),
+        ...requirers.filter((c) => !moved(c)).map((c) => ({ unit: unit(c), cause: `requires ${unit(dependency)} but was not restarted with it` })),
+      ];
+      if (problems.length) throw new SiteFailure('restart cascade', problems);
+    },
+  };
+}
+
+/**
+ * `app` (which depends on `db` with `ready: 'healthy'`) began starting only after `db`'s health
+ * check first passed: its InactiveExitTimestamp is after the first `healthy` health_status event
+ * podman recorded for the database's container since the target started.
+ */
+export function startsAfterHealthy(app: string, db: string): SiteCheck {
+  return {
+    name: `${app} starts only after ${db}'s health check first passed`,
+    run: (ctx) => {
+      const appUnit = serviceOf(ctx, app);
+      const dbUnit = serviceOf(ctx, db);
+      const u = ctx.site.units.find((x) => x.unit === dbUnit);
+      if (!u || !/^Notify=healthy$/m.test(u.text)) throw new SiteFailure('readiness', [{ unit: dbUnit, cause: 'its unit has no Notify=healthy' }]);
+      const usec = (unit: string, p: string) => Number(ctx.m.user(['systemctl', '--user', 'show', '-P', p, '--', unit]).stdout.trim());
+      // Monotonic microseconds: no clock skew between podman's events and systemd's timestamps.
+      const dbStarted = usec(dbUnit, 'InactiveExitTimestampMonotonic');
+      const appStarted = usec(appUnit, 'InactiveExitTimestampMonotonic');
+      const ev = ctx.m.user(['podman', 'events', '--stream=false', '--since', '30m', '--filter', `container=${db}`, '--filter', 'event=health_status', '--format', '{{.Time.UnixNano}} {{.HealthStatus}}'], { timeoutMs: 60000 });
+      const healthy = ev.stdout.trim().split('\n').map((l) => l.split(' ')).filter(([, s]) => s === 'healthy').map(([t]) => Number(t) / 1e3);
+      // The monotonic clock of both: now, seen by the machine, converts podman's wall-clock times.
+      const clocks = ctx.m.root(['sh', '-c', 'cat /proc/uptime; date +%s%6N']).stdout.trim().split('\n');
+      const offset = Number(clocks[1]) - Number(clocks[0].split(' ')[0]) * 1e6;
+      const firstHealthy = healthy.map((t) => t - offset).filter((t) => t >= dbStarted).sort((a, b) => a - b)[0];
+      if (firstHealthy === undefined) throw new SiteFailure('readiness', [{ unit: dbUnit, cause: `podman recorded no healthy health_status for ${db} since it started (${ev.stdout.trim() || ev.stderr.trim() || 'no events'})` }]);
+      if (appStarted < firstHealthy) {
+        throw new SiteFailure('readiness', [{ unit: appUnit, cause: `began starting ${((firstHealthy - appStarted) / 1e6).toFixed(2)} s before ${db}'s health check first passed` }]);
+      }
+    },
+  };
+}
+
+/**
+ * The app reads its database password from the one podman secret: the value (read back from
+ * podman) appears in none of the site's generated files and in exactly one file of the whole
+ * machine (podman's secret store), not in a unit, an env file or a leftover composed file.
+ */
+export function secretInOneFile(secretName: string, outDir: string): SiteCheck {
+  return {
+    name: `the value of podman secret ${secretName} is in no generated file and in exactly one file on the host`,
+    run: (ctx) => {
+      const value = readPodmanSecret(ctx.m, secretName);
+      if (!value) throw new SiteFailure('read the secret', [{ unit: `${ctx.site.name}-secrets.service`, cause: `podman secret ${secretName} does not exist` }]);
+      const generated = walkFiles(outDir).filter((f) => fs.readFileSync(f).includes(value));
+      // The value goes in on standard input, so no process's arguments carry it.
+      const r = ctx.m.root(['grep', '-rlsF', '--exclude-dir=proc', '--exclude-dir=sys', '--exclude-dir=dev', '-f', '-', '/'], { input: `${value}\n`, timeoutMs: 300000 });
+      const onHost = r.stdout.trim().split('\n').filter(Boolean);
+      if (generated.length || onHost.length !== 1) {
+        throw new SiteFailure('one place', [{
+          unit: `${ctx.site.name}-secrets.service`,
+          cause: `${generated.length} generated files hold the value (${generated.join(', ')}); ${onHost.length} files on the host: ${onHost.join(', ')}`,
+        }]);
+      }
+    },
+  };
+}
+
+function walkFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walkFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }

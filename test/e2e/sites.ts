@@ -4,11 +4,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import realRun from '../../examples/real-run/app';
 import sodimo from '../../apps/sodimo';
-import { App, Container, Site, Target } from '../../lib';
+import { App, Container, Network, Site, Target } from '../../lib';
 import { readSiteTree, SiteRunSpec, StandInRole, stayUpNeeds as stayUpNeedsOf, unitKeys } from '../../lib/testing/machine';
 import {
   appReachesBackends, dataSurvivesRestart, imagesAsNamed, jobLeavesFile, mountsExist, pullFailsFast, restartedAfterKill,
-  routesByHost, timerNextElapse,
+  routesByHost, secretInOneFile, startsAfterHealthy, timerNextElapse, wantsDoesNotCascade,
 } from './checks';
 
 /** A site to run, with the stand-in images it needs. */
@@ -67,8 +67,10 @@ export function realRunSite(work: string): E2eSite {
     outDir,
     images,
     checks: [
+      startsAfterHealthy('notes', 'notes-db'),
       routesByHost({ 'notes.example.test': 'notes', 'hello.example.test': 'hello' }),
       appReachesBackends('notes.example.test', 'notes', [/^postgres: ok as notes$/m, /^redis: ok PONG$/m]),
+      secretInOneFile('notes-db-password', outDir),
       dataSurvivesRestart('notes-db', 'notes', 'notes'),
       appReachesBackends('notes.example.test', 'notes', [/^postgres: ok as notes$/m]),
       restartedAfterKill('hello', 'hello.example.test'),
@@ -102,8 +104,12 @@ export function sodimoSite(work: string): E2eSite {
     images,
     ...stayUpNeeds(outDir),
     prepare: { standInHostFiles: true },
-    startTimeoutMs: 90000,
-    checks: [imagesAsNamed(), mountsExist(), timerNextElapse('sodiwin-etl.timer', '03:00', 'Europe/Paris')],
+    startTimeoutMs: 180000, // 37 units, chains of health-gated starts; took 113 s on a loaded machine
+    checks: [
+      imagesAsNamed(), mountsExist(), timerNextElapse('sodiwin-etl.timer', '03:00', 'Europe/Paris'),
+      // The LLM backend restarts after every model change; the gateway only wants it.
+      wantsDoesNotCascade('llama-swap', 'litellm'),
+    ],
   };
 }
 
@@ -142,8 +148,11 @@ export function brokenSites(work: string): E2eSite[] {
     {
       name: 'broken: an app pointed at a host name nobody answers to',
       outDir: brokenSite(work, 'broken-host', (site) => {
+        // On a network, as a site's apps are: its DNS (aardvark) answers that no one has the name.
+        const net = new Network(site, 'net');
         new Container(site, 'lonely', {
           image: APP,
+          networks: [net],
           environment: { APP_NAME: 'lonely', PORT: '8080', DB_HOST: 'db.lonely.test', DB_USER: 'lonely', DB_NAME: 'lonely' },
           publish: [{ host: 80, container: 8080 }],
         });

@@ -16,7 +16,8 @@ import { unitKey, unitKeys } from './site';
  *   database (DB_HOST, DB_PORT, DB_USER, DB_NAME, DB_PASS) and pings the cache (REDIS_HOST).
  * - `busybox`: a shell and the busybox applets.
  * - `stay-up`: stays up whatever entrypoint or command it is given; every later process (a health
- *   command, an exec) exits 0. For structural runs of sites whose real images are unavailable.
+ *   command, an exec) exits 0, shell-form ones included (`/bin/sh` is the stand-in too; use
+ *   `/bin/busybox sh` for a real shell). For structural runs of sites whose real images are unavailable.
  */
 export type StandInRole = 'postgres' | 'valkey' | 'caddy' | 'app' | 'busybox' | 'stay-up';
 
@@ -34,7 +35,13 @@ const ROLE_CONFIG: Record<StandInRole, string[]> = {
   'caddy': ['ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data', 'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]'],
   'app': ['ENTRYPOINT ["/usr/local/bin/standin-app"]'],
   'busybox': ['CMD ["/bin/sh"]'],
-  'stay-up': ['COPY aliases/ /usr/local/bin/', 'COPY group /etc/group', 'COPY standin-ports /etc/standin-ports', 'ENTRYPOINT ["/usr/local/bin/standin-stay-up"]'],
+  // busybox's sh runs its own applets before PATH (`grep` in `redis-cli ping | grep -q PONG`
+  // would be the real one), so the stand-in is /bin/sh too: every shell-form health command succeeds.
+  'stay-up': [
+    'COPY aliases/ /usr/local/bin/', 'COPY group /etc/group', 'COPY standin-ports /etc/standin-ports',
+    'RUN ["/bin/busybox", "sh", "-c", "rm /usr/bin/sh && cp /usr/local/bin/standin-stay-up /usr/bin/sh"]',
+    'ENTRYPOINT ["/usr/local/bin/standin-stay-up"]',
+  ],
 };
 
 /** Options of `buildStandIns`. */

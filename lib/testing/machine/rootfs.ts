@@ -30,7 +30,8 @@ export interface Rootfs {
 /**
  * The cached Debian 13 rootfs tarball, built by scripts/e2e-rootfs.sh (debootstrap + apt, 2-4
  * minutes) when missing. The cache key is the script's sha256, so editing the package list or the
- * machine's configuration builds a new one; older tarballs are removed after a successful build.
+ * machine's configuration builds a new one; after a successful build, older tarballs nobody used
+ * for two days are removed (another branch may still use its own).
  * The check and the build hold the cache's exclusive lock (`rootfsLockFile`): a process that finds
  * another one building waits for it and uses its tarball; `Machine.boot` extracts under the shared
  * lock, so a tarball is never replaced or removed while someone reads it.
@@ -43,6 +44,7 @@ export function ensureRootfs(options: RootfsOptions = {}): Rootfs {
   const tarball = path.join(cacheDir, `rootfs-${key}.tar.zst`);
   if (fs.existsSync(tarball) && !options.rebuild) {
     log(`rootfs: cached ${tarball}`);
+    markUsed(tarball);
     return { tarball, built: false, seconds: 0 };
   }
   const t0 = Date.now();
@@ -53,7 +55,9 @@ export function ensureRootfs(options: RootfsOptions = {}): Rootfs {
     'if [ -e "$1" ] && { [ "$3" = 0 ] || [ "$(stat -c %Y "$1")" -ge "$4" ]; }; then exit 0; fi',
     'echo "rootfs: building $1 (debootstrap + apt; takes a few minutes)"',
     'bash "$2" "$1"',
-    'find "$(dirname "$1")" -maxdepth 1 -name "rootfs-*.tar.zst" ! -path "$1" -delete',
+    // Older tarballs go once nobody used them for two days: a branch with an older script may still boot from one.
+    'for f in "$(dirname "$1")"/rootfs-*.tar.zst; do [ "$f" != "$1" ] || continue; u="$f.used"; [ -e "$u" ] || u="$f";',
+    '  if [ -n "$(find "$u" -mtime +1)" ]; then rm -f "$f" "$f.used"; fi; done',
     'exit 10',
   ].join('\n');
   const r = runLocked(rootfsLockFile(cacheDir), ['bash', '-c', locked, 'bash', tarball, script, options.rebuild ? '1' : '0', String(Math.floor(t0 / 1000))], {
@@ -61,9 +65,22 @@ export function ensureRootfs(options: RootfsOptions = {}): Rootfs {
     onWait: () => log(`rootfs: another process holds ${rootfsLockFile(cacheDir)} (building the rootfs); waiting for it`),
   });
   if (r.status === 0) {
+    markUsed(tarball);
     log(`rootfs: ${tarball}, built by another process while this one waited`);
     return { tarball, built: false, seconds: (Date.now() - t0) / 1000 };
   }
   if (r.status !== 10) throw new MachineError(`scripts/e2e-rootfs.sh failed (exit ${r.status ?? r.signal}); see the lines above`);
+  markUsed(tarball);
   return { tarball, built: true, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Records that a tarball was used now (`<tarball>.used`), so a build of another key keeps it for two days. */
+function markUsed(tarball: string): void {
+  const marker = `${tarball}.used`;
+  const now = new Date();
+  try {
+    fs.utimesSync(marker, now, now);
+  } catch {
+    fs.writeFileSync(marker, '');
+  }
 }

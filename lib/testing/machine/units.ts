@@ -134,7 +134,26 @@ function explain(m: Machine, site: InstalledSite, p: UnitProblem, s: UnitState):
     return { unit: p.unit, cause: `${p.cause}: it waits for its health check (Notify=healthy), and \`${hc}\` has not passed (last: ${last})` };
   }
   const said = containerOutput(m, u.containerName, 3);
-  return said ? { unit: p.unit, cause: `${p.cause}; the container's last output: ${said}` } : p;
+  // While systemd waits to restart it, the unit has no main process and `show` no exit status:
+  // the manager's journal line (EXIT_CODE=, EXIT_STATUS=) still has it.
+  const exit = s.lastExit ? undefined : lastExitInJournal(m, p.unit);
+  const cause = exit ? p.cause.replace(/: it stopped\b/, `: its main process ${exit}`) : p.cause;
+  return { unit: p.unit, cause: said ? `${cause}; the container's last output: ${said}` : cause };
+}
+
+/** `exited 3` or `killed KILL` from the user manager's last journal line about the unit's main process. */
+export function lastExitInJournal(m: Machine, unit: string): string | undefined {
+  const r = m.root(['journalctl', '--no-pager', '-o', 'json', '-n', '30', `USER_UNIT=${unit}`], { timeoutMs: 30000 });
+  let found: string | undefined;
+  for (const line of r.stdout.split('\n')) {
+    try {
+      const e = JSON.parse(line) as { EXIT_CODE?: string; EXIT_STATUS?: string };
+      if (e.EXIT_CODE && e.EXIT_STATUS) found = `${e.EXIT_CODE} ${e.EXIT_STATUS}`;
+    } catch {
+      // not a JSON line
+    }
+  }
+  return found;
 }
 
 /** The last lines a container wrote to the journal (its own output, not podman's events), joined by ` | `. */
