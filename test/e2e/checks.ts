@@ -243,7 +243,7 @@ export function startsAfterHealthy(app: string, db: string): SiteCheck {
       // Monotonic microseconds: no clock skew between podman's events and systemd's timestamps.
       const dbStarted = usec(dbUnit, 'InactiveExitTimestampMonotonic');
       const appStarted = usec(appUnit, 'InactiveExitTimestampMonotonic');
-      const ev = ctx.m.user(['podman', 'events', '--stream=false', '--since', '30m', '--filter', `container=${db}`, '--filter', 'event=health_status', '--format', '{{.Time.UnixNano}} {{.HealthStatus}}'], { timeoutMs: 60000 });
+      const ev = ctx.m.user(['podman', 'events', '--stream=false', '--since', '30m', '--filter', `container=${db}`, '--filter', 'event=health_status', '--format', '{{.TimeNano}} {{.HealthStatus}}'], { timeoutMs: 60000 });
       const healthy = ev.stdout.trim().split('\n').map((l) => l.split(' ')).filter(([, s]) => s === 'healthy').map(([t]) => Number(t) / 1e3);
       // The monotonic clock of both: now, seen by the machine, converts podman's wall-clock times.
       const clocks = ctx.m.root(['sh', '-c', 'cat /proc/uptime; date +%s%6N']).stdout.trim().split('\n');
@@ -259,25 +259,39 @@ export function startsAfterHealthy(app: string, db: string): SiteCheck {
 
 /**
  * The app reads its database password from the one podman secret: the value (read back from
- * podman) appears in none of the site's generated files and in exactly one file of the whole
- * machine (podman's secret store), not in a unit, an env file or a leftover composed file.
+ * podman) appears in none of the site's generated files, and on the whole machine, in plain text
+ * or base64, in exactly one file besides podman's own per-container state: podman's secret store.
+ * Podman also copies an env secret into the OCI spec (`config.json`) of each container that reads
+ * it, for as long as the container exists; those copies must belong to the secret's consumers
+ * and are named in the check's progress line.
  */
-export function secretInOneFile(secretName: string, outDir: string): SiteCheck {
+export function secretInOneFile(secretName: string, outDir: string, log: (line: string) => void = () => undefined): SiteCheck {
   return {
-    name: `the value of podman secret ${secretName} is in no generated file and in exactly one file on the host`,
+    name: `the value of podman secret ${secretName} is in no generated file and in one file on the host (podman's store)`,
     run: (ctx) => {
       const value = readPodmanSecret(ctx.m, secretName);
       if (!value) throw new SiteFailure('read the secret', [{ unit: `${ctx.site.name}-secrets.service`, cause: `podman secret ${secretName} does not exist` }]);
-      const generated = walkFiles(outDir).filter((f) => fs.readFileSync(f).includes(value));
+      const forms = [value, Buffer.from(value).toString('base64')];
+      const generated = walkFiles(outDir).filter((f) => forms.some((v) => fs.readFileSync(f).includes(v)));
       // The value goes in on standard input, so no process's arguments carry it.
-      const r = ctx.m.root(['grep', '-rlsF', '--exclude-dir=proc', '--exclude-dir=sys', '--exclude-dir=dev', '-f', '-', '/'], { input: `${value}\n`, timeoutMs: 300000 });
-      const onHost = r.stdout.trim().split('\n').filter(Boolean);
-      if (generated.length || onHost.length !== 1) {
+      const r = ctx.m.root(['grep', '-rlsF', '--exclude-dir=proc', '--exclude-dir=sys', '--exclude-dir=dev', '-f', '-', '/'], { input: `${forms.join('\n')}\n`, timeoutMs: 300000 });
+      const found = r.stdout.trim().split('\n').filter(Boolean);
+      const perContainer = /\/(?:overlay-containers|crun)\/([0-9a-f]{64})\/(?:userdata\/)?config\.json$/;
+      const copies = found.filter((f) => perContainer.test(f));
+      const others = found.filter((f) => !perContainer.test(f));
+      // Which containers hold a copy, and do their units read this secret?
+      const ids = new Map(ctx.m.user(['podman', 'ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Names}}']).stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+      const readers = new Set(ctx.site.units.filter((u) => unitKeys(u.text, 'Secret').some((v) => v.split(',')[0] === secretName)).map((u) => u.containerName));
+      const strangers = copies.filter((f) => !readers.has(ids.get(perContainer.exec(f)![1])));
+      if (generated.length || others.length !== 1 || !/\/secrets\/filedriver\/secretsdata\.json$/.test(others[0]) || strangers.length) {
         throw new SiteFailure('one place', [{
           unit: `${ctx.site.name}-secrets.service`,
-          cause: `${generated.length} generated files hold the value (${generated.join(', ')}); ${onHost.length} files on the host: ${onHost.join(', ')}`,
+          cause: `generated files holding the value: ${generated.join(', ') || 'none'}; files on the host other than per-container copies: ${others.join(', ') || 'none'}` +
+            `${strangers.length ? `; copies in containers that do not read the secret: ${strangers.join(', ')}` : ''}`,
         }]);
       }
+      const holders = [...new Set(copies.map((f) => ids.get(perContainer.exec(f)![1])))].sort();
+      log(`      ${others[0]}; podman's copies in the OCI spec of its readers: ${holders.join(', ')}`);
     },
   };
 }

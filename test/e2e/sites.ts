@@ -23,8 +23,8 @@ export interface E2eSite extends SiteRunSpec {
 }
 
 /** Synthesizes an app into `dir` and returns the one site's output folder. */
-export function synthSite(dir: string, build: (app: App) => void): string {
-  const app = new App({ outdir: dir });
+export function synthSite(dir: string, build: (app: App) => void, backend: 'quadlet' | 'kubernetes' = 'quadlet'): string {
+  const app = new App({ outdir: dir, backend });
   build(app);
   app.synth();
   const found: string[] = [];
@@ -70,7 +70,7 @@ export function realRunSite(work: string): E2eSite {
       startsAfterHealthy('notes', 'notes-db'),
       routesByHost({ 'notes.example.test': 'notes', 'hello.example.test': 'hello' }),
       appReachesBackends('notes.example.test', 'notes', [/^postgres: ok as notes$/m, /^redis: ok PONG$/m]),
-      secretInOneFile('notes-db-password', outDir),
+      secretInOneFile('notes-db-password', outDir, (l) => console.log(l)),
       dataSurvivesRestart('notes-db', 'notes', 'notes'),
       appReachesBackends('notes.example.test', 'notes', [/^postgres: ok as notes$/m]),
       restartedAfterKill('hello', 'hello.example.test'),

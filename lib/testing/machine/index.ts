@@ -11,3 +11,4 @@ export * from './run-site';
 export * from './lock';
 export { reapStaleMachines } from './reap';
 export * from './declared';
+export * from './kube';
