@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { commandNames, fillEnvTemplate, hostPort, readSiteTree, siteSecrets, stayUpNeeds } from '../../lib/testing/machine';
+import { commandNames, fillEnvTemplate, hostPort, kubePlaySet, readSiteTree, siteSecrets, stayUpNeeds } from '../../lib/testing/machine';
 import { imagesOf } from '../e2e/sites';
 
 /** Writes a file tree into a temp folder. */
@@ -88,5 +88,31 @@ describe('real-run harness: env files and ports', () => {
 
   it('reads the host port of PublishPort= values', () => {
     expect(['127.0.0.1:80:80', '25:25', '993:993/tcp', '8080', '127.0.0.1::80'].map(hostPort)).to.deep.equal([80, 25, 993, undefined, undefined]);
+  });
+});
+
+describe('real-run harness: what podman kube play gets', () => {
+  it('keeps the kinds kube play supports, plays what others wait for first, and lists the rest', () => {
+    const deploy = (name: string, init: boolean) => [
+      'apiVersion: apps/v1', 'kind: Deployment', `metadata: { name: ${name}, namespace: web }`, 'spec:', '  replicas: 1', '  template:', '    spec:',
+      `      containers: [{ name: ${name}, image: x }]`, ...(init ? ['      initContainers: [{ name: wait-for-db, image: b }]'] : []), '',
+    ].join('\n');
+    const dir = tree({
+      'k8s/kustomization.yaml': 'resources: [a-app.yaml, db.yaml, svc.yaml, cm.yaml, cache.yaml]\nsecretGenerator:\n  - name: db-password\n    files: [secrets/db-password]\n',
+      'k8s/a-app.yaml': deploy('app', true),
+      'k8s/cache.yaml': deploy('cache', false),
+      'k8s/db.yaml': 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: db }\nspec:\n  replicas: 1\n  serviceName: db\n  template:\n    spec:\n      containers: [{ name: db, image: pg }]\n',
+      'k8s/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: db }\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: { name: dump }\n',
+      'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: app-env }\ndata: { A: b }\n',
+    });
+    const plain = kubePlaySet(path.join(dir, 'k8s'));
+    expect(plain.played).to.deep.equal(['ConfigMap/app-env', 'Deployment/cache', 'Deployment/app']);
+    expect(plain.left).to.deep.equal(['StatefulSet/db', 'Service/db', 'CronJob/dump']);
+    const set = kubePlaySet(path.join(dir, 'k8s'), { statefulSetsAsDeployments: true, secretValue: 'pw' });
+    expect(set.played).to.deep.equal(['ConfigMap/app-env', 'Secret/db-password', 'Deployment/cache', 'Deployment/db', 'Deployment/app']);
+    expect(set.converted).to.deep.equal(['StatefulSet/db']);
+    expect(set.workloads).to.deep.equal({ cache: ['cache'], db: ['db'], app: ['app'] });
+    expect(set.yaml).to.contain('db-password: cHc=').and.not.contain('serviceName').and.not.contain('namespace');
+    fs.rmSync(dir, { recursive: true });
   });
 });

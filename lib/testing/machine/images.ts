@@ -14,7 +14,8 @@ import { unitKey, unitKeys } from './site';
  * - `caddy`: caddy run with /etc/caddy/Caddyfile, like the official image.
  * - `app`: a busybox httpd answering APP_NAME on PORT, whose /cgi-bin/check logs in to the
  *   database (DB_HOST, DB_PORT, DB_USER, DB_NAME, DB_PASS) and pings the cache (REDIS_HOST).
- * - `busybox`: a shell and the busybox applets.
+ * - `busybox`: a shell and the busybox applets, like the official image: `sh` follows PATH and
+ *   `nc -z` works.
  * - `stay-up`: stays up whatever entrypoint or command it is given; every later process (a health
  *   command, an exec) exits 0, shell-form ones included (`/bin/sh` is the stand-in too; use
  *   `/bin/busybox sh` for a real shell). For structural runs of sites whose real images are unavailable.
@@ -34,7 +35,9 @@ const ROLE_CONFIG: Record<StandInRole, string[]> = {
   'valkey': ['ENTRYPOINT ["/usr/local/bin/standin-valkey"]', 'CMD ["valkey-server"]'],
   'caddy': ['ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data', 'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]'],
   'app': ['ENTRYPOINT ["/usr/local/bin/standin-app"]'],
-  'busybox': ['CMD ["/bin/sh"]'],
+  // Debian's static busybox runs its own applets before PATH and its nc has no -z; the official
+  // image's shell follows PATH and its nc has -z. `sh` (dash) and `nc` in /usr/local/bin make it so.
+  'busybox': ['COPY busybox-path/ /usr/local/bin/', 'CMD ["/bin/sh"]'],
   // busybox's sh runs its own applets before PATH (`grep` in `redis-cli ping | grep -q PONG`
   // would be the real one), so the stand-in is /bin/sh too: every shell-form health command succeeds.
   'stay-up': [
@@ -94,6 +97,9 @@ export function buildStandIns(m: Machine, images: Record<string, StandInRole>, o
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || list.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new MachineError(`stay-up ports for "${name}" are not a container name and ports`);
   }
   m.writeFile(`${ctx}/standin-ports`, ports.map(([name, list]) => `${name} ${list.join(' ')}\n`).join(''));
+  // dash from the machine itself (it needs only the C library, which the stand-in tree has).
+  m.writeFile(`${ctx}/busybox-path/sh`, fs.readFileSync(m.hostPath('/usr/bin/dash')), { mode: 0o755 });
+  m.writeFile(`${ctx}/busybox-path/nc`, fs.readFileSync(path.join(srcDir, 'standin-nc')), { mode: 0o755 });
   m.writeFile(`${ctx}/Containerfile`, `FROM ${BASE}\nCOPY standin-* /usr/local/bin/\n`);
   for (const role of roles) m.writeFile(`${ctx}/Containerfile.${role}`, [`FROM ${STANDIN}`, ...ROLE_CONFIG[role], ''].join('\n'));
   m.chownToUser(`${m.home}/.cache`);
