@@ -102,10 +102,10 @@ export function networksOrDefault(site: Site, explicit: INetwork[] | undefined):
 }
 
 /** The subnet of podman's default network `podman` (netavark's default), which no other network may overlap. */
-export const PODMAN_DEFAULT_SUBNET = '10.88.0.0/16';
+const PODMAN_DEFAULT_SUBNET = '10.88.0.0/16';
 
 /** Whether two IPv4 CIDR ranges share an address; false when either is not IPv4. */
-export function overlapsIpv4(a: string, b: string): boolean {
+function overlapsIpv4(a: string, b: string): boolean {
   const ra = ipv4Range(a);
   const rb = ipv4Range(b);
   return !!ra && !!rb && ra[0] <= rb[1] && rb[0] <= ra[1];
