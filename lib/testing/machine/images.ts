@@ -122,7 +122,7 @@ export function buildStandIns(m: Machine, images: Record<string, StandInRole>, o
  * units invoke (each `Entrypoint=`, and every command of each `HealthCmd=` pipeline, so that
  * `redis-cli ping | grep -q PONG` passes) and the group names of `GroupAdd=`.
  */
-export function stayUpNeeds(units: ReadonlyArray<{ readonly text: string }>): Required<StandInOptions> {
+export function stayUpNeeds(units: ReadonlyArray<{ readonly text: string }>): Required<Pick<StandInOptions, 'aliases' | 'groups'>> {
   const aliases = new Set<string>();
   const groups = new Set<string>();
   for (const u of units) {
