@@ -151,6 +151,12 @@ project.addTask('e2e:host', {
   exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/host-run.ts',
   receiveArgs: true,
 });
+// `npx projen e2e:templates`: template instances and drop-ins on the real-run machine (docs/templates.md).
+project.addTask('e2e:templates', {
+  description: 'Real run (root): template instances started by name and drop-ins on systemd + rootless Podman 5.4.2',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/templates.ts',
+  receiveArgs: true,
+});
 
 // `npx projen e2e:deploy`: quadlet-cdk apply and the chezmoi deploy script on the same machine
 // (root; docs/deploy.md): one env change restarts one unit, a failing change rolls back, a removed unit goes.
