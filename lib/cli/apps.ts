@@ -13,6 +13,7 @@ import * as path from 'path';
 import { App, SynthResult } from '../core/app';
 import { Diagnostic, ValidationError } from '../core/diagnostics';
 import { OutputError } from '../core/output';
+import type { SiteBackend } from '../core/site';
 import { UsageError } from './args';
 import { CliIo } from './command';
 
@@ -115,17 +116,27 @@ export function findApps(specs: readonly string[], cwd: string, appsDir = 'apps'
   return unique;
 }
 
+/** How `runApp` runs an app. */
+export interface RunOptions {
+  /** Warnings fail the synth. @default false */
+  readonly strict?: boolean;
+  /** The backend of every site that names none (`--backend`). @default - $QUADLET_CDK_BACKEND, else quadlet */
+  readonly backend?: SiteBackend;
+}
+
 /**
  * Loads and runs one app into `outdir`, capturing every App it synthesizes. Never throws: a
- * failure is reported in the result. `strict` makes warnings fail the synth.
+ * failure is reported in the result.
  */
-export function runApp(app: AppFile, outdir: string, options: { readonly strict?: boolean } = {}): AppRun {
+export function runApp(app: AppFile, outdir: string, options: RunOptions = {}): AppRun {
   const synths: Array<{ app: App; result: SynthResult }> = [];
   const listener = (a: App, result: SynthResult) => synths.push({ app: a, result });
   App.synthListeners.push(listener);
-  const saved = { outdir: process.env.QUADLET_CDK_OUTDIR, strict: process.env.QUADLET_CDK_STRICT };
+  // Apps that build their own App read these; the runner's own App gets them as props too.
+  const saved = { outdir: process.env.QUADLET_CDK_OUTDIR, strict: process.env.QUADLET_CDK_STRICT, backend: process.env.QUADLET_CDK_BACKEND };
   process.env.QUADLET_CDK_OUTDIR = outdir;
   if (options.strict) process.env.QUADLET_CDK_STRICT = '1';
+  if (options.backend) process.env.QUADLET_CDK_BACKEND = options.backend;
   const done = (failure?: AppFailure, failed: readonly Diagnostic[] = []): AppRun => ({
     app, outdir, synths, failure, diagnostics: [...synths.flatMap((s) => s.result.diagnostics), ...failed],
   });
@@ -133,7 +144,7 @@ export function runApp(app: AppFile, outdir: string, options: { readonly strict?
     delete require.cache[app.file]; // an app that synthesizes itself does so when loaded: load it afresh
     const mod = require(app.file);
     if (synths.length === 0 && typeof mod.default === 'function') {
-      const created = new App({ outdir });
+      const created = new App({ outdir, backend: options.backend });
       mod.default(created);
       created.synth();
     }
@@ -149,6 +160,7 @@ export function runApp(app: AppFile, outdir: string, options: { readonly strict?
     App.synthListeners.splice(App.synthListeners.indexOf(listener), 1);
     restore('QUADLET_CDK_OUTDIR', saved.outdir);
     restore('QUADLET_CDK_STRICT', saved.strict);
+    restore('QUADLET_CDK_BACKEND', saved.backend);
   }
 }
 

@@ -1,9 +1,11 @@
 /** `quadlet-cdk synth`: synthesizes apps into their output folders and says what changed. */
 import * as path from 'path';
 import { formatDiagnostics } from '../core/diagnostics';
+import { BACKEND_OPTION_USAGE, takeBackendOption } from '../k8s/cli';
 import { AppRun, findApps, runApp } from './apps';
-import { booleanFlag, parseFlags, stringFlag } from './args';
+import { booleanFlag, ParsedArgs, parseFlags, stringFlag, UsageError } from './args';
 import { CliCommand, CliIo, ExitCode } from './command';
+import type { SiteBackend } from '../core/site';
 
 export const SYNTH_FLAGS = {
   apps: { type: 'string' },
@@ -45,15 +47,27 @@ export function printRun(run: AppRun, io: CliIo): void {
   if (run.diagnostics.length) io.stdout(formatDiagnostics(run.diagnostics) + '\n');
 }
 
+/**
+ * The synth flags of `args`, `--backend` among them. Only `--backend kubernetes` loads the
+ * Kubernetes backend's registration (its renderer still loads when a site first uses it).
+ */
+export function parseSynthFlags(args: readonly string[]): { parsed: ParsedArgs; backend?: SiteBackend } {
+  const option = takeBackendOption(args);
+  if (option.error) throw new UsageError(option.error);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (option.backend === 'kubernetes') require('../k8s');
+  return { parsed: parseFlags(option.rest, SYNTH_FLAGS), backend: option.backend };
+}
+
 /** Runs every app that `args` name with the synth flags; shared by synth and watch. */
 export function synthApps(args: readonly string[], io: CliIo): { runs: AppRun[]; json: boolean } {
-  const parsed = parseFlags(args, SYNTH_FLAGS);
+  const { parsed, backend } = parseSynthFlags(args);
   const apps = findApps(parsed.positionals, io.cwd, stringFlag(parsed, 'apps', 'apps'));
   const outRoot = path.resolve(io.cwd, stringFlag(parsed, 'out', 'dist'));
   const json = booleanFlag(parsed, 'json');
   const runs: AppRun[] = [];
   for (const app of apps) {
-    const run = runApp(app, path.join(outRoot, app.name), { strict: booleanFlag(parsed, 'strict') });
+    const run = runApp(app, path.join(outRoot, app.name), { strict: booleanFlag(parsed, 'strict'), backend });
     if (!json) printRun(run, io);
     runs.push(run);
   }
@@ -63,7 +77,7 @@ export function synthApps(args: readonly string[], io: CliIo): { runs: AppRun[];
 export const synthCommand: CliCommand = {
   name: 'synth',
   summary: 'Synthesize apps into <out>/<app>/ and print what changed',
-  usage: `Usage: quadlet-cdk synth [APP...] [--apps DIR] [--out DIR] [--strict] [--json]
+  usage: `Usage: quadlet-cdk synth [APP...] [--apps DIR] [--out DIR] [--backend quadlet|kubernetes] [--strict] [--json]
 
 Checks each app's whole tree, then writes its files into <out>/<app name>/. An app with an
 error writes nothing; every app runs, so all problems show at once.
@@ -75,6 +89,8 @@ Arguments:
 Options:
   --apps DIR     the apps folder (default: apps)
   -o, --out DIR  the output root; each app goes to DIR/<app name>/ (default: dist)
+${BACKEND_OPTION_USAGE}
+                 (a site that names its own backend keeps it; $QUADLET_CDK_BACKEND sets the default)
   --strict       treat warnings as errors
   --json         print the result as JSON: per app the files written, unchanged and removed,
                  and the diagnostics
@@ -87,6 +103,7 @@ Examples:
   quadlet-cdk synth
   quadlet-cdk synth apps/sodimo.ts --out dist
   quadlet-cdk synth examples --out dist/examples --json
+  quadlet-cdk synth apps/sodimo.ts --backend kubernetes
 `,
   async run(args, io) {
     const { runs, json } = synthApps(args, io);

@@ -2,9 +2,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { forgetProjectModules } from './apps';
-import { parseFlags, stringFlag, UsageError } from './args';
+import { stringFlag, UsageError } from './args';
 import { CliCommand, ExitCode } from './command';
-import { SYNTH_FLAGS, synthApps } from './synth-command';
+import { parseSynthFlags, synthApps } from './synth-command';
+import { BACKEND_OPTION_USAGE } from '../k8s/cli';
 
 /** Where the library's own modules live (lib/ in a checkout, build/ when installed): never reloaded. */
 const LIBRARY = path.resolve(__dirname, '..') + path.sep;
@@ -18,7 +19,7 @@ function projectFiles(cwd: string): string[] {
 export const watchCommand: CliCommand = {
   name: 'watch',
   summary: 'Synthesize, then again on every save of an app or a file it imports',
-  usage: `Usage: quadlet-cdk watch [APP...] [--apps DIR] [--out DIR] [--strict]
+  usage: `Usage: quadlet-cdk watch [APP...] [--apps DIR] [--out DIR] [--backend quadlet|kubernetes] [--strict]
 
 Synthesizes like \`quadlet-cdk synth\`, then watches the apps, the files they import from the
 project and the apps folder, and synthesizes again after each save. The library stays loaded,
@@ -27,6 +28,7 @@ so a re-synth only reloads the project's own files. Stops on Ctrl-C (exit code 0
 Options:
   --apps DIR     the apps folder (default: apps)
   -o, --out DIR  the output root; each app goes to DIR/<app name>/ (default: dist)
+${BACKEND_OPTION_USAGE}
   --strict       treat warnings as errors
   -h, --help     print this help
 
@@ -34,7 +36,7 @@ Edits to the quadlet-cdk library itself (in a checkout of quadlet-cdk) need a re
 `,
   run(args, io) {
     if (args.includes('--json')) throw new UsageError('watch prints for people; use synth --json for data');
-    const appsDir = path.resolve(io.cwd, stringFlag(parseFlags(args, SYNTH_FLAGS), 'apps', 'apps'));
+    const appsDir = path.resolve(io.cwd, stringFlag(parseSynthFlags(args).parsed, 'apps', 'apps'));
     const once = (): void => {
       const started = process.hrtime.bigint();
       const { runs } = synthApps(args, io);
