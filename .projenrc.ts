@@ -100,6 +100,10 @@ project.addTask('synth:examples', {
   exec: 'node bin/quadlet-cdk synth --apps examples --out dist/examples',
   receiveArgs: true,
 });
+// Projen evaluates a global PATH of `$(npx -c "node --print process.env.PATH")` before every task:
+// a whole npm start-up, about half of `npx projen synth`. `npx projen <task>` and `npm run` already
+// put node_modules/.bin on PATH, so the tasks find ts-node, mocha, tsc and typedoc without it.
+project.tryFindObjectFile('.projen/tasks.json')!.addDeletionOverride('env.PATH');
 // `npm pack` ships build/: compiled from a clean folder so no output of a removed source lingers.
 project.addScripts({ prepack: 'node -e "require(\'fs\').rmSync(\'build\',{recursive:true,force:true})" && tsc -p tsconfig.json' });
 // The API reference: TypeDoc with typedoc-plugin-markdown, from the TSDoc of everything the package

@@ -58,16 +58,20 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
   };
   for (const f of files) {
     const parts = f.path.split('/');
+    // Below a folder that is not there (a first synth: every folder) nothing is: no lstat needed.
+    let below = true;
     for (let i = 1; i < parts.length; i++) {
       const prefix = parts.slice(0, i).join('/');
       if (next.has(prefix)) problems.push(`${f.path} and ${prefix} are both generated, but one is inside the other`);
+      if (!below) continue;
       const st = statOf(prefix);
       if (st && !st.isDirectory() && !going(prefix)) {
         problems.push(`${prefix} is a file the manifest does not list, where ${f.path} needs a folder; move it away`);
       }
-      if (!st || !st.isDirectory()) break;
+      below = st?.isDirectory() === true;
     }
     const dest = path.join(outdir, f.path);
+    if (!below) stats.set(f.path, undefined);
     const st = statOf(f.path);
     if (st?.isDirectory()) {
       const inside = filesUnder(outdir, dest).filter((p) => !going(p));

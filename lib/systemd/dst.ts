@@ -28,6 +28,51 @@ function offsetAt(zone: string, t: number): number {
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
 
+const DAY = 24 * HOUR;
+
+/** One change of a zone's UTC offset: the first minute of the new offset, and the offsets around it. */
+interface OffsetChange {
+  readonly change: number;
+  readonly before: number;
+  readonly after: number;
+}
+
+const changesCache = new Map<string, OffsetChange[]>();
+
+/**
+ * The offset changes of `zone` in (start, end], found day by day and then to the minute by
+ * bisection (a zone changes its offset at most once a day): about 400 offset lookups a year
+ * instead of one an hour. Memoized, since every timer of a synth asks for the same window.
+ */
+function offsetChanges(zone: string, start: number, end: number): OffsetChange[] {
+  const key = `${zone}\0${start}\0${end}`;
+  const known = changesCache.get(key);
+  if (known) return known;
+  const out: OffsetChange[] = [];
+  let lo = start;
+  let before = offsetAt(zone, lo);
+  while (lo < end) {
+    const next = Math.min(lo + DAY, end);
+    const after = offsetAt(zone, next);
+    if (after !== before) {
+      // The offset is `before` at a and `after` at b: halve to the first minute of `after`.
+      let a = lo;
+      let b = next;
+      while (b - a > MINUTE) {
+        const mid = a + Math.floor((b - a) / 2 / MINUTE) * MINUTE;
+        if (offsetAt(zone, mid) === before) a = mid;
+        else b = mid;
+      }
+      out.push({ change: b, before, after });
+    }
+    before = after;
+    lo = next;
+  }
+  if (changesCache.size > 64) changesCache.clear();
+  changesCache.set(key, out);
+  return out;
+}
+
 function matches(list: CalendarComponent[] | undefined, v: number): boolean {
   if (!list) return true;
   return list.some((c) => {
@@ -65,13 +110,7 @@ export function dstConflicts(expr: string, from: Date, days = 366): DstConflict[
   const firstYear = spec.year?.length ? Math.min(...spec.year.map((c) => c.start)) : 0;
   const begin = firstYear > from.getUTCFullYear() ? Date.UTC(firstYear, 0, 1) : from.getTime();
   const start = Math.floor(begin / HOUR) * HOUR;
-  let before = offsetAt(zone, start);
-  for (let t = start + HOUR; t < start + days * 24 * HOUR; t += HOUR) {
-    const after = offsetAt(zone, t);
-    if (after === before) continue;
-    // The first minute of the new offset inside this hour.
-    let change = t - HOUR + MINUTE;
-    while (offsetAt(zone, change) === before) change += MINUTE;
+  for (const { change, before, after } of offsetChanges(zone, start, start + days * DAY - HOUR)) {
     const [lo, hi] = after > before ? [before, after] : [after, before];
     const first = new Date(change + lo * MINUTE);
     const end = new Date(change + hi * MINUTE);
@@ -81,7 +120,6 @@ export function dstConflicts(expr: string, from: Date, days = 366): DstConflict[
         break;
       }
     }
-    before = after;
   }
   return out;
 }
