@@ -72,7 +72,7 @@ export function dense(n: number): App {
   const units: Container[] = [];
   for (let i = 0; i < n; i++) {
     const deps = units.slice(Math.max(0, i - 2));
-    units.push(new Container(s, `c${i}`, { image: 'docker.io/library/alpine:3.20', dependsOn: deps.length ? deps : undefined }));
+    units.push(new Container(s, `job${i}`, { image: 'docker.io/library/alpine:3.20', dependsOn: deps.length ? deps : undefined }));
   }
   return app;
 }

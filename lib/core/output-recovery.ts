@@ -32,17 +32,29 @@ function isCommitted(outdir: string): boolean {
   return fs.existsSync(path.join(outdir, STAGING_DIR, NEXT_MANIFEST));
 }
 
+/** What a writer that has just committed hands to `rollForward`. */
+export interface StagedWrite {
+  /** The files it staged (the others are unchanged in place). */
+  readonly written: ReadonlySet<string>;
+  /** The entries of the next manifest it committed (confined before staging). */
+  readonly next: readonly ManifestEntry[];
+  /** The entries of the current manifest it read and checked under the same lock. */
+  readonly previous: readonly ManifestEntry[];
+}
+
 /**
  * Finish a committed write: delete the files only the previous manifest lists, move the staged
  * files into place, then make the next manifest the current one. Every step can be repeated, so
  * a roll-forward that dies is finished by the next one. Both manifests are read and checked
  * before the first deletion: a damaged or escaping one stops it with nothing deleted.
  */
-export function rollForward(outdir: string, staged?: ReadonlySet<string>): { removed: string[] } {
+export function rollForward(outdir: string, staged?: StagedWrite): { removed: string[] } {
   const staging = path.join(outdir, STAGING_DIR);
   const next = path.join(staging, NEXT_MANIFEST);
-  const files = readManifest(outdir, 'next');
-  const previous = readManifest(outdir, 'current');
+  // The writer that just staged, under the lock, hands over the entries it checked and wrote;
+  // a recovery reads both manifests from disk and checks them.
+  const files = staged?.next ?? readManifest(outdir, 'next');
+  const previous = staged?.previous ?? readManifest(outdir, 'current');
   const made = new Set<string>();
   const keep = new Set(files.map((f) => f.path));
   const removed: string[] = [];
@@ -58,11 +70,11 @@ export function rollForward(outdir: string, staged?: ReadonlySet<string>): { rem
       }
       removed.push(old.path);
     }
-    const movedWhole = staged ? moveNewFolders(outdir, staging, [...staged]) : new Set<string>();
+    const movedWhole = staged ? moveNewFolders(outdir, staging, [...staged.written]) : new Set<string>();
     for (const f of files) {
       const from = path.join(staging, 'files', f.path);
       // In a recovery the staging folder says what is left to move (a rename is atomic).
-      if (staged ? !staged.has(f.path) || movedWhole.has(f.path) : !fs.existsSync(from)) continue; // unchanged, or already moved
+      if (staged ? !staged.written.has(f.path) || movedWhole.has(f.path) : !fs.existsSync(from)) continue; // unchanged, or already moved
       const dest = path.join(outdir, f.path);
       const dir = path.dirname(dest);
       if (!made.has(dir)) {

@@ -107,7 +107,8 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
  */
 function upToDate(outdir: string, files: readonly GeneratedFile[], entries: ManifestEntry[]): boolean {
   const busy = () => fs.existsSync(path.join(outdir, STAGING_DIR)) || fs.existsSync(path.join(outdir, LOCK_FILE));
-  if (busy() || readOr(path.join(outdir, MANIFEST_FILE)) !== manifestText(entries)) return false;
+  const manifest = busy() ? '' : readOr(path.join(outdir, MANIFEST_FILE));
+  if (manifest === '' || manifest !== manifestText(entries)) return false; // a first synth: no manifest to compare
   for (const f of files) {
     const dest = path.join(outdir, f.path);
     const st = lstatOf(dest);
@@ -182,7 +183,7 @@ export function writeOutput(outdir: string, files: readonly GeneratedFile[], opt
       discard(outdir);
       throw new OutputError(outdir, 'OUTPUT003', `nothing written to ${outdir}: staging failed (${reason(e)})`);
     }
-    const { removed } = rollForward(outdir, new Set(written));
+    const { removed } = rollForward(outdir, { written: new Set(written), next: entries, previous: oldEntries });
     return { outdir, files: entries, written, unchanged, removed };
   } finally {
     release();
