@@ -95,34 +95,52 @@ export function expectDiagnostic(subject: App | readonly Diagnostic[], code: str
   return found;
 }
 
+/** An error that carries one registered diagnostic (OutputError, DeployError). */
+export interface CodedError extends Error {
+  /** The diagnostic: code, severity, message and hint. */
+  readonly diagnostic: Diagnostic;
+}
+
 /**
- * Assert that `write` (a `writeOutput`, `recoverOutput`, `verifyOutput` or `app.synth()` call)
- * throws an OutputError with `code`, registered, an error, with a message and a hint; and, when
- * `folder` is given, that the folder (every file, folder and link under it) is exactly as before.
- * Recorded for the meta-test like an error whose synth fails: the write is refused.
+ * Assert that `run` throws (or returns) an error of class `kind` carrying `code`, registered, an
+ * error, with a message and a hint. Recorded for the meta-test like an error whose synth fails:
+ * the operation is refused. Use it for errors raised outside synth (an apply, an output write).
  *
- * @returns the OutputError, for further checks on its message.
+ * @param run throws the error, or returns it (e.g. an apply result's `failure`)
+ * @returns the error, for further checks on its message.
  */
-export function expectOutputError(write: () => unknown, code: string, folder?: string): OutputError {
-  const before = folder === undefined ? undefined : folderState(folder);
+export function expectCodedError<E extends CodedError>(run: () => unknown, code: string, kind: new (...args: any[]) => E): E {
   let error: unknown;
   try {
-    write();
+    error = run();
   } catch (e) {
     error = e;
   }
-  if (!(error instanceof OutputError)) fail(`expected an OutputError ${code}; got ${error === undefined ? 'no error' : String((error as any)?.stack ?? error)}`);
+  if (!(error instanceof kind)) fail(`expected a ${kind.name} ${code}; got ${error === undefined ? 'no error' : String((error as any)?.stack ?? error)}`);
   const d = error.diagnostic;
   if (d.code !== code) fail(`expected ${code}, got ${d.code}: ${error.message}`);
   if (!codeInfo(code)) fail(`${code} is not a registered diagnostic code`);
   if (d.severity !== 'error') fail(`expected ${code} to be an error, got ${article(d.severity)}`);
   if (!d.message || !d.hint) fail(`${code} has an empty message or hint`);
+  record().push({ code, severity: 'error', synth: 'fails' });
+  return error;
+}
+
+/**
+ * Assert that `write` (a `writeOutput`, `recoverOutput`, `verifyOutput` or `app.synth()` call)
+ * throws an OutputError with `code` (see {@link expectCodedError}); and, when `folder` is given,
+ * that the folder (every file, folder and link under it) is exactly as before.
+ *
+ * @returns the OutputError, for further checks on its message.
+ */
+export function expectOutputError(write: () => unknown, code: string, folder?: string): OutputError {
+  const before = folder === undefined ? undefined : folderState(folder);
+  const error = expectCodedError(() => { write(); }, code, OutputError);
   if (folder !== undefined) {
     const after = folderState(folder);
     const changed = [...new Set([...before!.keys(), ...after.keys()])].filter((p) => before!.get(p) !== after.get(p));
     if (changed.length) fail(`${code}: the refused write changed ${changed.slice(0, 5).join(', ')}`);
   }
-  record().push({ code, severity: 'error', synth: 'fails' });
   return error;
 }
 

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { apply, ApplyOptions, DEPLOY_DIR, DeployError, InstallTree } from '../../lib/deploy';
 import { MANIFEST_FILE } from '../../lib';
+import { expectCodedError } from '../../lib/testing';
 import { FakeHost } from './fake-host';
 import { treeOf, Variant } from './support';
 
@@ -24,16 +25,8 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-function expectDeployError(fn: () => unknown, code: string): DeployError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(DeployError);
-    expect((e as DeployError).code).to.equal(code);
-    expect((e as DeployError).diagnostic.severity).to.equal('error');
-    return e as DeployError;
-  }
-  throw new Error(`expected a DeployError ${code}`);
+function expectDeployError(run: () => unknown, code: string): DeployError {
+  return expectCodedError(run, code, DeployError);
 }
 
 describe('deploy: apply', () => {
@@ -109,9 +102,7 @@ describe('deploy: apply', () => {
     fake.broken.add('worker.service');
     const r = run({ level: 'debug' });
     expect(r.rolledBack).to.equal(true);
-    expect(r.failure?.code).to.equal('DEPLOY002');
-    expect(r.failure?.diagnostic.severity).to.equal('error');
-    expect(r.failure?.message).to.include('worker.service').and.include('exited with 3');
+    expect(expectDeployError(() => r.failure, 'DEPLOY002').message).to.include('worker.service').and.include('exited with 3');
     expect(snapshot(root)).to.deep.equal(installed);
     expect(fake.commands.filter((c) => c.includes('restart --no-block worker.service'))).to.have.length(2);
   });
