@@ -103,7 +103,7 @@ export function chezmoiTargetName(sourcePath: string): string {
     for (let changed = true; changed;) {
       changed = false;
       if (p.startsWith('literal_')) return p.slice('literal_'.length);
-      for (const prefix of ['private_', 'readonly_', 'executable_', 'empty_', 'exact_', 'create_']) {
+      for (const prefix of ['private_', 'readonly_', 'executable_', 'empty_', 'exact_', 'create_', 'modify_', 'encrypted_']) {
         if (p.startsWith(prefix)) {
           p = p.slice(prefix.length);
           changed = true;

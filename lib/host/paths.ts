@@ -1,3 +1,4 @@
+import { chezmoiTargetName } from '../core/names';
 import { Site } from '../core/site';
 
 /**
@@ -13,25 +14,7 @@ export function runtimePathOf(site: Site, path: string): string | undefined {
   if (rel.startsWith('host/')) return `/${rel.slice('host/'.length)}`;
   if (!site.rootless) return `/${rel}`;
   if (site.layout !== 'chezmoi') return `%h/${rel}`;
-  return rel.startsWith('home/') ? `%h/${chezmoiTargetPath(rel.slice('home/'.length))}` : undefined;
-}
-
-/** `dot_config/private_x/executable_y` -> `.config/x/y`: chezmoi's source attributes removed (`literal_` ends them). */
-export function chezmoiTargetPath(source: string): string {
-  return source.split('/').map((part) => {
-    let p = part;
-    for (let changed = true; changed;) {
-      changed = false;
-      if (p.startsWith('literal_')) return p.slice('literal_'.length);
-      for (const prefix of ['private_', 'readonly_', 'executable_', 'empty_', 'exact_', 'create_', 'modify_', 'encrypted_']) {
-        if (p.startsWith(prefix)) {
-          p = p.slice(prefix.length);
-          changed = true;
-        }
-      }
-    }
-    return p.startsWith('dot_') ? `.${p.slice(4)}` : p;
-  }).join('/');
+  return rel.startsWith('home/') ? `%h/${chezmoiTargetName(rel.slice('home/'.length))}` : undefined;
 }
 
 /** The runtime paths of every generated file of the site, and every folder above one. */
