@@ -116,11 +116,10 @@ export function hashOf(tree: InstallTree, paths: readonly string[]): string {
  * quadlet unit, that is a file of the tree, a folder holding some, or an `x.env` whose template
  * `x.env.tmpl` the tree holds (the host's env file is made from it).
  */
-function namedFiles(tree: InstallTree, unitFile: string, texts: readonly string[]): string[] {
+function namedFiles(tree: InstallTree, index: FolderIndex, unitFile: string, texts: readonly string[]): string[] {
   const found = new Set<string>();
   const dir = unitFile.slice(0, unitFile.lastIndexOf('/'));
   const prefix = runtimePath(tree.facts, '');
-  const paths = [...tree.files.keys()];
   for (const text of texts) {
     for (const e of unitEntries(text)) {
       for (const token of e.value.split(/[\s:,;"'=]+/)) {
@@ -132,12 +131,40 @@ function namedFiles(tree: InstallTree, unitFile: string, texts: readonly string[
         p = p.replace(/\/+$/, '');
         if (tree.files.has(p)) found.add(p);
         else if (tree.files.has(`${p}.tmpl`) && p.endsWith('.env')) found.add(`${p}.tmpl`);
-        else for (const f of paths) if (f.startsWith(`${p}/`)) found.add(f);
+        else for (const f of index.under.get(p) ?? []) found.add(f);
       }
     }
   }
   found.delete(unitFile);
   return [...found].sort();
+}
+
+/** The tree's files by folder, built once per tree so that each unit's lookups stay linear. */
+interface FolderIndex {
+  /** Folder (no trailing `/`) -> every file below it, at any depth. */
+  readonly under: ReadonlyMap<string, readonly string[]>;
+  /** Folder (with its trailing `/`) -> the `.conf` files directly in it (drop-ins). */
+  readonly confs: ReadonlyMap<string, readonly string[]>;
+}
+
+function folderIndex(files: readonly string[]): FolderIndex {
+  const under = new Map<string, string[]>();
+  const confs = new Map<string, string[]>();
+  for (const f of files) {
+    for (let i = f.indexOf('/'); i > 0; i = f.indexOf('/', i + 1)) {
+      const folder = f.slice(0, i);
+      const list = under.get(folder);
+      if (list) list.push(f);
+      else under.set(folder, [f]);
+    }
+    if (f.endsWith('.conf')) {
+      const folder = f.slice(0, f.lastIndexOf('/') + 1);
+      const list = confs.get(folder);
+      if (list) list.push(f);
+      else confs.set(folder, [f]);
+    }
+  }
+  return { under, confs };
 }
 
 /**
@@ -159,6 +186,7 @@ export function dropInDirs(file: string, stem: string, kind: string, quadlet: bo
 /** Every unit the tree makes, sorted by unit name. */
 export function unitsOf(tree: InstallTree): DeployUnit[] {
   const files = [...tree.files.keys()];
+  const index = folderIndex(files);
   const found: Array<{ file: string; kind: string; stem: string; quadlet: boolean; entries: Entry[] }> = [];
   for (const file of files) {
     const u = unitFileOf(tree, file);
@@ -175,10 +203,11 @@ export function unitsOf(tree: InstallTree): DeployUnit[] {
 
   return found.map((f): DeployUnit => {
     const dirs = dropInDirs(f.file, f.stem, f.kind, f.quadlet);
-    const dropIns = files.filter((p) => p.endsWith('.conf') && dirs.some((d) => p.startsWith(d) && !p.slice(d.length).includes('/')));
+    // In file order, as the tree holds them (sorted), whatever the order of the folders.
+    const dropIns = [...new Set(dirs.flatMap((d) => index.confs.get(d) ?? []))].sort();
     const texts = [tree.files.get(f.file)!, ...dropIns.map((p) => tree.files.get(p)!)];
-    const entries = texts.flatMap(unitEntries);
-    const named = namedFiles(tree, f.file, texts).filter((p) => !dropIns.includes(p));
+    const entries = [...f.entries, ...dropIns.flatMap((p) => unitEntries(tree.files.get(p)!))];
+    const named = namedFiles(tree, index, f.file, texts).filter((p) => !dropIns.includes(p));
     const reads = [...new Set([...dropIns, ...named])].sort();
     const implicit = f.quadlet
       ? entries.filter((e) => e.section === SECTION[f.kind] && ['Network', 'Volume', 'Pod', 'Image', 'Mount'].includes(e.key))
