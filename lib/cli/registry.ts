@@ -1,32 +1,40 @@
 /**
  * The `quadlet-cdk` command: its subcommands, top-level help and dispatch. A capability adds a
- * subcommand by exporting a CliCommand from its own folder and listing it in COMMANDS.
+ * subcommand by exporting a CliCommand from its own folder and listing it in COMMAND_LOADERS.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from './args';
 import { CliCommand, CliIo, ExitCode } from './command';
-import { importCommand } from '../import/command';
-import { applyCommand, diffCommand } from '../deploy/command';
-import { docsCommand } from './docs-command';
-import { doctorCommand } from '../host/command';
-import { graphCommand } from './graph-command';
-import { synthCommand } from './synth-command';
-import { validateCommand } from './validate-command';
-import { watchCommand } from './watch-command';
 
-/** Every subcommand, in the order `quadlet-cdk --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [
-  synthCommand,
-  watchCommand,
-  validateCommand,
-  graphCommand,
-  docsCommand,
-  importCommand,
-  doctorCommand,
-  diffCommand,
-  applyCommand,
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Every subcommand, in the order `quadlet-cdk --help` lists them, by name. Each is required only
+ * when it runs (or for help), so `quadlet-cdk synth` never loads the importer's YAML parser, the
+ * deploy planner or the validators. The name must be the command's own (a test checks).
+ */
+export const COMMAND_LOADERS: ReadonlyArray<readonly [string, () => CliCommand]> = [
+  ['synth', () => (require('./synth-command') as typeof import('./synth-command')).synthCommand],
+  ['watch', () => (require('./watch-command') as typeof import('./watch-command')).watchCommand],
+  ['validate', () => (require('./validate-command') as typeof import('./validate-command')).validateCommand],
+  ['graph', () => (require('./graph-command') as typeof import('./graph-command')).graphCommand],
+  ['docs', () => (require('./docs-command') as typeof import('./docs-command')).docsCommand],
+  ['import', () => (require('../import/command') as typeof import('../import/command')).importCommand],
+  ['doctor', () => (require('../host/command') as typeof import('../host/command')).doctorCommand],
+  ['diff', () => (require('../deploy/command') as typeof import('../deploy/command')).diffCommand],
+  ['apply', () => (require('../deploy/command') as typeof import('../deploy/command')).applyCommand],
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The subcommand called `name`, loaded now; undefined when there is none. */
+export function commandNamed(name: string): CliCommand | undefined {
+  return COMMAND_LOADERS.find(([n]) => n === name)?.[1]();
+}
+
+/** Every subcommand, loaded (for the help, which lists their summaries). */
+export function allCommands(): CliCommand[] {
+  return COMMAND_LOADERS.map(([, load]) => load());
+}
 
 /** This package's version, from its package.json. */
 export function version(): string {
@@ -34,7 +42,7 @@ export function version(): string {
 }
 
 /** The text of `quadlet-cdk --help`. */
-export function mainUsage(commands: readonly CliCommand[] = COMMANDS): string {
+export function mainUsage(commands: readonly CliCommand[] = allCommands()): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: quadlet-cdk <command> [options]',
@@ -60,15 +68,19 @@ const wantsHelp = (args: readonly string[]) => {
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 };
 
-/** Runs `quadlet-cdk <argv>`; resolves to the exit code. Never throws. */
-export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
+/**
+ * Runs `quadlet-cdk <argv>`; resolves to the exit code. Never throws. Only the command that runs
+ * is loaded, unless `commands` gives the list.
+ */
+export async function runCli(argv: readonly string[], io: CliIo, commands?: readonly CliCommand[]): Promise<number> {
   const [name, ...rest] = argv;
+  const usage = () => mainUsage(commands ?? allCommands());
   if (name === undefined) {
-    io.stderr(mainUsage(commands));
+    io.stderr(usage());
     return ExitCode.USAGE;
   }
   if (name === '--help' || name === '-h') {
-    io.stdout(mainUsage(commands));
+    io.stdout(usage());
     return ExitCode.OK;
   }
   if (name === '--version' || name === '-v') {
@@ -76,13 +88,14 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     return ExitCode.OK;
   }
   const helpFor = name === 'help' ? rest[0] : undefined;
-  const command = commands.find((c) => c.name === (helpFor ?? name));
   if (name === 'help' && helpFor === undefined) {
-    io.stdout(mainUsage(commands));
+    io.stdout(usage());
     return ExitCode.OK;
   }
+  const command = commands ? commands.find((c) => c.name === (helpFor ?? name)) : commandNamed(helpFor ?? name);
   if (!command) {
-    io.stderr(`quadlet-cdk: unknown command "${helpFor ?? name}"; the commands are ${commands.map((c) => c.name).join(', ')} (see quadlet-cdk --help)\n`);
+    const names = commands ? commands.map((c) => c.name) : COMMAND_LOADERS.map(([n]) => n);
+    io.stderr(`quadlet-cdk: unknown command "${helpFor ?? name}"; the commands are ${names.join(', ')} (see quadlet-cdk --help)\n`);
     return ExitCode.USAGE;
   }
   if (helpFor !== undefined || wantsHelp(rest)) {

@@ -3,7 +3,7 @@
  * the one rule every path in the folder obeys, the names quadlet-cdk reserves in the folder,
  * the error they raise and small file helpers.
  */
-import { createHash } from 'crypto';
+import { hash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostic, makeDiagnostic } from './diagnostics';
@@ -34,8 +34,9 @@ export const NEXT_MANIFEST = 'manifest.next.json';
 /** A staging folder is renamed here before it is deleted, so a half-deleted one is never mistaken for a write. */
 export const TRASH_DIR = '.quadlet-cdk-trash';
 
+/** The SHA-256 of `content` (UTF-8), hex. One-shot: no Hash object per file. */
 export function sha256(content: string): string {
-  return createHash('sha256').update(content, 'utf8').digest('hex');
+  return hash('sha256', content, 'hex');
 }
 
 /** The manifest of a set of files: sorted by path. */
@@ -90,6 +91,8 @@ export function pathProblem(p: unknown): string | undefined {
  */
 export function assertConfined(outdir: string, paths: readonly string[], what: string, hint?: string): void {
   const problems: string[] = [];
+  // The folders (relative) already found to have no symbolic link on the way from `outdir`.
+  const clear = new Set<string>(['']);
   const linked = new Map<string, boolean>();
   const isLink = (rel: string) => {
     if (!linked.has(rel)) linked.set(rel, lstatOf(path.join(outdir, rel))?.isSymbolicLink() ?? false);
@@ -101,13 +104,17 @@ export function assertConfined(outdir: string, paths: readonly string[], what: s
       problems.push(`${JSON.stringify(p)} ${problem}`);
       continue;
     }
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const prefix = parts.slice(0, i).join('/');
+    const parent = p.slice(0, Math.max(0, p.lastIndexOf('/')));
+    if (clear.has(parent)) continue; // a sibling of a path checked before: same folders
+    // Each folder on the way, outermost first: `a`, `a/b`, ...
+    for (let end = p.indexOf('/'); end >= 0; end = p.indexOf('/', end + 1)) {
+      const prefix = p.slice(0, end);
+      if (clear.has(prefix)) continue;
       if (isLink(prefix)) {
         problems.push(`${JSON.stringify(p)} is under ${prefix}, a symbolic link`);
         break;
       }
+      clear.add(prefix);
     }
   }
   if (problems.length) throw new OutputError(outdir, 'OUTPUT001', `refusing ${what}:\n  ${listed(problems)}`, hint);

@@ -56,42 +56,57 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
     if (!stats.has(rel)) stats.set(rel, lstatOf(path.join(outdir, rel)));
     return stats.get(rel);
   };
+  // Per parent folder of a generated file: whether the folders on its way are all folders (or
+  // absent) with no problem, and whether that folder exists. Siblings share it.
+  const parents = new Map<string, { clean: boolean; below: boolean }>();
   for (const f of files) {
-    const parts = f.path.split('/');
-    // Below a folder that is not there (a first synth: every folder) nothing is: no lstat needed.
-    let below = true;
-    for (let i = 1; i < parts.length; i++) {
-      const prefix = parts.slice(0, i).join('/');
-      if (next.has(prefix)) problems.push(`${f.path} and ${prefix} are both generated, but one is inside the other`);
-      if (!below) continue;
-      const st = statOf(prefix);
-      if (st && !st.isDirectory() && !going(prefix)) {
-        problems.push(`${prefix} is a file the manifest does not list, where ${f.path} needs a folder; move it away`);
+    const slash = f.path.lastIndexOf('/');
+    const parent = slash < 0 ? '' : f.path.slice(0, slash);
+    let known = parents.get(parent);
+    if (!known?.clean) {
+      // Below a folder that is not there (a first synth: every folder) nothing is: no lstat needed.
+      let below = true;
+      let clean = true;
+      for (let end = f.path.indexOf('/'); end >= 0; end = f.path.indexOf('/', end + 1)) {
+        const prefix = f.path.slice(0, end);
+        if (next.has(prefix)) {
+          problems.push(`${f.path} and ${prefix} are both generated, but one is inside the other`);
+          clean = false;
+        }
+        if (!below) continue;
+        const st = statOf(prefix);
+        if (st && !st.isDirectory() && !going(prefix)) {
+          problems.push(`${prefix} is a file the manifest does not list, where ${f.path} needs a folder; move it away`);
+          clean = false;
+        }
+        below = st?.isDirectory() === true;
       }
-      below = st?.isDirectory() === true;
+      if (!known) {
+        known = { clean, below };
+        parents.set(parent, known);
+        // The nearest existing folder must be writable, or the move into place would fail after the commit.
+        let dir = parent || '.';
+        while (dir !== '.' && !statOf(dir)?.isDirectory()) dir = path.dirname(dir);
+        dir = path.join(outdir, dir);
+        if (!checkedDirs.has(dir)) {
+          let ok = true;
+          try {
+            fs.accessSync(dir, fs.constants.W_OK);
+          } catch {
+            ok = false;
+          }
+          checkedDirs.set(dir, ok);
+          if (!ok) unwritable.push(`cannot write to ${dir}: permission denied`);
+        }
+      }
     }
-    const dest = path.join(outdir, f.path);
-    if (!below) stats.set(f.path, undefined);
+    if (!known.below) stats.set(f.path, undefined);
     const st = statOf(f.path);
     if (st?.isDirectory()) {
-      const inside = filesUnder(outdir, dest).filter((p) => !going(p));
+      const inside = filesUnder(outdir, path.join(outdir, f.path)).filter((p) => !going(p));
       if (inside.length) problems.push(`${f.path} is a folder holding files the manifest does not list (${inside.slice(0, 3).join(', ')}); move them away`);
-    } else if (st && !old.has(f.path) && (!st.isFile() || readOr(dest, '\0') !== f.content)) {
+    } else if (st && !old.has(f.path) && (!st.isFile() || readOr(path.join(outdir, f.path), '\0') !== f.content)) {
       problems.push(`${f.path} exists but was not written by quadlet-cdk (the manifest does not list it); move it away or delete it`);
-    }
-    // The nearest existing folder must be writable, or the move into place would fail after the commit.
-    let dir = path.dirname(f.path);
-    while (dir !== '.' && !statOf(dir)?.isDirectory()) dir = path.dirname(dir);
-    dir = path.join(outdir, dir);
-    if (!checkedDirs.has(dir)) {
-      let ok = true;
-      try {
-        fs.accessSync(dir, fs.constants.W_OK);
-      } catch {
-        ok = false;
-      }
-      checkedDirs.set(dir, ok);
-      if (!ok) unwritable.push(`cannot write to ${dir}: permission denied`);
     }
   }
   if (unwritable.length) throw new OutputError(outdir, 'OUTPUT003', `nothing written to ${outdir}:\n  ${listed(unwritable)}`);

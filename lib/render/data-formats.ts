@@ -1,4 +1,3 @@
-import { stringify as tomlStringify } from 'smol-toml';
 import { Document, isScalar, visit } from 'yaml';
 import { commentLines } from '../core/names';
 
@@ -73,7 +72,10 @@ export function renderYaml(value: Data, header: readonly string[] = [], order?: 
 
 /** TOML 1.0 with sorted keys (the writer keeps insertion order, so sort first). */
 export function renderToml(value: { readonly [k: string]: Data | undefined }, header: readonly string[] = []): string {
-  const body = tomlStringify(canonical(value));
+  // Loaded on first use: most sites write no TOML.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stringify }: typeof import('smol-toml') = require('smol-toml');
+  const body = stringify(canonical(value));
   return commentHeader(header) + body;
 }
 

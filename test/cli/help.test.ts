@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { COMMANDS, mainUsage, version } from '../../lib/cli/registry';
+import { allCommands, COMMAND_LOADERS, mainUsage, version } from '../../lib/cli/registry';
+
+const COMMANDS = allCommands();
 import { bin, cli } from './support';
 
 describe('quadlet-cdk: help, version and exit codes', () => {
