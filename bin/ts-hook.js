@@ -126,11 +126,7 @@ function compileWithCodeCache(module, code, filename, cacheFile) {
   } catch {
     // none yet
   }
-  const script = new vm.Script(Module.wrap(code), {
-    filename,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(Module.wrap(code), { filename, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     if (pendingCodeCaches.length === 0) process.once('exit', writeCodeCaches);
     pendingCodeCaches.push({ script, file: cacheFile });
@@ -151,9 +147,10 @@ function register(options = {}) {
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) throw new Error(`quadlet-cdk does not transpile TypeScript inside node_modules: ${filename}`);
     const entry = cacheEntry(source, filename, cacheDir);
     const code = transpile(source, filename, cacheDir, entry);
-    // Under `node --enable-source-maps`, node compiles the module itself: it maps stack traces
-    // back to the TypeScript only for code it compiled.
-    if (process.sourceMapsEnabled || process.env.X_NOCC) module._compile(code, filename);
+    // Node compiles the module itself under `node --enable-source-maps` (it maps stack traces
+    // only for code it compiled) and when it has `import()` (which, from a vm.Script, node 20
+    // resolves only with an experimental flag and a warning).
+    if (process.sourceMapsEnabled || code.includes('import(')) module._compile(code, filename);
     else compileWithCodeCache(module, code, filename, `${entry}.${V8_TAG}.v8`);
   };
   return true;
