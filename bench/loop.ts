@@ -35,6 +35,8 @@ export interface LoopFigures {
   readonly touched: string[];
   readonly resynthInProcessMs: number;
   readonly watchResynthMs: number | undefined;
+  /** Why the watch figure is missing: what the watch process printed last. */
+  readonly watchProblem?: string;
 }
 
 function median(xs: number[]): number {
@@ -66,8 +68,11 @@ function touchedBetween(before: Map<string, string>, after: Map<string, string>)
   return [...keys].filter((k) => before.get(k) !== after.get(k)).sort();
 }
 
-/** `quadlet-cdk watch` on a copy of the reference site: ms of the re-synth after a one-line change. */
-async function watchResynth(app: string): Promise<number | undefined> {
+/**
+ * `quadlet-cdk watch` on a copy of the reference site: ms of the re-synth after a one-line change
+ * (median of 5 edits), or why there is none (the last lines the watch printed).
+ */
+async function watchResynth(app: string): Promise<{ ms?: number; problem?: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcdk-bench-watch-'));
   try {
     fs.mkdirSync(path.join(dir, 'apps'));
@@ -76,21 +81,25 @@ async function watchResynth(app: string): Promise<number | undefined> {
     fs.writeFileSync(copy, source);
     const child = spawn(process.execPath, [BIN, 'watch'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
+    let exited = false;
     child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', () => { exited = true; });
     const rounds = () => [...err.matchAll(/in (\d+) ms/g)].map((m) => Number(m[1]));
     const wait = async (n: number) => {
       const end = Date.now() + 60_000;
-      while (rounds().length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      while (rounds().length < n && !exited && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     };
     await wait(1);
     const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 5 && !exited; i++) {
       fs.writeFileSync(copy, `${source}\n// edit ${i}\n`);
       await wait(2 + i);
       times.push(rounds()[1 + i]);
     }
     child.kill('SIGTERM');
-    return times.every((t) => t !== undefined) ? median(times) : undefined;
+    if (times.length === 5 && times.every((t) => t !== undefined)) return { ms: median(times) };
+    const last = err.trim().split('\n').slice(-3).join(' / ');
+    return { problem: `${exited ? 'the watch exited' : 'no report within 60 s'}${last ? `; it printed: ${last}` : ''}` };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -124,6 +133,7 @@ export async function loopFigures(app: string, runs: number, compiled: { app: st
       version.push(wall(npx, ['projen', '--version']));
       synth.push(wall(npx, ['projen', 'synth']));
     }
+    const watch = await watchResynth(path.join(ROOT, app));
     const inProcess = spawnSync(process.execPath, [compiled.resynth, compiled.app, path.join(out, path.basename(app, '.ts'))], { cwd: ROOT, encoding: 'utf8' });
     return {
       nodeMs: median(node),
@@ -133,7 +143,8 @@ export async function loopFigures(app: string, runs: number, compiled: { app: st
       projenSynthMs: median(synth),
       touched,
       resynthInProcessMs: Number(/resynth ([\d.]+) ms/.exec(inProcess.stdout)?.[1] ?? NaN),
-      watchResynthMs: await watchResynth(path.join(ROOT, app)),
+      watchResynthMs: watch.ms,
+      watchProblem: watch.problem,
     };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

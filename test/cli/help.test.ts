@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { allCommands, COMMAND_LOADERS, mainUsage, version } from '../../lib/cli/registry';
+import { allCommands, mainUsage, version } from '../../lib/cli/registry';
 
 const COMMANDS = allCommands();
 import { bin, cli } from './support';
