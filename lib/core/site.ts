@@ -158,9 +158,13 @@ export class Site extends Construct {
   /** Set by a Target construct: units also get `PartOf=` it, so stopping the target stops the stack. */
   public partOfTarget?: string;
 
+  /** The props as given (the Kubernetes backend reports those that only shape quadlet output). */
+  public readonly givenProps: Readonly<SiteProps>;
+
   public constructor(scope: Construct, id: string, props: SiteProps = {}) {
     super(scope, id);
     Object.defineProperty(this, BRAND, { value: true });
+    this.givenProps = { ...props };
     countSite(this);
     this.name = props.name ?? id;
     this.rootless = props.rootless ?? true;

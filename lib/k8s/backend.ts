@@ -7,7 +7,9 @@ import { Route } from '../caddy/route';
 import { Tunnel } from '../caddy/tunnel';
 import { Artifact } from '../quadlet/artifact';
 import { Build } from '../quadlet/build';
+import { SiteDocs } from '../docs/site-docs';
 import { Container } from '../quadlet/container';
+import { DropIn } from '../quadlet/drop-in';
 import { EnvFile } from '../quadlet/env-file';
 import { Image } from '../quadlet/image';
 import { Kube } from '../quadlet/kube';
@@ -56,12 +58,13 @@ export function kubernetesBackend(ctx: BackendContext): void {
     return;
   }
   const reporterOf = (c: IConstruct) => ctx.reporterOf(c);
+  reportUnmapped('site', site.givenProps, siteReport, `site ${site.name}`);
   state.manifests.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'app.kubernetes.io/managed-by': 'quadlet-cdk', 'app.kubernetes.io/part-of': site.name } } }, site.node.path);
 
   const pods = new Map<Pod, Container[]>();
   for (const r of resources) {
     if (r instanceof Container) {
-      if (isCaddyContainer(r)) continue;
+      if (isCaddyContainer(r) || r.isTemplate) continue;
       if (r.props.pod instanceof Pod) {
         pods.set(r.props.pod, [...(pods.get(r.props.pod) ?? []), r]);
         continue;
@@ -94,7 +97,20 @@ export function kubernetesBackend(ctx: BackendContext): void {
 
 /** Everything that is not a workload, a timer or a route: mapped, or reported once. */
 function renderOther(state: SiteState, r: Resource, report: (code: string, message: string) => void, pods: Map<Pod, Container[]>): void {
-  if (r instanceof Network) {
+  if (r instanceof QuadletUnit) {
+    // addEntry lines: only section and key are named (a value may hold a credential).
+    const raw = r.rawEntries.map((e) => `[${e.section}] ${e.key}=`);
+    if (raw.length) report('K8S025', `${r.kind} ${r.name}: raw entries ${[...new Set(raw)].join(', ')} are not carried over`);
+    if (r.isTemplate) {
+      report('K8S027', `${r.kind} template ${r.unitFileName} is left out: its instances are not mapped`);
+      return;
+    }
+  }
+  if (r instanceof DropIn) {
+    report('K8S026', `drop-in ${r.folder}/${r.name}.conf is not applied: it changes the quadlet unit on the host, not its workload`);
+  } else if (r instanceof SiteDocs) {
+    report('K8S024', `site docs ${r.node.id} are not written: the page describes the quadlet units`);
+  } else if (r instanceof Network) {
     reportUnmapped('network', r.givenProps, report, `network ${r.name}`);
     renderNetworkPolicy(state, r);
   } else if (r instanceof Volume) {
@@ -129,7 +145,7 @@ function renderOther(state: SiteState, r: Resource, report: (code: string, messa
 
 /** One claim per volume, with the size and class from the site's kubernetes options. */
 function renderClaims(state: SiteState, resources: readonly Resource[], reporterOf: (c: IConstruct) => (code: string, message: string) => void): void {
-  const volumes = new Map<string, Volume>(resources.filter((r): r is Volume => r instanceof Volume).map((v) => [v.volumeName, v]));
+  const volumes = new Map<string, Volume>(resources.filter((r): r is Volume => r instanceof Volume && !r.isTemplate).map((v) => [v.volumeName, v]));
   const names = [...new Set([...volumes.keys(), ...state.usedClaims])].sort();
   for (const name of names) {
     const owner = volumes.get(name);

@@ -28,4 +28,8 @@ export const K8S_CODES = defineCodes({
   K8S021: { title: 'systemd specifier in a value', severity: 'warning', hint: 'give a literal value: %h and friends have no meaning inside a pod' },
   K8S022: { title: 'secret values come from files beside the manifests', severity: 'info', hint: 'copy the host\'s file into k8s/secrets/ before kubectl apply -k (never commit it)' },
   K8S023: { title: 'several schedules become several CronJobs', severity: 'info', hint: 'one CronJob is written per calendar expression (<name>, <name>-2, ...)' },
+  K8S024: { title: 'setting or construct of the quadlet output only', severity: 'info', hint: 'nothing to do for the cluster: it still applies when the site is synthesized for quadlet' },
+  K8S025: { title: 'raw unit entry not carried over', severity: 'warning', hint: 'express the entry with a typed prop the backend maps, or add it to the manifests by hand (a kustomize patch)' },
+  K8S026: { title: 'drop-in not applied to the workload', severity: 'warning', hint: 'set the drop-in\'s settings as props of the unit (the backend maps those), or patch the manifests with kustomize' },
+  K8S027: { title: 'template unit not mapped', severity: 'warning', hint: 'declare one Container (Volume, Network) per instance: each becomes a workload (claim, NetworkPolicy) of its own' },
 });

@@ -6,7 +6,7 @@ import './codes';
 
 export * from './codes';
 export * from './options';
-export { dispositionOf, Disposition, MAPPED_KINDS } from './props';
+export { CONSTRUCT_KINDS, dispositionOf, Disposition, MAPPED_KINDS } from './props';
 export { toCron, CronResult } from './schedule';
 export { KUBERNETES_SCHEMA_VERSION, SchemaProblem, validateManifests } from './schema';
 

@@ -8,7 +8,7 @@ import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { Reporter } from '../core/diagnostics';
 import { literalOf, SystemdText, UnitValue } from '../render/systemd-value';
-import { Container } from '../quadlet/container';
+import { ComposedValue, Container } from '../quadlet/container';
 import { EnvFile } from '../quadlet/env-file';
 import { Build } from '../quadlet/build';
 import { Image } from '../quadlet/image';
@@ -109,7 +109,8 @@ export class PodBuilder {
     if (args.length && !args.includes(undefined)) k.args = args as string[];
     if (p.workingDir !== undefined) k.workingDir = plain(p.workingDir, report, `${what} workingDir`);
     if (p.pull !== undefined) k.imagePullPolicy = pullPolicy(literalOf(p.pull));
-    this.addEnv(k, c.name, c.node.path, c.environment, c.envFiles, p.secrets ?? [], report, what);
+    // The accessors, not the props: patterns add variables, env files and secrets after construction.
+    this.addEnv(k, c.name, c.node.path, c.environment, c.envFiles, c.secretMounts, report, what, c.composedEnv);
     const udp = new Set((p.publish ?? []).filter((m) => m.protocol === 'udp').map((m) => m.container));
     if (c.declaredPortList.length) k.ports = c.declaredPortList.map((port) => ({ containerPort: port, ...(udp.has(port) ? { protocol: 'UDP' } : {}) }));
     this.addMounts(k, p.volumes ?? [], report, what, c.node.path);
@@ -159,7 +160,7 @@ export class PodBuilder {
   }
 
   /** environment -> ConfigMap `<owner>-env`; env files -> ConfigMap + Secret; podman secrets -> secretKeyRef / volume. */
-  public addEnv(k: IContainer, owner: string, ownerPath: string, environment: Record<string, UnitValue>, envFiles: readonly EnvFile[], secrets: ReadonlyArray<{ readonly secret: Secret; readonly env?: string; readonly target?: string }>, report: Reporter, what: string): void {
+  public addEnv(k: IContainer, owner: string, ownerPath: string, environment: Record<string, UnitValue>, envFiles: readonly EnvFile[], secrets: ReadonlyArray<{ readonly secret: Secret; readonly env?: string; readonly target?: string }>, report: Reporter, what: string, composed: ReadonlyMap<string, ComposedValue> = new Map()): void {
     const from: IEnvFromSource[] = [];
     for (const f of envFiles) {
       const values = this.state.envFileConfigMap(f);
@@ -190,6 +191,17 @@ export class PodBuilder {
       const key = s.secret.secretName;
       if (s.env) env.push({ name: s.env, valueFrom: { secretKeyRef: { name: key, key } } });
       else this.mount(k, { name: `secret-${key}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63), secret: { secretName: key } }, { mountPath: s.target ?? `/run/secrets/${key}`, subPath: key, readOnly: true });
+    }
+    // A composed value (a DATABASE_URL with its password) is a dependent variable: the kubelet
+    // expands `$(VAR)` from variables listed before it, so the secret is never written out.
+    for (const [name, parts] of [...composed].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const part of parts) {
+        if (typeof part === 'string') continue;
+        this.state.useSecret(part);
+        const ref = composedSecretVar(part);
+        if (!env.some((e) => e.name === ref)) env.push({ name: ref, valueFrom: { secretKeyRef: { name: part.secretName, key: part.secretName } } });
+      }
+      env.push({ name, value: parts.map((part) => (typeof part === 'string' ? part.replace(/\$\(/g, '$$$$(') : `$(${composedSecretVar(part)})`)).join('') });
     }
     if (env.length) k.env = env;
   }
@@ -342,4 +354,9 @@ export class PodBuilder {
 /** Whether a name can be a Kubernetes object name (and a Service's DNS name). */
 export function isDnsLabel(name: string): boolean {
   return DNS_LABEL.test(name);
+}
+
+/** The variable a composed value reads a secret from: `QCDK_SECRET_<NAME>`. */
+function composedSecretVar(secret: Secret): string {
+  return `QCDK_SECRET_${secret.secretName.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
 }

@@ -18,6 +18,44 @@ const to = (where: string): Disposition => ({ to: where });
 const check = (what: string): Disposition => ({ check: what });
 const code = (c: string, why: string): Disposition => ({ code: c, why });
 
+/** `service: { ... }` of a quadlet unit (ServiceOptions), as `service.<prop>`. */
+const SERVICE_OPTIONS: Record<string, Disposition> = {
+  'service.restart': to('a Deployment always restarts its containers; another policy is K8S010 (reported by the workload)'),
+  'service.restartSec': code('K8S010', 'the kubelet backs off on its own'),
+  'service.startLimitIntervalSec': code('K8S010', 'the kubelet backs off (CrashLoopBackOff) instead of giving up'),
+  'service.startLimitBurst': code('K8S010', 'the kubelet backs off (CrashLoopBackOff) instead of giving up'),
+  'service.timeoutStartSec': code('K8S010', 'use a startup probe (healthStartupCmd)'),
+  'service.timeoutStopSec': to('terminationGracePeriodSeconds'),
+  'service.type': to('oneshot is K8S010 (reported by the workload): make it a Timer\'s ContainerJob for a CronJob'),
+};
+
+/** `install: { ... }` of a quadlet unit (InstallOptions), as `install.<prop>`. */
+const INSTALL_OPTIONS: Record<string, Disposition> = {
+  'install.wantedBy': to('kustomization resources (everything the site applies starts)'),
+  'install.requiredBy': code('K8S010', 'systemd targets do not exist in a cluster'),
+  'install.alias': code('K8S010', 'systemd unit aliases do not exist in a cluster'),
+  'install.upheldBy': code('K8S010', 'the controller keeps every workload running; nothing upholds another'),
+};
+
+/** Props of the Site itself (SiteProps). */
+const SITE: Record<string, Disposition> = {
+  name: to('namespace (unless kubernetes.namespace) and the part-of label'),
+  backend: to('selects this backend'),
+  kubernetes: to('namespace, claim sizes and classes, host paths, placement'),
+  outputDir: to('the folder that holds k8s/'),
+  domains: check('route host check (Ingress hosts come from the routes)'),
+  digestPolicy: check('image digest check'),
+  allowFloatingTags: check('image tag check'),
+  podmanVersion: check('quadlet key version checks of the tree'),
+  rootless: code('K8S024', 'how podman runs on the host'),
+  layout: code('K8S024', 'where quadlet files go on the host'),
+  quadletOutput: code('K8S024', 'how the quadlet units are packaged'),
+  usersDir: code('K8S024', 'the admin-managed quadlet folder on the host'),
+};
+
+/** Every prop of a template unit: instances are not mapped (K8S027). */
+const TEMPLATE_PROP = code('K8S027', 'template units and their instances are not mapped');
+
 /** Props every quadlet unit takes (QuadletUnitProps). */
 const UNIT: Record<string, Disposition> = {
   name: to('object names'),
@@ -169,6 +207,12 @@ const OTHERS: Record<string, Record<string, Disposition>> = {
     extraRules: code('K8S014', 'cloudflared keeps running on a host'), originRequest: code('K8S014', 'cloudflared keeps running on a host'),
     catchAllStatus: code('K8S014', 'cloudflared keeps running on a host'), configPath: code('K8S014', 'cloudflared keeps running on a host'),
   },
+  'drop-in': Object.fromEntries(['to', 'name', 'container', 'pod', 'network', 'volume', 'kube', 'image', 'build', 'artifact', 'reset', 'unit', 'service', 'install']
+    .map((k) => [k, code('K8S026', 'drop-ins change the quadlet unit on the host, not its workload')])),
+  'site-docs': { title: code('K8S024', 'the site page describes the quadlet units'), intro: code('K8S024', 'the site page describes the quadlet units'), fileName: code('K8S024', 'the site page describes the quadlet units') },
+  'host-file': {
+    path: check('host preparation (doctor); its mount is K8S003/K8S004'), from: check('host preparation (doctor)'), type: check('host preparation (doctor)'),
+  },
   endpoint: {
     target: to('the target\'s Service'), address: code('K8S017', 'consumers keep the old host address'),
     hostPort: code('K8S017', 'consumers keep the old host address'), bind: code('K8S017', 'consumers keep the old host address'), scheme: to('unchanged URL scheme'),
@@ -186,8 +230,38 @@ const QUADLET_TABLES: Partial<Record<string, { table: Record<string, Disposition
   artifact: { table: OTHERS.artifact, section: 'Artifact' },
 };
 
-/** The kinds the tables cover (construct kinds as `Resource.kind` spells them, plus container-job). */
-export const MAPPED_KINDS = [...Object.keys(QUADLET_TABLES), ...Object.keys(OTHERS).filter((k) => !QUADLET_TABLES[k]), 'caddy'].sort();
+/**
+ * Composites whose props become a Container and a generated config file (both mapped: the
+ * container by its own table, the file as a ConfigMap): every prop is `to` that.
+ */
+const COMPOSITES: Record<string, string> = {
+  'litellm': 'the LiteLLM container and litellm.yaml (a ConfigMap)',
+  'llama-swap': 'the llama-swap container and llama-swap.yaml (a ConfigMap)',
+  'model': 'an entry of llama-swap.yaml (a ConfigMap)',
+  'model-group': 'a group of llama-swap.yaml (a ConfigMap)',
+};
+
+/** The kinds the tables cover (construct kinds, plus container-job, site and the template kinds). */
+export const MAPPED_KINDS = [
+  ...Object.keys(QUADLET_TABLES), ...Object.keys(OTHERS).filter((k) => !QUADLET_TABLES[k]), ...Object.keys(COMPOSITES),
+  'caddy', 'site', 'host-command', 'container-template', 'volume-template', 'network-template',
+].sort();
+
+/**
+ * The construct classes of lib/ (exported classes that extend Resource) by the kind the tables
+ * use. A class without user props (made by the library itself) maps to why it has none.
+ */
+export const CONSTRUCT_KINDS: Record<string, string | { readonly internal: string }> = {
+  Container: 'container', Volume: 'volume', Network: 'network', Pod: 'pod', Kube: 'kube', Image: 'image', Build: 'build', Artifact: 'artifact',
+  ContainerTemplate: 'container-template', VolumeTemplate: 'volume-template', NetworkTemplate: 'network-template',
+  EnvFile: 'env-file', Secret: 'secret', Service: 'service', Timer: 'timer', Target: 'target',
+  Route: 'route', Caddy: 'caddy', Tunnel: 'tunnel', Endpoint: 'endpoint', DropIn: 'drop-in',
+  LiteLlm: 'litellm', LlamaSwap: 'llama-swap', Model: 'model', ModelGroup: 'model-group',
+  HostFile: 'host-file', SiteDocs: 'site-docs',
+  QuadletBundle: { internal: 'made by quadletOutput: \'bundle\' (site prop, K8S024)' },
+  ChezmoiIgnore: { internal: 'made by the chezmoi layout (site prop, K8S024)' },
+  HostPrerequisites: { internal: 'derived from the units for doctor; the settings it reads are reported where they are set' },
+};
 
 /**
  * What happens to `prop` of a construct of `kind`: its own table first, then the quadlet key
@@ -196,6 +270,13 @@ export const MAPPED_KINDS = [...Object.keys(QUADLET_TABLES), ...Object.keys(OTHE
 export function dispositionOf(kind: string, prop: string): Disposition | undefined {
   // Caddy is not emitted at all: its routes become Ingress objects, every prop is K8S013.
   if (kind === 'caddy') return code('K8S013', 'Caddy is not emitted');
+  if (kind.endsWith('-template')) return TEMPLATE_PROP;
+  // A timer's HostCommand runs on the host: the whole job is K8S006.
+  if (kind === 'host-command') return code('K8S006', 'a command run on the host');
+  if (COMPOSITES[kind]) return to(COMPOSITES[kind]);
+  if (kind === 'site') return SITE[prop];
+  if (prop.startsWith('service.')) return SERVICE_OPTIONS[prop];
+  if (prop.startsWith('install.')) return INSTALL_OPTIONS[prop];
   const q = QUADLET_TABLES[kind];
   if (q) {
     if (q.table[prop]) return q.table[prop];
@@ -215,6 +296,11 @@ export function dispositionOf(kind: string, prop: string): Disposition | undefin
 export function reportUnmapped(kind: string, props: object, report: (code: string, message: string) => void, what: string): void {
   for (const [prop, value] of Object.entries(props)) {
     if (value === undefined) continue;
+    // The nested options have a table of their own (`service.restartSec`).
+    if ((prop === 'service' || prop === 'install') && typeof value === 'object' && value !== null && QUADLET_TABLES[kind]) {
+      reportUnmapped(kind, Object.fromEntries(Object.entries(value).map(([k, v]) => [`${prop}.${k}`, v])), report, what);
+      continue;
+    }
     const d = dispositionOf(kind, prop);
     if (!d) report('K8S020', `${what}: ${prop} is not classified for Kubernetes and was left out`);
     else if ('code' in d) report(d.code, `${what}: ${prop} is left out (${d.why})`);

@@ -41,9 +41,6 @@ export function renderWorkload(state: SiteState, name: string, members: readonly
     if (pod?.props.volumes?.length) b.addMounts(b.containers[b.containers.length - 1], pod.props.volumes, reporterOf(pod), `pod ${pod.name}`, pod.node.path);
     const svc = c.props.service ?? {};
     if (svc.restart !== undefined && svc.restart !== 'always') r('K8S010', `${what}: restart ${svc.restart} is left out: a Deployment always restarts its containers`);
-    if (svc.restartSec !== undefined) r('K8S010', `${what}: restartSec is left out: the kubelet backs off on its own`);
-    if (svc.startLimitIntervalSec !== undefined || svc.startLimitBurst !== undefined) r('K8S010', `${what}: the start limit is left out: the kubelet backs off (CrashLoopBackOff) instead of giving up`);
-    if (svc.timeoutStartSec !== undefined) r('K8S010', `${what}: timeoutStartSec is left out: use a startup probe (healthStartupCmd)`);
     if (svc.type === 'oneshot') r('K8S010', `${what}: a oneshot container runs as a Deployment; make it a Timer's ContainerJob for a CronJob`);
     if (c.props.install === false) {
       replicas = 0;

@@ -130,7 +130,8 @@ export interface QuadletUnitProps {
   readonly about?: About;
 }
 
-interface RawEntry {
+/** A `key=value` line added with `addEntry`. */
+export interface RawEntry {
   readonly section: string;
   readonly key: string;
   readonly value: string;
@@ -223,6 +224,11 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
    */
   public addEntry(section: string, key: string, value: string): void {
     this.raw.push({ section, key, value });
+  }
+
+  /** The lines added with `addEntry`, in order (other backends report them). */
+  public get rawEntries(): readonly RawEntry[] {
+    return this.raw;
   }
 
   /** Key values of the quadlet section from the subclass's typed props, in output order. */

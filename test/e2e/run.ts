@@ -2,8 +2,8 @@
  * `npx projen e2e`: the real run. Builds (or restores) the Debian 13 rootfs, boots one throw-away
  * machine, builds the stand-in images, then runs each site: examples/real-run with its checks,
  * apps/sodimo.ts structurally, compose projects as `quadlet-cdk import` writes them, the broken
- * sites, which must fail naming the unit and cause, and (with --only kube) the Kubernetes output
- * of examples/real-run played by `podman kube play`.
+ * sites, which must fail naming the unit and cause, and the Kubernetes output of examples/real-run
+ * played by `podman kube play`.
  * Always stops the machine. Exit 1 when a site fails (or a broken one does not).
  *
  * Usage: run.ts [--only real-run,sodimo,import,broken,kube] [--rebuild] [--rootfs TARBALL] [--name MACHINE] [--keep-work]
@@ -18,9 +18,7 @@ import { brokenSites, E2eSite, realRunSite, sodimoSite } from './sites';
 
 function main(argv: string[]): number {
   const t0 = Date.now();
-  // `kube` (podman kube play of real-run's Kubernetes output) runs only when asked: it does not
-  // pass yet (docs/real-run.md, "Status").
-  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['real-run', 'sodimo', 'import', 'broken'];
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['real-run', 'sodimo', 'import', 'broken', 'kube'];
   const say = (line: string) => console.log(`e2e: [${Math.round((Date.now() - t0) / 1000)} s] ${line}`);
   const can = canBootMachines();
   if (!can.ok) {

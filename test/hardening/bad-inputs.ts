@@ -4,7 +4,7 @@
  * source of each input and the exact message a user sees.
  */
 import {
-  App, Artifact, BackupJob, DropIn, VolumeTemplate, ContainerJob, Endpoint, home, HostFile, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
+  App, Artifact, BackupJob, DropIn, VolumeTemplate, ContainerJob, ContainerTemplate, Endpoint, home, HostFile, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
   Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
 } from '../../lib';
 import { SiteDocs } from '../../lib/docs';
@@ -720,6 +720,18 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'K8S023', severity: 'info', what: 'a timer with two calendar expressions (two CronJobs)', site: { backend: 'kubernetes' }, build: (s) => {
     new Timer(s, 'sync', { onCalendar: ['*-*-* 09:00 UTC', '*-*-* 18:00 UTC'], job: new ContainerJob({ image: IMG }) });
+  } },
+  { code: 'K8S024', severity: 'info', what: 'a quadlet-only site setting (a .quadlets bundle) on a cluster', site: { backend: 'kubernetes', quadletOutput: 'bundle', podmanVersion: '5.8.0' }, build: (s) => {
+    new Container(s, 'web', { image: IMG });
+  } },
+  { code: 'K8S025', severity: 'warning', what: 'a raw addEntry line on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'web', { image: IMG }).addEntry('Container', 'Ulimit', 'nofile=65536:65536');
+  } },
+  { code: 'K8S026', severity: 'warning', what: 'a drop-in on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new DropIn(s, 'web-memory', { to: new Container(s, 'web', { image: IMG }), container: { memory: '2g' } });
+  } },
+  { code: 'K8S027', severity: 'warning', what: 'a template container on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new ContainerTemplate(s, 'worker', { image: IMG }).instance('a', { enabled: true });
   } },
   // deploys: auto-update
   { code: 'DEPLOY010', severity: 'warning', what: 'a container podman auto-updates without a health check', build: (s) => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { Container, ContainerJob, LlamaSwap, Network, Secret, Timer, toCron, validateManifests, Volume } from '../../lib';
+import { Container, ContainerJob, EnvFile, LlamaSwap, Network, PostgresDatabase, Secret, Timer, toCron, validateManifests, Volume } from '../../lib';
 import { Testing } from '../../lib/testing';
 import { k8sSite, objectOf } from './support';
 
@@ -48,6 +48,23 @@ describe('Kubernetes backend mapping', () => {
     const probe = { exec: { command: ['/bin/sh', '-c', 'curl -f http://127.0.0.1:8080/health'] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
     expect(c.readinessProbe).to.deep.equal(probe);
     expect(c.livenessProbe).to.deep.equal({ ...probe, initialDelaySeconds: 60 });
+  });
+
+  it('secrets and composed values a pattern adds after construction reach the workload (never their values)', () => {
+    const { app, site } = k8sSite({ name: 'web' });
+    const db = new PostgresDatabase(site, 'app-db', { image: 'docker.io/library/postgres:16.4', database: 'app', user: 'app' });
+    const web = new Container(site, 'app', { image: IMAGE, ports: [8080] });
+    db.connect(web, { envFile: new EnvFile(site, 'app-env', { name: 'app' }), passwordVar: 'DB_PASS', urlVar: 'DATABASE_URL' });
+    const files = Testing.filesOf(app.synthFiles({ allowErrors: true }));
+    const env = objectOf(files, 'Deployment', 'app')!.spec.template.spec.containers[0].env;
+    const ref = { secretKeyRef: { name: 'app-db-password', key: 'app-db-password' } };
+    expect(env).to.deep.include({ name: 'DB_PASS', valueFrom: ref });
+    expect(env).to.deep.include({ name: 'QCDK_SECRET_APP_DB_PASSWORD', valueFrom: ref });
+    // The kubelet expands $(VAR) from variables listed before it.
+    const url = env.find((e: any) => e.name === 'DATABASE_URL');
+    expect(url.value).to.equal('postgresql://app:$(QCDK_SECRET_APP_DB_PASSWORD)@app-db:5432/app');
+    expect(env.findIndex((e: any) => e.name === 'QCDK_SECRET_APP_DB_PASSWORD')).to.be.lessThan(env.indexOf(url));
+    expect(validateManifests([objectOf(files, 'Deployment', 'app')!] as any)).to.deep.equal([]);
   });
 
   it('a timer job\'s podman secret becomes a secretKeyRef in its CronJob', () => {

@@ -4,9 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import twoHosts from '../../examples/two-hosts/app';
 import {
-  App, Build, Caddy, Container, ContainerJob, EnvFile, home, Kube, Network, Route, Service, Site, Timer, Tunnel, ValidationError, Volume,
+  App, Build, Caddy, Container, ContainerJob, ContainerTemplate, DropIn, EnvFile, home, Kube, Network, Route, Service, Site, SiteDocs, Timer, Tunnel,
+  ValidationError, Volume, VolumeTemplate,
 } from '../../lib';
-import { Testing } from '../../lib/testing';
+import { expectDiagnostic, Testing } from '../../lib/testing';
 import { k8sSite, objectOf, synthK8s } from './support';
 
 /** Synth one site on the Kubernetes backend; returns files and `CODE severity` of every K8S diagnostic. */
@@ -184,5 +185,43 @@ describe('Kubernetes backend diagnostics', () => {
     expect(r.codes).to.deep.equal(['K8S023 info']);
     expect(objectOf(r.files, 'CronJob', 'sync')!.spec).to.include({ schedule: '0 9 * * 1-5', timeZone: 'Europe/Paris' });
     expect(objectOf(r.files, 'CronJob', 'sync-2')!.spec).to.include({ schedule: '0-59/15 * * * *', timeZone: 'UTC' });
+  });
+
+  it('K8S024 (info): a site setting that only shapes the quadlet output, and the site docs, are named', () => {
+    const { app, site } = k8sSite({ name: 'web', quadletOutput: 'bundle', podmanVersion: '5.8.0' });
+    new Container(site, 'app', { image: IMAGE, ports: [80] });
+    new SiteDocs(site, 'docs');
+    expectDiagnostic(app, 'K8S024', 'info', { path: 'test', message: 'quadletOutput is left out' });
+    expectDiagnostic(app, 'K8S024', 'info', { path: 'test/docs', message: 'site docs docs are not written' });
+  });
+
+  it('K8S025 (warning): a raw addEntry line is named (section and key, never the value) and not carried over', () => {
+    const { app, site } = k8sSite({ name: 'web' });
+    const c = new Container(site, 'app', { image: IMAGE, ports: [80] });
+    c.addEntry('Container', 'Ulimit', 'nofile=65536:65536');
+    c.addEntry('Service', 'Nice', '5');
+    const [d] = expectDiagnostic(app, 'K8S025', 'warning', { path: 'test/app' });
+    expect(d.message).to.equal('container app: raw entries [Container] Ulimit=, [Service] Nice= are not carried over');
+    expect(Testing.filesOf(app.synthFiles({ allowErrors: true }))['k8s/deployment-app.yaml']).to.not.contain('65536');
+  });
+
+  it('K8S026 (warning): a drop-in is not applied to the workload', () => {
+    const { app, site } = k8sSite({ name: 'web' });
+    const c = new Container(site, 'app', { image: IMAGE, ports: [80] });
+    new DropIn(site, 'app-memory', { to: c, name: '10-memory', container: { memory: '2g' } });
+    const [d] = expectDiagnostic(app, 'K8S026', 'warning', { path: 'test/app-memory' });
+    expect(d.message).to.contain('app.container.d/10-memory.conf');
+    expect(Testing.filesOf(app.synthFiles({ allowErrors: true }))['k8s/deployment-app.yaml']).to.not.contain('2Gi');
+  });
+
+  it('K8S027 (warning): template units are reported and left out, their instances with them', () => {
+    const { app, site } = k8sSite({ name: 'web', podmanVersion: '5.7.0' });
+    const data = new VolumeTemplate(site, 'data');
+    const workers = new ContainerTemplate(site, 'worker', { image: IMAGE, ports: [80], volumes: [{ volume: data, path: '/data' }] });
+    workers.instance('a', { enabled: true });
+    expectDiagnostic(app, 'K8S027', 'warning', { path: 'test/worker', message: 'worker@.container' });
+    expectDiagnostic(app, 'K8S027', 'warning', { path: 'test/data', message: 'data@.volume' });
+    const files = Object.keys(Testing.filesOf(app.synthFiles({ allowErrors: true })));
+    expect(files.filter((f) => /worker|data/.test(f))).to.deep.equal([]);
   });
 });

@@ -1,57 +1,96 @@
 import { expect } from 'chai';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { Container, ContainerProps, dispositionOf, EnvFile, MAPPED_KINDS, Network, Pod, Secret, Site, Volume } from '../../lib';
+import { Container, ContainerProps, CONSTRUCT_KINDS, dispositionOf, EnvFile, MAPPED_KINDS, Network, Pod, Secret, Site, SiteProps, Volume } from '../../lib';
 import { codesOf, k8sSite } from './support';
 import { Testing } from '../../lib/testing';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Every construct props interface, by the construct kind the mapping tables use. */
-const INTERFACES: Record<string, [string, string]> = {
-  'container': ['lib/quadlet/container.ts', 'ContainerProps'],
-  'volume': ['lib/quadlet/volume.ts', 'VolumeProps'],
-  'network': ['lib/quadlet/network.ts', 'NetworkProps'],
-  'pod': ['lib/quadlet/pod.ts', 'PodProps'],
-  'kube': ['lib/quadlet/kube.ts', 'KubeProps'],
-  'image': ['lib/quadlet/image.ts', 'ImageProps'],
-  'build': ['lib/quadlet/build.ts', 'BuildProps'],
-  'artifact': ['lib/quadlet/artifact.ts', 'ArtifactProps'],
-  'env-file': ['lib/quadlet/env-file.ts', 'EnvFileProps'],
-  'secret': ['lib/quadlet/secret.ts', 'SecretProps'],
-  'service': ['lib/systemd/service.ts', 'ServiceProps'],
-  'timer': ['lib/systemd/timer.ts', 'TimerProps'],
-  'container-job': ['lib/systemd/job.ts', 'ContainerJobProps'],
-  'target': ['lib/systemd/target.ts', 'TargetProps'],
-  'route': ['lib/caddy/route.ts', 'RouteProps'],
-  'caddy': ['lib/caddy/caddy.ts', 'CaddyProps'],
-  'tunnel': ['lib/caddy/tunnel.ts', 'TunnelProps'],
-  'endpoint': ['lib/xhost/endpoint.ts', 'EndpointProps'],
+/** Props of value objects that are not constructs but carry user settings, by kind. */
+const VALUE_OBJECTS: Record<string, [string, string]> = {
+  'container-job': ['ContainerJob', 'props'],
+  'host-command': ['HostCommand', 'props'],
 };
+/** Props whose object type has a table of its own (`service.restartSec`), on quadlet units. */
+const NESTED = ['service', 'install'];
+const QUADLET_KINDS = ['container', 'volume', 'network', 'pod', 'kube', 'image', 'build', 'artifact'];
 
-/** The props of each interface, read by the TypeScript checker (inherited and generated ones included). */
-function propsOfInterfaces(): Record<string, string[]> {
-  const files = [...new Set(Object.values(INTERFACES).map(([f]) => path.join(ROOT, f)))];
-  const program = ts.createProgram(files, { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, resolveJsonModule: true, esModuleInterop: true, skipLibCheck: true, noEmit: true });
+interface Derived {
+  /** Exported classes of lib/ that extend Resource (not abstract). */
+  readonly constructs: string[];
+  /** Every prop by kind: constructor props, SiteProps, value objects, nested `service.x` / `install.x`. */
+  readonly props: Record<string, string[]>;
+}
+
+/**
+ * Reads the public API (lib/index.ts) with the TypeScript checker: every exported construct class,
+ * the props its constructor takes (inherited and generated ones included), SiteProps, and the
+ * nested options objects. Nothing here is listed by hand but the two value objects above.
+ */
+function derive(): Derived {
+  const index = path.join(ROOT, 'lib/index.ts');
+  const program = ts.createProgram([index], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, resolveJsonModule: true, esModuleInterop: true, skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();
-  const out: Record<string, string[]> = {};
-  for (const [kind, [file, name]] of Object.entries(INTERFACES)) {
-    const sf = program.getSourceFile(path.join(ROOT, file))!;
-    const decl = sf.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
-    expect(decl, `${name} in ${file}`).to.not.equal(undefined);
-    out[kind] = checker.getPropertiesOfType(checker.getTypeAtLocation(decl!)).map((p) => p.name).sort();
+  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(index)!)!)
+    .map((s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s));
+  const classOf = (name: string) => exports.find((s) => s.name === name && s.valueDeclaration && ts.isClassDeclaration(s.valueDeclaration));
+  const extendsResource = (t: ts.Type): boolean => {
+    for (const b of (t.isClassOrInterface() ? checker.getBaseTypes(t) : [])) {
+      if (b.symbol?.name === 'Resource' || extendsResource(b)) return true;
+    }
+    return false;
+  };
+  const propsOfType = (t: ts.Type | undefined): string[] => {
+    if (!t) return [];
+    // `InstallOptions | false`, `ServiceOptions | undefined`: the object members only.
+    const parts = t.isUnion() ? t.types : [t];
+    return [...new Set(parts.filter((p) => p.flags & ts.TypeFlags.Object).flatMap((p) => checker.getPropertiesOfType(p).map((x) => x.name)))].sort();
+  };
+  const ctorParam = (sym: ts.Symbol, index: number): ts.Type | undefined => {
+    const sigs = checker.getSignaturesOfType(checker.getTypeOfSymbolAtLocation(sym, sym.valueDeclaration!), ts.SignatureKind.Construct);
+    const param = sigs[0]?.getParameters()[index];
+    return param ? checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(param, sym.valueDeclaration!)) : undefined;
+  };
+  const constructs: string[] = [];
+  const props: Record<string, string[]> = {};
+  for (const sym of exports) {
+    const decl = sym.valueDeclaration;
+    if (!decl || !ts.isClassDeclaration(decl) || decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)) continue;
+    if (!extendsResource(checker.getDeclaredTypeOfSymbol(sym))) continue;
+    constructs.push(sym.name);
+    const kind = CONSTRUCT_KINDS[sym.name];
+    if (typeof kind !== 'string') continue;
+    const type = ctorParam(sym, 2);
+    const list = propsOfType(type);
+    props[kind] = list;
+    if (QUADLET_KINDS.includes(kind)) {
+      for (const n of NESTED) {
+        const prop = type && checker.getPropertyOfType(type, n);
+        if (prop) props[kind].push(...propsOfType(checker.getTypeOfSymbolAtLocation(prop, sym.valueDeclaration!)).map((x) => `${n}.${x}`));
+      }
+    }
   }
-  return out;
+  for (const [kind, [cls]] of Object.entries(VALUE_OBJECTS)) props[kind] = propsOfType(ctorParam(classOf(cls)!, 0));
+  props.site = propsOfType(ctorParam(classOf('Site')!, 2));
+  return { constructs: constructs.sort(), props };
 }
 
 describe('Kubernetes mapping: every construct prop is mapped or diagnosed', () => {
-  const props = propsOfInterfaces();
+  const { constructs, props } = derive();
 
-  it('covers every construct kind', () => {
-    expect(Object.keys(INTERFACES).sort()).to.deep.equal([...MAPPED_KINDS].sort());
+  it('knows every construct class of the public API (a new one needs a kind in CONSTRUCT_KINDS)', () => {
+    expect(constructs).to.deep.equal(Object.keys(CONSTRUCT_KINDS).sort());
+    expect(constructs.length).to.be.greaterThan(25);
   });
 
-  it('classifies every prop of every construct (none falls through to K8S020)', () => {
+  it('covers every construct kind, the site and the value objects', () => {
+    const kinds = [...Object.values(CONSTRUCT_KINDS).filter((k): k is string => typeof k === 'string'), ...Object.keys(VALUE_OBJECTS), 'site'];
+    expect(kinds.sort()).to.deep.equal([...MAPPED_KINDS].sort());
+    expect(Object.keys(props).sort()).to.deep.equal([...MAPPED_KINDS].sort());
+  });
+
+  it('classifies every prop of every construct, nested options included (none falls through to K8S020)', () => {
     let count = 0;
     const missing: string[] = [];
     for (const [kind, list] of Object.entries(props)) {
@@ -61,7 +100,39 @@ describe('Kubernetes mapping: every construct prop is mapped or diagnosed', () =
       }
     }
     expect(missing).to.deep.equal([]);
-    expect(count).to.be.greaterThan(250);
+    expect(count).to.be.greaterThan(500);
+    for (const n of ['service.restartSec', 'install.upheldBy']) expect(props.container, n).to.include(n);
+    for (const n of ['quadletOutput', 'usersDir']) expect(props.site, n).to.include(n);
+  });
+
+  describe('each site prop and each nested option that is not mapped is reported with its code', () => {
+    const SITE_SAMPLES: Record<string, unknown> = { rootless: false, layout: 'chezmoi', quadletOutput: 'bundle', usersDir: 1000 };
+    const NESTED_SAMPLES: Record<string, unknown> = {
+      'service.restartSec': 3, 'service.startLimitIntervalSec': 60, 'service.startLimitBurst': 2, 'service.timeoutStartSec': 30,
+      'install.requiredBy': ['multi-user.target'], 'install.alias': ['web2.service'], 'install.upheldBy': ['default.target'],
+    };
+    for (const prop of props.site) {
+      const d = dispositionOf('site', prop)!;
+      if (!('code' in d)) continue;
+      it(`site ${prop}: ${d.code}`, () => {
+        expect(SITE_SAMPLES, `a sample value for site ${prop}`).to.have.property(prop);
+        const { app } = k8sSite({ name: 'map', podmanVersion: '5.8.0', [prop]: SITE_SAMPLES[prop] } as SiteProps);
+        const diags = app.synthFiles({ allowErrors: true }).diagnostics.filter((x) => x.code === d.code && x.message.includes(prop));
+        expect(diags.length, `${prop} should be reported as ${d.code}`).to.be.greaterThan(0);
+      });
+    }
+    for (const prop of props.container.filter((p) => p.includes('.'))) {
+      const d = dispositionOf('container', prop)!;
+      if (!('code' in d)) continue;
+      it(`container ${prop}: ${d.code}`, () => {
+        expect(NESTED_SAMPLES, `a sample value for ${prop}`).to.have.property(prop);
+        const [outer, inner] = prop.split('.');
+        const { app, site } = k8sSite({ name: 'map' });
+        new Container(site, 'web', { image: 'docker.io/library/nginx:1.26', ports: [8080], [outer]: { [inner]: NESTED_SAMPLES[prop] } } as ContainerProps);
+        const diags = app.synthFiles({ allowErrors: true }).diagnostics.filter((x) => x.code === d.code && x.message.includes(prop));
+        expect(diags.length, `${prop} should be reported as ${d.code}: ${codesOf(app.synthFiles({ allowErrors: true }).diagnostics).join(', ')}`).to.be.greaterThan(0);
+      });
+    }
   });
 
   describe('each Container prop changes the manifests, or is reported with its code', () => {
@@ -137,7 +208,7 @@ describe('Kubernetes mapping: every construct prop is mapped or diagnosed', () =
       return { files: Testing.filesOf(out), diagnostics: out.diagnostics };
     };
 
-    for (const prop of props.container ?? propsOfInterfaces().container) {
+    for (const prop of props.container.filter((p) => !p.includes('.'))) {
       it(prop, () => {
         const d = dispositionOf('container', prop)!;
         const { site } = k8sSite({ name: 'probe' });

@@ -97,30 +97,62 @@ export interface PlayKubeOptions {
   readonly timeoutMs?: number;
 }
 
+/** What `playKube` saw: kube play's output and how long it took. */
+export interface KubePlayResult {
+  /** What `podman kube play` printed (standard output and error). */
+  readonly output: string;
+  /** Seconds from the start of kube play until every workload's containers ran. */
+  readonly seconds: number;
+}
+
+/** The user service that runs kube play and owns the pods' conmon processes afterwards. */
+const PLAY_UNIT = 'qcdk-kube-play.service';
+
 /**
  * `podman kube play` of the set as the site user, then waits until every workload's pod runs
- * every container. Throws a MachineError quoting kube play's output and the pods' states.
+ * every container. Throws a MachineError when kube play exits non-zero or prints a warning,
+ * quoting its output, or when a container does not run.
+ *
+ * kube play runs as a oneshot user service that stays active (`RemainAfterExit=yes`), as a
+ * `.kube` unit would on a host: podman leaves each container's conmon in the cgroup of the unit
+ * that ran it, so a throw-away `systemd-run --wait` unit would end by killing every pod
+ * (SIGTERM, then SIGKILL after 90 s) and report that as exit status 1.
  */
-export function playKube(m: Machine, set: KubePlaySet, options: PlayKubeOptions = {}): void {
+export function playKube(m: Machine, set: KubePlaySet, options: PlayKubeOptions = {}): KubePlayResult {
+  const t0 = Date.now();
   const net = options.network ?? 'kube';
   const file = `${m.home}/.cache/quadlet-cdk-e2e/kube-play.yaml`;
   m.writeFile(file, set.yaml);
   m.chownToUser(`${m.home}/.cache`);
-  // Output to a file: detached conmons would keep a pipe open and the command would never return.
-  const r = m.user(['/bin/sh', '-c', 'podman network exists "$1" || podman network create "$1" >/dev/null; podman kube play --network "$1" "$2" >"$2.out" 2>&1 </dev/null; s=$?; cat "$2.out"; exit $s', 'sh', net, file], { timeoutMs: options.timeoutMs ?? 180000 });
-  if (r.status !== 0) throw new MachineError(`podman kube play exited ${r.status}: ${r.stdout.trim().split('\n').slice(-15).join('\n')}`, r);
-  const end = Date.now() + (options.timeoutMs ?? 180000);
+  m.user(['/bin/sh', '-c', 'podman network exists "$1" || podman network create "$1" >/dev/null', 'sh', net], { check: true });
+  const timeoutMs = options.timeoutMs ?? 180000;
+  // Without --wait systemd-run returns once the oneshot's start job is done, i.e. when kube play exited.
+  m.root([
+    'systemd-run', '-M', `${m.userName}@.host`, '--user', '--quiet', `--unit=${PLAY_UNIT}`, '-p', 'Type=oneshot', '-p', 'RemainAfterExit=yes',
+    '-p', `TimeoutStartSec=${Math.ceil(timeoutMs / 1000)}`, '-p', `StandardOutput=truncate:${file}.out`, '-p', 'StandardError=inherit',
+    `--working-directory=${m.home}`, '--', 'podman', 'kube', 'play', '--network', net, file,
+  ], { timeoutMs: timeoutMs + 10000 });
+  const show = m.user(['systemctl', '--user', 'show', '-p', 'ExecMainStatus', '-p', 'Result', PLAY_UNIT]).stdout;
+  const status = Number(/ExecMainStatus=(\d+)/.exec(show)?.[1] ?? 255);
+  const output = m.user(['cat', `${file}.out`]).stdout;
+  const tail = output.trim().split('\n').slice(-15).join('\n');
+  if (status !== 0 || !/Result=success/.test(show)) throw new MachineError(`podman kube play exited ${status} (${show.trim().replace(/\n/g, ', ')}): ${tail}`);
+  const warnings = output.split('\n').filter((l) => /warn/i.test(l));
+  if (warnings.length) throw new MachineError(`podman kube play warned: ${warnings.join(' | ')}`);
+  const end = Date.now() + timeoutMs;
   for (;;) {
     const ps = new Map(m.user(['podman', 'ps', '-a', '--format', '{{.Names}} {{.State}}']).stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
     const notRunning = Object.entries(set.workloads).flatMap(([w, cs]) => cs.map((c) => `${w}-pod-${c}`))
       .filter((n) => ps.get(n) !== 'running').map((n) => `${n} ${ps.get(n) ?? 'missing'}`);
-    if (!notRunning.length) return;
+    if (!notRunning.length) return { output, seconds: (Date.now() - t0) / 1000 };
     if (Date.now() > end) throw new MachineError(`pods not running after podman kube play: ${notRunning.join(', ')}`);
     sleep(1000);
   }
 }
 
-/** Removes every pod kube play made (and their containers). */
+/** Removes every pod kube play made (and their containers), then the service that played them. */
 export function downKube(m: Machine): void {
+  // Containers first: their conmons then exit, and stopping the service has nothing left to kill.
   m.userSh('podman pod rm -af -t 0 >/dev/null; podman rm -af -t 0 >/dev/null; podman volume rm -af >/dev/null; podman network prune -f >/dev/null', { timeoutMs: 120000 });
+  m.userSh(`systemctl --user stop ${PLAY_UNIT} 2>/dev/null; systemctl --user reset-failed ${PLAY_UNIT} 2>/dev/null; true`, { timeoutMs: 120000 });
 }
