@@ -254,6 +254,50 @@ function backendTable(): void {
   console.log(`| quadlet | ${cells.quadlet.files} | ${fmt(q)} | ${fmt(median(cells.quadlet.total))} | 1.00x | |`);
   console.log(`| kubernetes | ${cells.kubernetes.files} | ${fmt(k)} | ${fmt(median(cells.kubernetes.total))} | ${ratio(k, q)} | under 2x: ${k < 2 * q ? 'met' : 'MISSED'} |`);
   console.log('');
+  quadletWithoutK8sTable(runner, app, ref.note, runs * 2);
+}
+
+/** Interquartile range. */
+function iqr(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (f: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(f * (s.length - 1))))];
+  return at(0.75) - at(0.25);
+}
+
+/**
+ * The quadlet synth of the reference site as shipped, against the same library with lib/k8s
+ * replaced by an empty module (bench/reference.ts, QCDK_BENCH_NO_K8S): what the Kubernetes
+ * backend costs a quadlet-only synth. Unchanged within noise when the difference of the medians
+ * is within the larger interquartile range of the two.
+ */
+function quadletWithoutK8sTable(runner: string, app: string, note: string, runs: number): void {
+  const variants = { shipped: {}, 'without lib/k8s': { QCDK_BENCH_NO_K8S: '1' } } as Record<string, Record<string, string>>;
+  const cells: Record<string, { synth: number[]; process: number[]; k8s: string; files: string }> = {};
+  for (let i = 0; i < runs; i++) {
+    for (const [name, env] of Object.entries(variants)) {
+      const r = timed(process.execPath, [runner, app], 60_000, { ...process.env, QUADLET_CDK_BACKEND: 'quadlet', ...env });
+      const m = /^(\d+) files; startup [\d.]+ ms, load ([\d.]+) ms, build ([\d.]+) ms, synth ([\d.]+) ms; k8s modules (\d+)/.exec(r.stdout.trim());
+      if (!m) throw new Error(`reference run failed: ${r.stdout}`);
+      const c = (cells[name] ??= { synth: [], process: [], k8s: m[5], files: m[1] });
+      c.synth.push(Number(m[4]));
+      c.process.push(r.ms);
+    }
+  }
+  const a = cells.shipped;
+  const b = cells['without lib/k8s'];
+  console.log(`## Quadlet synth with and without the Kubernetes backend\n`);
+  console.log(`${note} with the quadlet backend, compiled, a fresh process per run; median of ${runs} interleaved runs. "without lib/k8s" loads the library with lib/k8s/index.js replaced by an empty module.\n`);
+  console.log('| library | files | lib/k8s and kubernetes-models modules loaded | synth ms (IQR) | whole process ms (IQR) |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, c] of [['as shipped', a], ['without lib/k8s', b]] as const) {
+    console.log(`| ${name} | ${c.files} | ${c.k8s} | ${fmt(median(c.synth))} (${fmt(iqr(c.synth))}) | ${fmt(median(c.process))} (${fmt(iqr(c.process))}) |`);
+  }
+  const verdictOf = (x: number[], y: number[]) => {
+    const d = median(x) - median(y);
+    const noise = Math.max(iqr(x), iqr(y));
+    return `${d >= 0 ? '+' : ''}${fmt(d)} ms against noise ${fmt(noise)} ms: ${Math.abs(d) <= noise ? 'unchanged within noise' : 'CHANGED'}`;
+  };
+  console.log(`\nQuadlet synth: ${verdictOf(a.synth, b.synth)}. Whole process: ${verdictOf(a.process, b.process)}.\n`);
 }
 
 /** The daily loop (bench/loop.ts): the command's start-up, projen's, the no-change re-synth, watch. */

@@ -132,8 +132,11 @@ export interface QuadletUnitProps {
 
 /** A `key=value` line added with `addEntry`. */
 export interface RawEntry {
+  /** The unit section, e.g. `Container` or `Service`. */
   readonly section: string;
+  /** The key, written as given. */
   readonly key: string;
+  /** The value, written as given (no escaping). */
   readonly value: string;
 }
 
