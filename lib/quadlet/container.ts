@@ -414,7 +414,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
  * `Secret=name,type=env,target=X` is split on commas by podman: a comma in `env` or `target`
  * would add options (`mode=0444`, `type=`), so both are checked (SECRET003).
  */
-function checkSecretMount(s: SecretMount, report: Reporter): void {
+export function checkSecretMount(s: SecretMount, report: Reporter): void {
   const name = s.secret.secretName;
   if (s.env !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.env)) {
     report('SECRET003', `secret ${name}: env "${s.env}" is not a variable name`);

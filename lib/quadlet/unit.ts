@@ -6,7 +6,7 @@ import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import { EncodableValue, encodeValue, ParseMode } from '../render/encode';
 import { renderUnitFile, UnitFile } from '../render/unit-file';
 import { literalOf, UnitValue } from '../render/systemd-value';
-import { credentialFlagIn, credsHavePassword } from './literal-secrets';
+import { credentialFlagIn, CREDENTIALS_HINT, credsHavePassword } from './literal-secrets';
 import './codes';
 import '../deploy/unit-hash';
 import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from './dependency';
@@ -326,7 +326,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
 
   /** Credentials in `Creds=` and in podman arguments land in the unit file: SECRET001. */
   private checkCredentials(report: Reporter): void {
-    const hint = 'log in once on the host (podman login writes ${XDG_RUNTIME_DIR}/containers/auth.json) or point authFile at a credentials file; never write the password into the unit';
+    const hint = CREDENTIALS_HINT;
     const creds = this.generic.creds;
     const rawCreds = this.raw.filter((e) => e.key === 'Creds').map((e) => e.value);
     for (const c of [...(creds === undefined ? [] : [literalOf(creds as UnitValue)]), ...rawCreds]) {

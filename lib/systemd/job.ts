@@ -3,11 +3,12 @@ import { Site } from '../core/site';
 import { isAbsolutePath, literalOf, systemdText, UnitValue } from '../render/systemd-value';
 import { checkMounts, Mount, mountSpec } from '../quadlet/mounts';
 import { EnvFile } from '../quadlet/env-file';
-import { literalSecretIn } from '../quadlet/literal-secrets';
+import { checkPodmanName } from '../core/names';
+import { credentialFlagIn, CREDENTIALS_HINT, literalSecretIn } from '../quadlet/literal-secrets';
 import { Image } from '../quadlet/image';
 import { checkImageRef } from '../quadlet/image-ref';
 import { INetwork } from '../quadlet/network';
-import type { SecretMount } from '../quadlet/container';
+import { checkSecretMount, SecretMount } from '../quadlet/container';
 import { SiteSecrets } from '../quadlet/site-secrets';
 import { IServiceUnit, QuadletUnit } from '../quadlet/unit';
 import './codes';
@@ -152,6 +153,12 @@ export class ContainerJob implements IJob {
     if (p.podmanPath !== undefined) checkCommand([p.podmanPath], report);
     checkLiteralSecrets(p.environment ?? {}, report);
     checkMounts(p.volumes ?? [], report);
+    // `podman run --replace --name X` has the name rules of a container, the all-hex one too
+    // (NAME004); the default name is the unit's, whose own check covers the rest.
+    checkPodmanName(report, p.containerName ?? this.defaultName, 'container name', p.containerName === undefined);
+    for (const s of p.secrets ?? []) checkSecretMount(s, report);
+    const flag = credentialFlagIn((p.podmanArgs ?? []).map((a) => literalOf(a)));
+    if (flag) report('SECRET001', `${flag} among the podman arguments of the job puts a credential in the unit`, CREDENTIALS_HINT);
   }
 }
 

@@ -291,6 +291,9 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'NAME004', severity: 'error', what: 'a container name made only of hex digits', build: (s) => {
     new Container(s, 'db', { image: IMG });
   } },
+  { code: 'NAME004', severity: 'error', what: 'a timer job whose container takes an all-hex name', build: (s) => {
+    new Timer(s, 'add', { onCalendar: '*-*-* 03:00:00 Europe/Berlin', job: new ContainerJob({ image: IMG }) });
+  } },
   { code: 'NAME005', severity: 'error', what: 'a construct id with a carriage return', build: (s) => {
     new Container(s, 'web\r[Service]', { image: IMG, name: 'web' });
   } },

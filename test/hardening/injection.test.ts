@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { App, Caddy, Container, EnvFile, formatDiagnostics, Network, Route, Site, ValidationError } from '../../lib';
+import { maskCredentials } from '../../lib/core/text';
 import { LiteLlm } from '../../lib/llm';
 import { expectDiagnostic, findValidators, quadletDryRun, requireValidators, systemdVerify, Testing } from '../../lib/testing';
 
@@ -158,6 +159,34 @@ describe('diagnostics print no secret and no control character', () => {
     new Container(site, 'api', { image: ref });
     const msgs = Testing.diagnostics(app).map((x) => x.message).join('\n');
     expect(msgs).to.include(`alpine:3.20@sha256:${'a'.repeat(64)}X`);
+  });
+
+  it('masking is one pass: a 1 MB name or image reference in a message, and the same masks as the former rules on 50,000 short texts', () => {
+    // The rules as first written (two regular expressions, quadratic on a long word) as the oracle.
+    const oracle = (s: string) => s
+      .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s"'/:@]*):([^\s"'/@]+)@/gi, '$1:***@')
+      .replace(/(^|[\s"'=(,])([^\s"'/:@=(,]+):([^\s"'/@]+)@(?!sha256:)/g, '$1$2:***@');
+    const parts = ['a', 'B', '1', ':', '/', '@', ' ', '"', "'", '=', '(', ',', '.', '+', '-', '://', 'http://', 'u:p@', 'sha256:', 'docker.io', '::', '@@'];
+    let x = 7;
+    const next = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let masked = 0;
+    for (let n = 0; n < 50_000; n++) {
+      let s = '';
+      const len = Math.floor(next() * 14);
+      for (let i = 0; i < len; i++) s += parts[Math.floor(next() * parts.length)];
+      expect(maskCredentials(s), JSON.stringify(s)).to.equal(oracle(s));
+      if (oracle(s) !== s) masked++;
+    }
+    expect(masked, 'texts with a credential among the cases').to.be.at.least(5_000);
+    // Through synth: a 1 MB name and image reference are echoed in NAME001 and IMAGE004 (this took minutes when quadratic).
+    const big = 'MIIB'.repeat(262_144);
+    const { app, site } = Testing.site();
+    new Container(site, 'web', { image: IMG, containerName: `${big} x` });
+    new Container(site, 'api', { image: `robot:hunter2pw@quay.io/org/${big.toLowerCase()}:1` });
+    const d = Testing.diagnostics(app);
+    expect(d.find((e) => e.code === 'NAME001')?.message).to.include(big);
+    const image = d.find((e) => e.code === 'IMAGE004')?.message ?? '';
+    expect(image).to.include('robot:***@quay.io').and.not.include('hunter2pw');
   });
 
   it('a name with a newline is printed on one line', () => {

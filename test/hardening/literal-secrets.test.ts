@@ -4,7 +4,7 @@
  * written; the same values without a password pass.
  */
 import { expect } from 'chai';
-import { Build, Container, EnvFile, Image, Site } from '../../lib';
+import { Build, Container, ContainerJob, EnvFile, Image, Site, Timer } from '../../lib';
 import { hasUrlPassword } from '../../lib/quadlet/literal-secrets';
 import { expectDiagnostic, Testing } from '../../lib/testing';
 
@@ -43,6 +43,13 @@ describe('literal secrets past the variable name (SECRET001)', () => {
     expectRefused((s) => new Container(s, 'web', { image: IMG, podmanArgs: ['--password=hunter2'] }));
     expectRefused((s) => new Container(s, 'web', { image: IMG }).addEntry('Container', 'PodmanArgs', '--tls-verify=false --creds robot:pw'));
     expectAccepted((s) => new Container(s, 'web', { image: IMG, podmanArgs: ['--log-level=info'] }));
+  });
+
+  it('credential flags among the podman arguments of a ContainerJob (its podman run line is in the unit)', () => {
+    const job = (podmanArgs: string[]) => (s: Site) => new Timer(s, 'nightly', { onCalendar: '*-*-* 03:00:00 Europe/Berlin', job: new ContainerJob({ image: IMG, podmanArgs }) });
+    expectRefused(job(['--creds=robot:pw']));
+    expectRefused(job(['--password', 'hunter2']));
+    expectAccepted(job(['--log-level=info', '--password-stdin']));
   });
 
   it('the URL rule is linear and exact', () => {

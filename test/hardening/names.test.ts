@@ -4,7 +4,9 @@
  * used to reach a file raw; the real quadlet generator checks the limits.
  */
 import { expect } from 'chai';
-import { App, Container, Diagnostic, EnvFile, Network, Pod, Secret, Service, Site, SiteProps, Target, Volume } from '../../lib';
+import { App, Container, ContainerJob, Diagnostic, EnvFile, Network, Pod, Secret, Service, Site, SiteProps, Target, Timer, Volume } from '../../lib';
+import { LiteLlm, LlamaSwap } from '../../lib/llm';
+import { BackupJob, MariaDb, PostgresDatabase, RedisCache, WebApp } from '../../lib/patterns';
 import { Caddy, Route, Tunnel } from '../../lib/caddy';
 import { expectDiagnostic, findValidators, quadletDryRun, requireValidators, Testing } from '../../lib/testing';
 
@@ -154,6 +156,33 @@ describe('all-hex container and pod names (NAME004)', () => {
     expectCode(run((s) => new Pod(s, 'face')), 'NAME004');
   });
 
+  it('the container of a ContainerJob (podman run --replace --name <unit>): its default name and containerName', () => {
+    const job = (id: string, containerName?: string) => (s: Site) =>
+      new Timer(s, id, { onCalendar: '*-*-* 03:00:00 Europe/Berlin', job: new ContainerJob({ image: IMG, containerName }) });
+    expect(expectCode(run(job('add')), 'NAME004').message).to.equal('container name "add" is made only of hex digits, which podman run --replace takes for a container-ID prefix');
+    expectCode(run(job('nightly', 'cafe')), 'NAME004');
+    expectCode(run(job('nightly', 'web evil')), 'NAME001');
+    expectCode(run(job('nightly', `web\n${NEWLINE_KEY}`)), 'NAME001');
+    expect(run(job('nightly', 'dump-job')).all.filter((d) => d.severity === 'error')).to.deep.equal([]);
+  });
+
+  it('every pattern\'s container takes its name from the id and is checked: an all-hex id is refused', () => {
+    const patterns: Array<[string, (s: Site, id: string) => void]> = [
+      ['PostgresDatabase', (s, id) => new PostgresDatabase(s, id)],
+      ['MariaDb', (s, id) => new MariaDb(s, id)],
+      ['RedisCache', (s, id) => new RedisCache(s, id)],
+      ['WebApp', (s, id) => new WebApp(s, id, { image: 'docker.io/example/app:1.0.0', port: 80 })],
+      ['LiteLlm', (s, id) => new LiteLlm(s, id, { image: 'ghcr.io/berriai/litellm:v1.80.0-stable' })],
+      ['LlamaSwap', (s, id) => new LlamaSwap(s, id, { image: 'ghcr.io/mostlygeek/llama-swap:v170-cuda-b6795', modelDir: '/srv/models' })],
+      ['BackupJob', (s, id) => new BackupJob(s, id, { target: '/srv/backup', paths: { etc: '/etc' }, onCalendar: '*-*-* 03:00:00 Europe/Berlin' })],
+    ];
+    for (const [what, make] of patterns) {
+      const d = expectCode(run((s) => make(s, 'dead')), 'NAME004');
+      expect(d.message, what).to.match(/"dead" is made only of hex digits/);
+      expect(run((s) => make(s, 'app-db')).all.map((x) => x.code), what).to.not.include('NAME004');
+    }
+  });
+
   it('names with another letter, a dash or upper case pass', () => {
     for (const name of ['app-db', 'web', 'dbx', 'DB']) {
       expect(run((s) => new Container(s, name, { image: IMG })).all.map((d) => d.code), name).to.not.include('NAME004');
@@ -168,6 +197,14 @@ describe('secret mounts cannot smuggle options (SECRET003)', () => {
     expectCode(run((s) => new Container(s, 'web', { image: IMG, secrets: [{ secret: key(s), env: 'KEY,type=mount' }] })), 'SECRET003');
     const ok = run((s) => new Container(s, 'web', { image: IMG, secrets: [{ secret: key(s), target: '/run/secrets/key' }, { secret: new Secret(s, 'b-key'), env: 'B_KEY' }] }));
     expect(ok.all.filter((d) => d.severity === 'error')).to.deep.equal([]);
+  });
+
+  it('a comma in the target or env of a ContainerJob\'s secret', () => {
+    const job = (mount: { target?: string; env?: string }) => (s: Site) =>
+      new Timer(s, 'nightly', { onCalendar: '*-*-* 03:00:00 Europe/Berlin', job: new ContainerJob({ image: IMG, secrets: [{ secret: new Secret(s, 'api-key'), ...mount }] }) });
+    expectCode(run(job({ target: '/run/k,mode=0444' })), 'SECRET003');
+    expectCode(run(job({ env: 'KEY,type=mount' })), 'SECRET003');
+    expect(run(job({ env: 'API_KEY' })).all.filter((d) => d.severity === 'error')).to.deep.equal([]);
   });
 });
 
