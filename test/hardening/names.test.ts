@@ -101,6 +101,12 @@ describe('name lengths (NAME002)', () => {
     expect(d.path).to.include('test/');
   });
 
+  it('a container or pod name (no file of its own) longer than 255 bytes', () => {
+    expect(expectCode(run((s) => new Container(s, 'web', { image: IMG, containerName: at(256) })), 'NAME002').message).to.match(/^container name ".*" is 256 bytes long \(at most 255\)$/);
+    expect(expectCode(run((s) => new Pod(s, 'pod', { podName: at(300) })), 'NAME002').message).to.match(/^pod name ".*" is 300 bytes long \(at most 255\)$/);
+    expect(run((s) => new Container(s, 'web', { image: IMG, containerName: at(255) })).all.map((d) => d.code)).to.not.include('NAME002');
+  });
+
   it('an env file name whose file exceeds 255 bytes', () => {
     expectCode(run((s) => new EnvFile(s, 'env', { name: at(250) })), 'NAME002');
   });

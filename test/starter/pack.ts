@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isCi } from '../../lib/testing/update';
 
 /** The repository root. */
 export const ROOT = path.join(__dirname, '..', '..');
@@ -50,7 +51,10 @@ export function packedTarball(): { tarball: string; files: string[] } {
   return { tarball: packed.tarball, files: packed.files };
 }
 
-/** Slow tests (npm pack and installs) run when CI or QUADLET_CDK_SLOW_TESTS=1 is set. */
+/**
+ * Slow tests (npm pack and installs) run under CI (`CI`, or `.ci/run`'s
+ * QUADLET_CDK_REQUIRE_VALIDATORS=1: CI must never skip them) or when QUADLET_CDK_SLOW_TESTS=1 is set.
+ */
 export function slowTests(): boolean {
-  return !!process.env.CI || process.env.QUADLET_CDK_SLOW_TESTS === '1';
+  return isCi() || process.env.QUADLET_CDK_SLOW_TESTS === '1';
 }
