@@ -267,6 +267,7 @@ const QUADLET_SUFFIX = /\.(?:network|volume|pod|image|build|container|artifact)(
  * Quadlet file names (`edge.network`, `data.volume:/srv:Z`) in a value: in each word, the longest
  * prefix ending in a quadlet suffix. One pass; a regular expression that backtracks over a word
  * took seconds on a 100 KB image reference.
+ * @internal
  */
 export function quadletFileNames(value: string): string[] {
   const out: string[] = [];

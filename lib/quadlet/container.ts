@@ -412,7 +412,8 @@ export class Container extends QuadletUnit implements IHealthReporter {
 
 /**
  * `Secret=name,type=env,target=X` is split on commas by podman: a comma in `env` or `target`
- * would add options (`mode=0444`, `type=`), so both are checked (SECRET003).
+ * would add options (`mode=0444`, `type=`), so both are checked (SECRET003). Used by ContainerJob too.
+ * @internal
  */
 export function checkSecretMount(s: SecretMount, report: Reporter): void {
   const name = s.secret.secretName;

@@ -41,7 +41,7 @@ export function credentialFlagIn(args: readonly string[]): string | undefined {
   return args.map((a) => a.split(/\s+/).find((w) => CREDENTIAL_FLAG.test(w))).find((w) => w !== undefined)?.split('=')[0];
 }
 
-/** What to do instead of a credential among podman arguments or in `Creds=` (SECRET001). */
+/** What to do instead of a credential among podman arguments or in `Creds=` (SECRET001). @internal */
 export const CREDENTIALS_HINT = 'log in once on the host (podman login writes ${XDG_RUNTIME_DIR}/containers/auth.json) or point authFile at a credentials file; never write the password into the unit';
 
 /** Whether a `Creds=` value holds a password (`user:password`). */
