@@ -36,7 +36,7 @@ export function tsValue(v: Value, indent = 0): string {
   if (v === undefined) return 'undefined';
   if (typeof v === 'string') return tsString(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Ref) return v.member ? `${v.decl.varName}.${v.member}` : v.decl.varName;
+  if (v instanceof Ref) return v.member ? `${v.decl.varName}.${v.member}${v.args ? `(${v.args.map(tsString).join(', ')})` : ''}` : v.decl.varName;
   if (v instanceof Shared) return v.name;
   if (v instanceof Call) {
     const args = v.args.map((a) => tsValue(a, indent)).join(', ');
@@ -84,11 +84,12 @@ export function emitDecls(decls: readonly Decl[], all: readonly Decl[] = decls):
     const args = [`site`, tsString(d.id)];
     const props = tsValue(propsOf(d), 2);
     if (props !== '{}' || d.cls === 'Container' || d.cls === 'Image' || d.cls === 'Build' || d.cls === 'Kube' || d.cls === 'Artifact') args.push(props);
-    const named = referenced.has(d) || d.entries.length > 0;
+    const named = referenced.has(d) || d.entries.length > 0 || d.instances.length > 0;
     lines.push(`  ${named ? `const ${d.varName} = ` : ''}new ${d.cls}(${args.join(', ')});`);
     for (const [section, key, value] of d.entries) {
       lines.push(`  ${d.varName}.addEntry(${tsString(section)}, ${tsString(key)}, ${tsString(value)});`);
     }
+    for (const i of d.instances) lines.push(`  ${d.varName}.instance(${tsString(i)}, { enabled: true });`);
   }
   return lines;
 }

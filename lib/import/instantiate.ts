@@ -14,12 +14,15 @@ import { QuadletUnit } from '../quadlet/unit';
 import { Service } from '../systemd/service';
 import { Target } from '../systemd/target';
 import { Volume } from '../quadlet/volume';
+import { DropIn } from '../quadlet/drop-in';
+import { ContainerTemplate, NetworkTemplate, VolumeTemplate } from '../quadlet/template';
 import { Call, ConstructClass, Decl, dependencyOrder, propsOf, Ref, Shared, SiteModel, Value } from './model';
 
 type Ctor = new (scope: Construct, id: string, props?: any) => Construct;
 
 const CLASSES: Record<ConstructClass, Ctor> = {
   Container, Network, Volume, Pod, Build, Image, Kube, Artifact, EnvFile, Secret, Service, Target,
+  ContainerTemplate, VolumeTemplate, NetworkTemplate, DropIn,
 };
 
 const CALLS: Record<Call['fn'], (...args: any[]) => unknown> = {
@@ -41,6 +44,7 @@ export function instantiate(model: SiteModel, scope: Construct): Site {
     const c = new CLASSES[d.cls](site, d.id, resolve(propsOf(d), built));
     built.set(d, c);
     for (const [section, key, value] of d.entries) (c as QuadletUnit).addEntry(section, key, value);
+    for (const i of d.instances) (c as ContainerTemplate).instance(i, { enabled: true });
   }
   return site;
 }
@@ -49,7 +53,8 @@ function resolve(v: Value, built: Map<Decl, Construct>): unknown {
   if (v instanceof Ref) {
     const c = built.get(v.decl) as any;
     if (!c) throw new Error(`import model: ${v.decl.id} is used before it is declared`);
-    return v.member ? c[v.member] : c;
+    if (!v.member) return c;
+    return v.args ? c[v.member](...v.args) : c[v.member];
   }
   if (v instanceof Shared) return v.value;
   if (v instanceof Call) return CALLS[v.fn](...v.args.map((a) => resolve(a, built)));

@@ -6,9 +6,12 @@
  * exactly what the user gets.
  */
 
-/** A reference to another declaration, or to one of its members (`db.hostname`). */
+/**
+ * A reference to another declaration, to one of its members (`db.hostname`), or to what one of
+ * its methods gives (`workers.instance('a')`, when `args` are given).
+ */
 export class Ref {
-  public constructor(public readonly decl: Decl, public readonly member?: string) {}
+  public constructor(public readonly decl: Decl, public readonly member?: string, public readonly args?: readonly string[]) {}
 }
 
 /** A shared value, declared once as a `const` (an image used twice, a value two services share). */
@@ -28,7 +31,8 @@ export class Call {
 export type Value = string | number | boolean | undefined | Ref | Shared | Call | readonly Value[] | { readonly [key: string]: Value };
 
 /** The construct classes an import uses. */
-export type ConstructClass = 'Container' | 'Network' | 'Volume' | 'Pod' | 'Build' | 'Image' | 'Kube' | 'Artifact' | 'EnvFile' | 'Secret' | 'Service' | 'Target';
+export type ConstructClass = 'Container' | 'Network' | 'Volume' | 'Pod' | 'Build' | 'Image' | 'Kube' | 'Artifact' | 'EnvFile' | 'Secret' | 'Service' | 'Target'
+  | 'ContainerTemplate' | 'VolumeTemplate' | 'NetworkTemplate' | 'DropIn';
 
 /** One `new Class(site, id, props)`, with its escape-hatch lines and review comments. */
 export interface Decl {
@@ -51,6 +55,8 @@ export interface Decl {
   readonly todos: string[];
   /** Plain comments written above the declaration (where it came from). */
   readonly notes: string[];
+  /** For a template: the instances started at boot (`x.instance('a', { enabled: true })`). */
+  readonly instances: string[];
 }
 
 /** The whole imported site. */
@@ -98,8 +104,8 @@ export class ModelBuilder {
     let unique = id;
     for (let i = 2; this.ids.has(unique.toLowerCase()); i++) unique = i === 2 ? `${id}-${cls.toLowerCase()}` : `${id}-${cls.toLowerCase()}-${i}`;
     this.ids.add(unique.toLowerCase());
-    const unitName = unique === id || cls === 'EnvFile' || cls === 'Secret' ? undefined : id;
-    const decl: Decl = { cls, id: unique, unitName, varName: this.uniqueName(id, cls), props, entries: [], todos: [], notes: [] };
+    const unitName = unique === id || cls === 'EnvFile' || cls === 'Secret' || cls === 'DropIn' ? undefined : id;
+    const decl: Decl = { cls, id: unique, unitName, varName: this.uniqueName(id, cls), props, entries: [], todos: [], notes: [], instances: [] };
     this.decls.push(decl);
     return decl;
   }
@@ -132,7 +138,10 @@ export function refsIn(v: Value, out: Set<Decl> = new Set()): Set<Decl> {
 }
 
 /** Declarations in dependency order: each after the ones its props refer to, networks and volumes first, else in creation order. */
-const RANK: Record<ConstructClass, number> = { Network: 0, Volume: 1, Secret: 2, Image: 3, Build: 4, Artifact: 5, Pod: 6, EnvFile: 7, Container: 7, Kube: 8, Service: 9, Target: 10 };
+const RANK: Record<ConstructClass, number> = {
+  Network: 0, NetworkTemplate: 0, Volume: 1, VolumeTemplate: 1, Secret: 2, Image: 3, Build: 4, Artifact: 5, Pod: 6, EnvFile: 7, Container: 7, ContainerTemplate: 7,
+  Kube: 8, Service: 9, Target: 10, DropIn: 11,
+};
 
 export function dependencyOrder(input: readonly Decl[]): Decl[] {
   const decls = [...input].sort((a, b) => RANK[a.cls] - RANK[b.cls]);

@@ -7,7 +7,9 @@ import { literalOf, UnitValue } from '../render/systemd-value';
 import { IImageSource } from './container';
 import { BuildKeys } from './keys.generated';
 import { INetwork } from './network';
+import { compareVersions } from './keys';
 import { QuadletUnit, QuadletUnitProps } from './unit';
+import { FILE_SPECIFIER_ABSOLUTE_SINCE, versionName } from './version-values';
 
 export interface BuildProps extends QuadletUnitProps, Omit<BuildKeys, 'imageTag' | 'file' | 'setWorkingDirectory' | 'network' | 'serviceName'> {
   /**
@@ -84,8 +86,9 @@ export class Build extends QuadletUnit implements IImageSource {
     const wd = p.setWorkingDirectory === undefined ? '' : literalOf(p.setWorkingDirectory);
     if (file === '' && wd === '') {
       ctx.report('QUADLET005', `build ${this.name} has neither a Containerfile (File=) nor a context (SetWorkingDirectory=)`, 'set file to an absolute path or URL, or setWorkingDirectory to the build context');
-    } else if (file !== '' && wd === '' && !file.startsWith('/') && !URL_LIKE.test(file)) {
-      ctx.report('QUADLET005', `build ${this.name}: File=${file} is relative, which needs SetWorkingDirectory=`, 'give an absolute path (not %h/...: quadlet treats it as relative), or set setWorkingDirectory (e.g. \'unit\')');
+    } else if (file !== '' && wd === '' && !file.startsWith('/') && !URL_LIKE.test(file) && !(file.startsWith('%') && compareVersions(this.site.podmanVersion, FILE_SPECIFIER_ABSOLUTE_SINCE) >= 0)) {
+      const specifier = file.startsWith('%') ? ` (a path starting with a specifier counts as absolute from podman ${versionName(FILE_SPECIFIER_ABSOLUTE_SINCE)}; this site targets ${this.site.podmanVersion})` : '';
+      ctx.report('QUADLET005', `build ${this.name}: File=${file} is relative, which needs SetWorkingDirectory=${specifier}`, 'give an absolute path, or set setWorkingDirectory (e.g. \'unit\')');
     }
     if (wd.toLowerCase() === 'file' && file === '') {
       ctx.report('QUADLET005', `build ${this.name}: SetWorkingDirectory=file needs File=`);

@@ -151,9 +151,9 @@ export class Container extends QuadletUnit implements IHealthReporter {
   public constructor(scope: Construct, id: string, props: ContainerProps) {
     super(scope, id, props, props);
     this.props = props;
-    // A template's instances each need their own container: `<name>-%i`.
+    // A template's instances each need their own container: `<name>-%i`, unless the name given already has the instance (%i).
     this.containerBase = props.containerName === undefined ? this.name : literalOf(props.containerName);
-    this.containerName = this.isTemplate ? `${this.containerBase}-%i` : this.containerBase;
+    this.containerName = this.isTemplate && !this.containerBase.includes('%i') ? `${this.containerBase}-%i` : this.containerBase;
     this.declaredPorts = new Set([...(props.ports ?? []), ...(props.publish ?? []).map((p) => p.container)]);
     if (props.image instanceof QuadletUnit) orderAfter(this, props.image);
     for (const n of props.networks ?? []) if (n instanceof QuadletUnit) orderAfter(this, n);
@@ -394,7 +394,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
     }
     return [
       ['Image', image],
-      ['ContainerName', this.isTemplate ? systemdText(this.containerBase, '-', Specifier.instance) : p.containerName ?? this.containerName],
+      ['ContainerName', this.isTemplate && !this.containerBase.includes('%i') ? systemdText(this.containerBase, '-', Specifier.instance) : p.containerName ?? this.containerName],
       ['Pod', p.pod?.podRef],
       ['Network', networks.length ? networks : undefined],
       ['PublishPort', publish.length ? publish : undefined],

@@ -46,6 +46,12 @@ export const SERVICE_USER_WARNED_SINCE = '5.6.0';
 /** The first release whose generator keeps a pod's own `Restart=` (before, on-failure is forced). */
 export const POD_RESTART_KEPT_SINCE = '6.0.0-dev';
 
+/** `.build` `File=` starting with a systemd specifier (`%h/...`) counts as absolute (podman commit 936a01e). */
+export const FILE_SPECIFIER_ABSOLUTE_SINCE = '5.7.0';
+
+/** `.volume` `Options=` without `Device=` (podman commit 6c41f55, after 5.8). */
+export const VOLUME_OPTIONS_WITHOUT_DEVICE_SINCE = '6.0.0-dev';
+
 /**
  * Keys that became repeatable later than the key table says (the table only records Kube Yaml=):
  * before the release, the generator reads only the last line.

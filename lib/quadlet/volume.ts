@@ -5,7 +5,9 @@ import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
 import { Specifier, systemdText } from '../render/systemd-value';
 import { VolumeKeys } from './keys.generated';
+import { compareVersions } from './keys';
 import { QuadletUnit, QuadletUnitProps } from './unit';
+import { VOLUME_OPTIONS_WITHOUT_DEVICE_SINCE, versionName } from './version-values';
 
 /** A named volume a container can mount. */
 export interface IVolume {
@@ -67,8 +69,9 @@ export class Volume extends QuadletUnit implements IVolume {
     for (const [k, v] of [['User', p.user], ['Group', p.group]] as const) {
       if (v !== undefined && (!Number.isInteger(v) || v < 0)) report('QUADLET022', `${k}=${v} is not a numeric id`);
     }
-    if ((p.type !== undefined || p.options !== undefined) && p.device === undefined) {
-      report('QUADLET006', 'Type= and Options= need Device=', 'set device, or drop type and options');
+    const optionsAlone = compareVersions(this.site.podmanVersion, VOLUME_OPTIONS_WITHOUT_DEVICE_SINCE) >= 0;
+    if ((p.type !== undefined || (p.options !== undefined && !optionsAlone)) && p.device === undefined) {
+      report('QUADLET006', `${p.type !== undefined ? 'Type=' : 'Options='} needs Device= (Options= alone works from podman ${versionName(VOLUME_OPTIONS_WITHOUT_DEVICE_SINCE)}; this site targets ${this.site.podmanVersion})`, 'set device, or drop type and options');
     }
     if (p.driver === 'image' && p.image === undefined) report('QUADLET005', 'Driver=image needs Image=');
     return [

@@ -65,6 +65,12 @@ export interface QuadletGenerateOptions extends QuadletOptions {
    * @default '/bin/true'
    */
   podman?: string;
+  /**
+   * The folder, inside the run's temporary folder, the quadlet files are written to: it shows in
+   * `SourcePath=` and in paths the generator resolves against it (podman's corpus asserts those).
+   * @default 'units'
+   */
+  unitFolder?: string;
 }
 
 /** Result of a real generator run; the caller must call `cleanup()`. */
@@ -91,8 +97,9 @@ export function quadletGenerate(
   const tmp = makeTempDir();
   const cleanup = (): void => fs.rmSync(tmp, { recursive: true, force: true });
   try {
-    const unitDir = path.join(tmp, 'units');
+    const unitDir = path.join(tmp, opts.unitFolder ?? 'units');
     const outDir = path.join(tmp, 'out');
+    if (!unitDir.startsWith(tmp + path.sep)) throw new Error(`unitFolder must stay inside the run's folder: ${opts.unitFolder}`);
     writeTree(unitDir, files);
     fs.mkdirSync(outDir);
     const env = { ...process.env, QUADLET_UNIT_DIRS: unitDir, PODMAN: opts.podman ?? defaultPodman() };

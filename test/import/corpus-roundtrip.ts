@@ -1,5 +1,5 @@
 /**
- * The round trip over podman's own quadlet test corpus (test/import/corpus, see its README):
+ * The round trip over podman's own quadlet test corpus (test/quadlet/corpus, see its README):
  * every file the quadlet generator accepts is imported with the units it references, the
  * generated site is run and synthesized, and the generator's rendering of the result is compared
  * with its rendering of the original (ExecStart argv equal; [Unit], [Service], [Install] entries
@@ -11,7 +11,7 @@ import { importQuadlets } from '../../lib/import';
 import { quadletDryRun } from '../../lib/testing/quadlet-tool';
 import { diffServices, LIB, synthSiteFile } from './support';
 
-export const CORPUS = path.join(__dirname, 'corpus');
+export const CORPUS = path.join(__dirname, '..', 'quadlet', 'corpus');
 const UNIT = /\.(container|volume|network|pod|image|build|kube|artifact)$/;
 
 export interface CaseResult {

@@ -38,7 +38,7 @@ describe('Build', () => {
       { code: 'QUADLET005', what: 'an empty image tag list', props: { imageTag: [], file: '/srv/Containerfile' } },
       { code: 'QUADLET005', what: 'neither File= nor SetWorkingDirectory=', props: { imageTag: 'localhost/x:1' } },
       { code: 'QUADLET005', what: 'a relative File= without SetWorkingDirectory=', props: { imageTag: 'localhost/x:1', file: 'Containerfile' } },
-      { code: 'QUADLET005', what: 'a %h File= without SetWorkingDirectory= (quadlet counts it as relative)', props: { imageTag: 'localhost/x:1', file: home('src/Containerfile') } },
+      { code: 'QUADLET005', what: 'a %h File= without SetWorkingDirectory= (quadlet before 5.7 counts it as relative)', props: { imageTag: 'localhost/x:1', file: home('src/Containerfile') } },
       { code: 'QUADLET005', what: 'SetWorkingDirectory=file without File=', props: { imageTag: 'localhost/x:1', setWorkingDirectory: 'file' } },
       { code: 'QUADLET003', what: 'SetWorkingDirectory=yaml', props: { imageTag: 'localhost/x:1', file: '/srv/Containerfile', setWorkingDirectory: 'yaml' } },
       { code: 'QUADLET001', what: 'BuildArg= (5.7) on podman 5.4.2', props: { imageTag: 'localhost/x:1', file: '/srv/Containerfile', buildArg: { V: '1' } } },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Build, Container, Kube, Network, Pod, Volume } from '../../lib';
+import { Build, Container, home, Kube, Network, Pod, Volume } from '../../lib';
 import { expectDiagnostic, findQuadlets, quadletDryRun, quadletFor, Testing } from '../../lib/testing';
 import { dryRun, needQuadlet, quadletFiles, values } from './support';
 
@@ -117,6 +117,32 @@ describe('values whose meaning depends on the podman release (QUADLET030)', () =
     new Pod(next.site, 'p', { service: { restart: 'always' } });
     expect(Testing.codes(next.app)).to.deep.equal([]);
     expect(values(quadletFiles(next.app)['p.pod'], 'Restart')).to.deep.equal(['always']);
+  });
+
+  it('a %h File= of a build: relative before 5.7 (QUADLET005 names 5.7), absolute from 5.7', () => {
+    const old = Testing.site({ podmanVersion: '5.4.2' });
+    new Build(old.site, 'b', { imageTag: 'localhost/b:1', file: home('src/Containerfile') });
+    const [d] = expectDiagnostic(old.app, 'QUADLET005', 'error');
+    expect(d.message).to.contain('counts as absolute from podman 5.7.0; this site targets 5.4.2');
+    const next = Testing.site({ podmanVersion: '5.8.6' });
+    new Build(next.site, 'b', { imageTag: 'localhost/b:1', file: home('src/Containerfile') });
+    expect(Testing.codes(next.app)).to.deep.equal([]);
+    expect(values(quadletFiles(next.app)['b.build'], 'File')).to.deep.equal(['%h/src/Containerfile']);
+  });
+
+  it('volume Options= without Device=: refused up to 5.8 (QUADLET006 names 6.0), written from 6.0', () => {
+    const old = Testing.site({ podmanVersion: '5.8.6' });
+    new Volume(old.site, 'v', { options: 'rw,compress=zstd' });
+    const [d] = expectDiagnostic(old.app, 'QUADLET006', 'error');
+    expect(d.message).to.equal('Options= needs Device= (Options= alone works from podman 6.0; this site targets 5.8.6)');
+    const next = Testing.site({ podmanVersion: '6.0.0' });
+    new Volume(next.site, 'v', { options: 'rw,compress=zstd' });
+    expect(Testing.codes(next.app)).to.deep.equal([]);
+    expect(values(quadletFiles(next.app)['v.volume'], 'Options')).to.deep.equal(['rw,compress=zstd']);
+    // Type= still needs a device.
+    const typed = Testing.site({ podmanVersion: '6.0.0' });
+    new Volume(typed.site, 'v', { type: 'btrfs' });
+    expect(expectDiagnostic(typed.app, 'QUADLET006', 'error')[0].message).to.match(/^Type= needs Device=/);
   });
 });
 
