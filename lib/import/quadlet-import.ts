@@ -101,7 +101,7 @@ export function mapQuadlets(files: readonly UnitFileInput[], options: QuadletImp
     // An instance file without its template stands for both: the template, and the instance it starts.
     if (tpl && tpl[1] !== '') {
       decl.notes.push(`(the instance ${tpl[1]} of template ${name}@${ext}, which is not in the folder)`);
-      if (parsed.sections.some((s) => s.name === 'Install')) decl.instances.push(tpl[1]);
+      decl.instances.push(tpl[1]);
     }
     const service = tpl ? `${name}${SERVICE_SUFFIX[ext]}@.service` : `${serviceName ?? `${base}${SERVICE_SUFFIX[ext]}`}.service`;
     units.push({ file: f.path, base: name, ext, sections: parsed.sections, decl, section: cls[1], template: !!tpl, serviceName: service });
@@ -112,9 +112,9 @@ export function mapQuadlets(files: readonly UnitFileInput[], options: QuadletImp
   for (const i of instanceFiles) {
     const t = byFile.get(i.template)!;
     targets.set(path.basename(i.f.path), { unit: t, instance: i.instance });
-    // An instance file with [Install] starts at boot; one without is what `systemctl start` runs
-    // from the template anyway (the library writes no file for it).
-    if (i.sections.some((s) => s.name === 'Install')) t.decl.instances.push(i.instance);
+    // The instance's own file: with [Install] it starts at boot; without, the template's
+    // `install: false` keeps the copy out of boot too.
+    t.decl.instances.push(i.instance);
     if (bodyOf(i.sections) !== bodyOf(t.sections)) {
       report.add('IMPORT012', i.f.path, undefined, `the instance file differs from its template ${i.template}: only whether it starts at boot is imported; put the differences in a drop-in (${path.basename(i.f.path)}.d/)`);
     }

@@ -32,17 +32,23 @@ const RESTART = new Set(['no', 'always', 'on-success', 'on-failure', 'on-abnorma
 
 /** A unit of the folder being imported. */
 export interface Unit {
+  /** Its path in the folder. */
   readonly file: string;
   /** The unit name: the file name without its type (`worker` for `worker@.container`). */
   readonly base: string;
+  /** The file type, e.g. `.container`. */
   readonly ext: string;
+  /** The parsed file. */
   readonly sections: UnitSection[];
+  /** The declaration it becomes. */
   readonly decl: Decl;
+  /** The section its keys are in, e.g. `Container`. */
   readonly section: QuadletSection;
-  /** A plain `.service` beside the quadlets (a Service construct), not a quadlet unit. */
+  /** A plain `.service` beside the quadlets (a Service construct), not a quadlet unit. @default false */
   readonly plain?: boolean;
-  /** A template (`worker@.container`, or the template an instance file stands for). */
+  /** A template (`worker@.container`, or the template an instance file stands for). @default false */
   readonly template?: boolean;
+  /** The service it makes, e.g. `db-volume.service`. */
   readonly serviceName: string;
 }
 

@@ -20,7 +20,9 @@ export interface TemplateOptions {
 export interface InstanceOptions {
   /**
    * Start this instance at boot: writes `<name>@<instance>.<type>`, a copy of the template with the
-   * `[Install]` section (what a symlink to the template does for podman).
+   * `[Install]` section (what a symlink to the template does for podman). A template with
+   * `install: false` gets a copy without `[Install]`: the instance is a unit of its own (a pod it
+   * joins lists it) that does not start at boot.
    * @default false: the instance runs when something depends on it, or `systemctl --user start <name>@<instance>`
    */
   readonly enabled?: boolean;

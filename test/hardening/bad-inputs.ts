@@ -208,6 +208,9 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'QUADLET030', severity: 'error', what: 'two image tags on a build for podman 5.2 (only the last is read before 5.3)', site: { podmanVersion: '5.2.0' }, build: (s) => {
     new Build(s, 'app', { imageTag: ['localhost/app:1', 'localhost/app:latest'], file: '/srv/app/Containerfile' });
   } },
+  { code: 'QUADLET035', severity: 'error', what: 'a container joining a .pod unit the site does not have (through the escape hatch)', build: (s) => {
+    new Container(s, 'web', { image: IMG }).addEntry('Container', 'Pod', 'missing.pod');
+  } },
   { code: 'QUADLET031', severity: 'error', what: 'a drop-in for a container that sets [Volume] keys', build: (s) => {
     new DropIn(s, 'extra', { to: new Container(s, 'web', { image: IMG }), volume: { driver: 'local' } });
   } },

@@ -27,6 +27,8 @@ const SECTION: Record<Kind, QuadletSection> = {
 const SUFFIX: Record<Kind, string> = { container: '', kube: '', pod: '-pod', network: '-network', volume: '-volume', image: '-image', build: '-build', artifact: '-artifact' };
 /** Where podman's test writes the units: some assertions match this path. */
 const UNIT_FOLDER = 'podman-e2e-corpus/subtest-corpus/quadlet';
+/** The podman path written into ExecStart= (assertions match a path ending in /podman); nothing runs it. */
+const PODMAN = '/usr/bin/podman';
 /** The releases whose generators scripts/ensure-validators.sh installs. */
 const GENERATORS = ['5.4.2', '5.8.6'];
 /** The release the corpus was taken from (see its README): what a file beyond the installed generators targets. */
@@ -148,7 +150,7 @@ function missingKeys(corpusText: string, ours: string | undefined, section: Quad
 
 /** The generator's rendering of podman's own files, and the assertions that fail on it. */
 function original(inputs: Array<{ path: string; text: string }>, podman: string, service: string, assertions: Assertion[]): string[] {
-  const r = quadletGenerate(Object.fromEntries(inputs.map((i) => [i.path, i.text])), { podmanVersion: podman, unitFolder: UNIT_FOLDER });
+  const r = quadletGenerate(Object.fromEntries(inputs.map((i) => [i.path, i.text])), { podmanVersion: podman, unitFolder: UNIT_FOLDER, podman: PODMAN });
   try {
     // A generator that refuses podman's own file fails every assertion, and one more.
     if (r.services[service] === undefined) return [...assertions.map((a) => a.line), `${REFUSED}: ${r.stderr.split('\n').filter((l) => l.includes('converting')).join(' ')}`];
@@ -184,6 +186,8 @@ export function runCase(file: string, all: Set<string> = new Set(corpusFiles()))
     // Every installed generator refuses podman's own file: it is a newer release's behaviour.
     if (newer.some((l) => l.startsWith(REFUSED))) [candidates, podman, newer] = [[], CORPUS_RELEASE, []];
   }
+  // A refused file targets the oldest installed release whose generator refuses it (some refusals are newer than 5.4).
+  if (expected === 'rejected') podman = candidates.find((g) => original(inputs, g, service, []).length > 0) ?? podman;
   const base = { file, kind, expected, podman, checked: 0, newer } as const;
   const built = build(inputs, podman);
   if (expected === 'rejected') {
@@ -195,7 +199,7 @@ export function runCase(file: string, all: Set<string> = new Set(corpusFiles()))
     const missing = missingKeys(read(file), built.files[file], SECTION[kind]);
     return missing.length ? { ...base, outcome: 'miss', why: `needs podman ${CORPUS_RELEASE}; our unit lacks ${missing.join(', ')}` } : { ...base, outcome: 'keys' };
   }
-  const mine = quadletGenerate(built.files, { podmanVersion: podman, unitFolder: UNIT_FOLDER });
+  const mine = quadletGenerate(built.files, { podmanVersion: podman, unitFolder: UNIT_FOLDER, podman: PODMAN });
   try {
     const failed = assertions.filter((a) => !newer.includes(a.line)).map((a) => evaluate(a, { service: mine.services[service], outDir: mine.outDir, stderr: mine.stderr })).filter((x): x is string => x !== undefined);
     const result = { ...base, checked: assertions.length - newer.length };

@@ -55,13 +55,12 @@ describe('quadlet units as hand-written ones had them', () => {
     expectDiagnostic(app, 'QUADLET012', 'error');
   });
 
-  it('template and instance unit names are valid', () => {
+  it('an @ in a unit name is refused: templates and instances are ContainerTemplate & co and instance()', () => {
     const { app, site } = Testing.site();
     new Container(site, 't', { name: 'worker@', image: 'docker.io/library/nginx:1.27', containerName: new SystemdText('systemd-%p_%i') });
     new Volume(site, 'v', { name: 'cache@one' });
-    const files = app.synthFiles().files.map((f) => f.path);
-    expect(files.some((f) => f.endsWith('/worker@.container'))).to.equal(true);
-    expect(files.some((f) => f.endsWith('/cache@one.volume'))).to.equal(true);
+    const msgs = expectDiagnostic(app, 'QUADLET004', 'error').map((d) => d.message);
+    expect(msgs).to.deep.equal(['"worker@" is not a valid unit name', '"cache@one" is not a valid unit name']);
   });
 
   it('externalHosts leaves a host that is no container to the user; s3:// names a bucket, not a host', () => {

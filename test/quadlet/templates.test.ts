@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Container, ContainerTemplate, NetworkTemplate, Specifier, Volume, VolumeTemplate } from '../../lib';
+import { Container, ContainerTemplate, NetworkTemplate, Specifier, systemdText, Volume, VolumeTemplate } from '../../lib';
 import { expectDiagnostic, Testing } from '../../lib/testing';
 import { dryRun, needQuadlet, quadletFiles, values } from './support';
 
@@ -46,6 +46,16 @@ describe('template units', () => {
     expect([b.serviceName, b.unitFileName, b.containerName]).to.deep.equal(['worker@b.service', 'worker@b.container', 'worker-b']);
     expect(worker.instance('b')).to.equal(b);
     expect(worker.serviceName).to.equal('worker@.service');
+  });
+
+  it('an instance of a template with install: false is its own unit, not started at boot; a name with %i is kept', () => {
+    const { app, site } = Testing.site({ podmanVersion: '5.8.6' });
+    const t = new ContainerTemplate(site, 'job', { image: IMG, networkMode: 'none', install: false, containerName: systemdText('job_', Specifier.instance) });
+    t.instance('x', { enabled: true });
+    const files = quadletFiles(app);
+    expect(Object.keys(files).sort()).to.deep.equal(['job@.container', 'job@x.container']);
+    expect(files['job@x.container']).to.not.contain('[Install]');
+    expect(values(files['job@.container'], 'ContainerName')).to.deep.equal(['job_%i']);
   });
 
   it('the 5.8 generator makes template and instance services with per-instance volume and network', function () {
