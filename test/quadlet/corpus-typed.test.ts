@@ -13,6 +13,7 @@ import {
   App, Build, Container, ContainerTemplate, DropIn, Kube, NetworkTemplate, Pod, Site, Volume, VolumeTemplate,
 } from '../../lib';
 import { quadletFor, quadletGenerate, Testing } from '../../lib/testing';
+import { assertionsOf, evaluate } from './corpus-assert';
 import { needQuadlet, quadletFiles } from './support';
 
 const CORPUS = path.join(__dirname, 'corpus');
@@ -65,47 +66,9 @@ function parseUnit(text: string): Map<string, Map<string, string[]>> {
   return out;
 }
 
-function indexOfSublist(list: string[], sub: string[], match = (a: string, b: string) => a === b): number {
-  for (let i = 0; i + sub.length <= list.length; i++) if (sub.every((s, j) => match(list[i + j], s))) return i;
-  return -1;
-}
-
 /** Evaluates one `## assert-...` line of the corpus on a generated service; the reason when it fails. */
 function check(assertion: string, service: string, outDir: string): string | undefined {
-  const [op, ...args] = words(assertion);
-  const unit = parseUnit(service);
-  const all = (sec: string, key: string) => unit.get(sec)?.get(key) ?? [];
-  const last = (sec: string, key: string) => all(sec, key).at(-1);
-  const argv = words(last('Service', 'ExecStart') ?? '');
-  const negate = op.startsWith('!');
-  const name = negate ? op.slice(1) : op;
-  let ok: boolean;
-  switch (name) {
-    case 'assert-podman-args': ok = indexOfSublist(argv, args) >= 0; break;
-    case 'assert-podman-final-args': ok = indexOfSublist(argv.slice(argv.length - args.length), args) === 0; break;
-    case 'assert-podman-final-args-regex': ok = indexOfSublist(argv.slice(argv.length - args.length), args, (a, re) => new RegExp(`^${re}$`).test(a)) === 0; break;
-    case 'assert-podman-stop-post-args': ok = indexOfSublist(words(last('Service', 'ExecStopPost') ?? ''), args) >= 0; break;
-    case 'assert-podman-stop-post-final-args-regex': {
-      const stop = words(last('Service', 'ExecStopPost') ?? '');
-      ok = indexOfSublist(stop.slice(stop.length - args.length), args, (a, re) => new RegExp(`^${re}$`).test(a)) === 0;
-      break;
-    }
-    case 'assert-podman-args-key-val': {
-      const kv = (s: string) => Object.fromEntries(s.split(args[1]).map((p) => [p.split('=')[0], p.slice(p.indexOf('=') + 1)]));
-      ok = argv.some((a, i) => a === args[0] && i + 1 < argv.length && JSON.stringify(kv(argv[i + 1])) === JSON.stringify(kv(args[2])));
-      break;
-    }
-    case 'assert-key-is': ok = JSON.stringify(all(args[0], args[1])) === JSON.stringify(args.slice(2)); break;
-    case 'assert-last-key-is-regex': ok = new RegExp(args[2]).test(last(args[0], args[1]) ?? '\u0000'); break;
-    case 'assert-last-key-contains': ok = (last(args[0], args[1]) ?? '').includes(args[2]); break;
-    case 'assert-symlink': {
-      const p = path.join(outDir, args[0]);
-      ok = fs.existsSync(path.dirname(p)) && fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() === true && fs.readlinkSync(p) === args[1];
-      break;
-    }
-    default: return `unknown assertion ${name}`;
-  }
-  return ok !== negate ? undefined : `failed: ${assertion}\n${service}`;
+  return evaluate(assertionsOf(`## ${assertion}`)[0], { service, outDir, stderr: '' });
 }
 
 interface Case {
