@@ -7,12 +7,10 @@
  */
 import * as path from 'path';
 import { unitNameProblem } from '../core/names';
-import { SystemdText } from '../render/systemd-value';
 import { KEY_TABLE, propNameOf, QuadletSection } from '../quadlet/keys';
-import { Mount, mountSpec } from '../quadlet/mounts';
 import { parseEnvFile } from './interpolate';
 import { Call, Decl, ModelBuilder, Ref, Value } from './model';
-import { bool, camel, portOf, typedKeyValue, unquoteSingle } from './quadlet-values';
+import { bool, camel, mountOf, portOf, typedKeyValue, unquoteSingle } from './quadlet-values';
 import { ReportBuilder } from './report';
 import { floats, IMPORT_SECRET_NAME, looksHarmless, systemdSafe } from './values';
 import { UnitSection, valuesOf } from './unit-parse';
@@ -277,7 +275,7 @@ export class UnitMapper {
       }
       case 'Container.Volume':
       case 'Pod.Volume': {
-        const mounts = values.map((v) => this.mountOf(v));
+        const mounts = values.map((v) => mountOf(v, this.byFile));
         if (mounts.some((m) => !m)) rawAll();
         else this.props.volumes = mounts as Value[];
         return true;
@@ -353,35 +351,6 @@ export class UnitMapper {
     }
     this.props.networks = refs;
     return true;
-  }
-
-  private mountOf(v: string): Value | undefined {
-    const parts = v.split(':');
-    if (parts.length < 2 || parts.length > 3) return undefined;
-    const [src, dst, opts] = parts;
-    const options = opts ? opts.split(',') : [];
-    const readOnly = options[0] === 'ro';
-    const rest = readOnly ? options.slice(1) : options;
-    if (rest.includes('ro') || options.some((o) => o === '')) return undefined;
-    let source: Value;
-    let check: Mount;
-    const unit = src.endsWith('.volume') ? this.byFile.get(src) : undefined;
-    if (unit) {
-      source = new Ref(unit.decl);
-      check = { volume: { volumeName: '', volumeRef: src }, path: dst };
-    } else if (/^(\/|%h(\/|$)|\.\/)/.test(src)) {
-      source = systemdSafe(src);
-      check = { hostPath: /[%$]/.test(src) ? new SystemdText(src) : src, path: dst };
-    } else if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src)) {
-      source = new Call('Volume.fromName', [src]);
-      check = { volume: { volumeName: src, volumeRef: src }, path: dst };
-    } else return undefined;
-    if (!dst.startsWith('/') || /[%$]/.test(dst)) return undefined;
-    const m: Record<string, Value> = 'volume' in check ? { volume: source, path: dst } : { hostPath: source, path: dst };
-    if (readOnly) m.readOnly = true;
-    if (rest.length) m.options = rest;
-    const spec = mountSpec({ ...check, readOnly, options: rest.length ? rest : undefined } as Mount);
-    return spec.text === v ? m : undefined;
   }
 
   private environment(values: string[]): boolean {

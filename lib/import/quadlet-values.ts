@@ -6,8 +6,9 @@
 import { encodeValue } from '../render/encode';
 import { literalOf, SystemdText } from '../render/systemd-value';
 import { KeyInfo } from '../quadlet/keys';
+import { Mount, mountSpec } from '../quadlet/mounts';
 import { PortMapping, publishSpec } from '../quadlet/ports';
-import { Value } from './model';
+import { Call, Decl, Ref, Value } from './model';
 import { systemdSafe } from './values';
 import { systemdSplit } from './words';
 
@@ -102,4 +103,34 @@ export function portOf(v: string): Value | undefined {
   else if (ip !== '127.0.0.1') mapping.bind = ip;
   const spec = publishSpec(mapping as unknown as PortMapping);
   return spec === v && literalOf(spec) === v ? mapping : undefined;
+}
+
+/** A `Volume=` value as a typed mount, only when the library writes it back identically. */
+export function mountOf(v: string, byFile: ReadonlyMap<string, { readonly decl: Decl }>): Value | undefined {
+  const parts = v.split(':');
+  if (parts.length < 2 || parts.length > 3) return undefined;
+  const [src, dst, opts] = parts;
+  const options = opts ? opts.split(',') : [];
+  const readOnly = options[0] === 'ro';
+  const rest = readOnly ? options.slice(1) : options;
+  if (rest.includes('ro') || options.some((o) => o === '')) return undefined;
+  let source: Value;
+  let check: Mount;
+  const unit = src.endsWith('.volume') ? byFile.get(src) : undefined;
+  if (unit) {
+    source = new Ref(unit.decl);
+    check = { volume: { volumeName: '', volumeRef: src }, path: dst };
+  } else if (/^(\/|%h(\/|$)|\.\/)/.test(src)) {
+    source = systemdSafe(src);
+    check = { hostPath: /[%$]/.test(src) ? new SystemdText(src) : src, path: dst };
+  } else if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src)) {
+    source = new Call('Volume.fromName', [src]);
+    check = { volume: { volumeName: src, volumeRef: src }, path: dst };
+  } else return undefined;
+  if (!dst.startsWith('/') || /[%$]/.test(dst)) return undefined;
+  const m: Record<string, Value> = 'volume' in check ? { volume: source, path: dst } : { hostPath: source, path: dst };
+  if (readOnly) m.readOnly = true;
+  if (rest.length) m.options = rest;
+  const spec = mountSpec({ ...check, readOnly, options: rest.length ? rest : undefined } as Mount);
+  return spec.text === v ? m : undefined;
 }
