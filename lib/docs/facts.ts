@@ -7,6 +7,7 @@ import { literalSecretIn } from '../quadlet/literal-secrets';
 import { Secret } from '../quadlet/secret';
 import { publishSpec } from '../quadlet/ports';
 import { QuadletUnit } from '../quadlet/unit';
+import { RootFs } from '../quadlet/rootfs';
 import { byText, code, listOf } from './markdown';
 import { publishedOf, RoutableUnit } from './routing';
 
@@ -19,10 +20,12 @@ export interface FileRecord {
 }
 
 /** An image reference, or the `.image` / `.build` unit and what it resolves to; with the floating-tag reason. */
-export function imageText(image: string | IImageSource, floatingReason?: string): string {
+export function imageText(image: string | IImageSource | RootFs, floatingReason?: string): string {
   let text: string;
   if (typeof image === 'string') {
     text = code(image);
+  } else if (RootFs.isRootFs(image)) {
+    text = `root file system ${code(literalOf(image.path))}${image.overlay ? ' (overlay)' : ''}`;
   } else {
     const resolved = (image as { readonly resolvedImage?: string }).resolvedImage;
     text = `${code(image.imageRef)}${resolved ? ` (${code(resolved)})` : ''}`;

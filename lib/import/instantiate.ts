@@ -4,6 +4,7 @@ import { home, SystemdText } from '../render/systemd-value';
 import { Artifact } from '../quadlet/artifact';
 import { Build } from '../quadlet/build';
 import { Container } from '../quadlet/container';
+import { RootFs } from '../quadlet/rootfs';
 import { EnvFile } from '../quadlet/env-file';
 import { Image } from '../quadlet/image';
 import { Kube } from '../quadlet/kube';
@@ -29,6 +30,7 @@ const CALLS: Record<Call['fn'], (...args: any[]) => unknown> = {
   'Network.fromName': (n: string) => Network.fromName(n),
   'Volume.fromName': (n: string) => Volume.fromName(n),
   'Container.fromName': (n: string) => Container.fromName(n),
+  'RootFs.at': (path: string, options?: { overlay?: boolean }) => RootFs.at(path, options),
   'home': (rest: string) => home(rest),
   'new SystemdText': (t: string) => new SystemdText(t),
 };

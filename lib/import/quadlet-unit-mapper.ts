@@ -211,7 +211,7 @@ export class UnitMapper {
       if (!this.special(key, values)) this.generic(key, values);
     }
     if (sec === 'Container' && this.props.image === undefined && !keys.includes('Image')) {
-      this.u.decl.todos.push('Image: the unit runs a rootfs (or nothing); the Container construct needs an image');
+      this.u.decl.todos.push('Image: the unit runs nothing the Container construct can say (no Image=, no plain Rootfs=)');
       this.report.add('IMPORT003', this.u.file, 'Image', 'no Image=: the Container construct needs one');
       this.props.image = '';
     }
@@ -224,6 +224,16 @@ export class UnitMapper {
     const rawAll = () => values.forEach((v) => this.raw(sec, key, v));
     const typedUnit = (v: string, ext: string) => (v.endsWith(ext) ? this.byFile.get(v) : undefined);
     switch (`${sec}.${key}`) {
+      case 'Container.Rootfs': {
+        // A plain folder, optionally `:O` (overlay); other options (idmap) stay raw.
+        const m = /^([^:%$"]+?)(:O)?$/.exec(last);
+        if (!m || this.props.image !== undefined || values.length > 1) {
+          rawAll();
+          return true;
+        }
+        this.props.image = new Call('RootFs.at', m[2] ? [m[1], { overlay: true }] : [m[1]]);
+        return true;
+      }
       case 'Container.Image': {
         const unit = typedUnit(last, '.image') ?? typedUnit(last, '.build');
         if (/[%$"]/.test(last)) return false;

@@ -32,4 +32,5 @@ export const K8S_CODES = defineCodes({
   K8S025: { title: 'raw unit entry not carried over', severity: 'warning', hint: 'express the entry with a typed prop the backend maps, or add it to the manifests by hand (a kustomize patch)' },
   K8S026: { title: 'drop-in not applied to the workload', severity: 'warning', hint: 'set the drop-in\'s settings as props of the unit (the backend maps those), or patch the manifests with kustomize' },
   K8S027: { title: 'template unit not mapped', severity: 'warning', hint: 'declare one Container (Volume, Network) per instance: each becomes a workload (claim, NetworkPolicy) of its own' },
+  K8S028: { title: 'container runs a root file system folder', severity: 'error', hint: 'make an image of the folder (podman import, or a Containerfile FROM scratch), push it to a registry the cluster pulls from, and give the Kubernetes site that reference' },
 });

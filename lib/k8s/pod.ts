@@ -12,6 +12,7 @@ import { ComposedValue, Container } from '../quadlet/container';
 import { EnvFile } from '../quadlet/env-file';
 import { Build } from '../quadlet/build';
 import { Image } from '../quadlet/image';
+import { RootFs } from '../quadlet/rootfs';
 import { Mount } from '../quadlet/mounts';
 import { Secret } from '../quadlet/secret';
 import { Docs } from '../core/about';
@@ -151,8 +152,12 @@ export class PodBuilder {
   }
 
   /** The image a container runs: a reference, an Image unit's, or nothing for a Build (K8S016). */
-  public imageOf(image: string | { readonly imageRef: string }, report: Reporter, what: string): string {
+  public imageOf(image: string | { readonly imageRef: string } | RootFs, report: Reporter, what: string): string {
     if (typeof image === 'string') return image;
+    if (RootFs.isRootFs(image)) {
+      report('K8S028', `${what} runs the host folder ${literalOf(image.path)} (Rootfs=), and Kubernetes runs only images`);
+      return '';
+    }
     if (image instanceof Image) return image.resolvedImage ?? image.props.image;
     const tag = image instanceof Build ? image.imageTags[0] : undefined;
     report('K8S016', `${what}: the image ${tag ?? image.imageRef} is built on the host; push it to a registry the cluster pulls from`);

@@ -108,7 +108,7 @@ const CONTAINER_KEYS: Record<string, Disposition> = {
 /** Container props written by hand in ContainerProps (not generic quadlet keys). */
 const CONTAINER: Record<string, Disposition> = {
   ...UNIT,
-  image: to('image (an Image unit gives its reference; a Build is K8S016)'),
+  image: to('image (an Image unit gives its reference; a Build is K8S016; a RootFs folder is K8S028)'),
   allowFloatingTag: check('image tag check'),
   containerName: to('Deployment, Service and container name'),
   networks: to('namespace DNS; internal networks -> NetworkPolicy'),

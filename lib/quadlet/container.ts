@@ -17,6 +17,7 @@ import { Secret } from './secret';
 import { IHealthReporter } from './dependency';
 import { HostPrerequisites } from '../host/prerequisites';
 import { readSecretCommand, shellQuote, SiteSecrets } from './site-secrets';
+import { checkRootFs, RootFs } from './rootfs';
 import { IServiceUnit, QuadletUnit, QuadletUnitProps } from './unit';
 import '../deploy/codes';
 
@@ -66,7 +67,7 @@ export interface ContainerPort {
 }
 
 export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
-'image' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName' | 'autoUpdate'> {
+'image' | 'rootfs' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName' | 'autoUpdate'> {
   /**
    * Let `podman auto-update` update the image (`AutoUpdate=`): `registry` pulls a newer image of the
    * same tag, `local` uses one built or pulled on the host. The site then wants
@@ -76,8 +77,11 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
    * @default - never updated by podman
    */
   readonly autoUpdate?: 'registry' | 'local';
-  /** A fully qualified reference (`docker.io/library/caddy:2-alpine`), or an Image / Build unit. */
-  readonly image: string | IImageSource;
+  /**
+   * What the container runs: a fully qualified reference (`docker.io/library/caddy:2-alpine`), an
+   * Image / Build unit, or a root file system folder on the host (`RootFs.at(path)`, `Rootfs=`).
+   */
+  readonly image: string | IImageSource | RootFs;
   /**
    * Let the image use a floating tag such as `:latest`. Give the reason: it goes into the docs.
    * @default - floating tags are errors
@@ -149,7 +153,8 @@ export class Container extends QuadletUnit implements IHealthReporter {
   private readonly composed = new Map<string, ComposedValue>();
 
   public constructor(scope: Construct, id: string, props: ContainerProps) {
-    super(scope, id, props, props);
+    // The key table reads the props as they are, except a RootFs, which is Rootfs=, not Image=.
+    super(scope, id, props, RootFs.isRootFs(props.image) ? { ...props, image: undefined } : props);
     this.props = props;
     // A template's instances each need their own container: `<name>-%i`, unless the name given already has the instance (%i).
     this.containerBase = props.containerName === undefined ? this.name : literalOf(props.containerName);
@@ -339,6 +344,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
     for (const s of this.secretMounts) checkSecretMount(s, ctx.report);
     const report = ctx.report;
     if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
+    else if (RootFs.isRootFs(p.image)) checkRootFs(p.image, report);
     if (p.autoUpdate !== undefined) {
       if (p.healthCmd === undefined) report('DEPLOY010', `${this.name} is auto-updated (${p.autoUpdate}) but has no health check: a broken image that keeps running is never rolled back`);
       if (p.autoUpdate === 'registry' && typeof p.image === 'string' && p.image.includes('@sha256:')) {
@@ -376,7 +382,8 @@ export class Container extends QuadletUnit implements IHealthReporter {
 
   protected quadletEntries(report: Reporter): Array<[string, EncodableValue | undefined]> {
     const p = this.props;
-    const image = typeof p.image === 'string' ? p.image : p.image.imageRef;
+    const rootfs = RootFs.isRootFs(p.image) ? p.image : undefined;
+    const image = typeof p.image === 'string' ? p.image : RootFs.isRootFs(p.image) ? undefined : p.image.imageRef;
     const networks: UnitValue[] = [
       ...this.networks.map((n) => n.networkRef),
       ...(p.networkMode ? [p.networkMode] : []),
@@ -394,6 +401,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
     }
     return [
       ['Image', image],
+      ['Rootfs', rootfs && (rootfs.overlay ? systemdText(rootfs.path, ':O') : rootfs.path)],
       ['ContainerName', this.isTemplate && !this.containerBase.includes('%i') ? systemdText(this.containerBase, '-', Specifier.instance) : p.containerName ?? this.containerName],
       ['Pod', p.pod?.podRef],
       ['Network', networks.length ? networks : undefined],

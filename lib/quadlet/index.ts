@@ -8,6 +8,7 @@ export * from './bundle';
 export * from './checks';
 export * from './codes';
 export * from './container';
+export * from './rootfs';
 export * from './drop-in';
 export * from './env-file';
 export * from './image';

@@ -5,7 +5,7 @@
  */
 import {
   App, Artifact, BackupJob, DropIn, VolumeTemplate, ContainerJob, ContainerTemplate, Endpoint, home, HostFile, MailStack, MariaDb, PostgresDatabase, SiteConfig, WebApp, Build, Caddy, Container, EnvFile, HostCommand, Image, Kube, Network, Pod, Resource, Route, Secret,
-  Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
+  RootFs, Service, Severity, Site, SiteProps, Target, Timer, Tunnel, Volume,
 } from '../../lib';
 import { SiteDocs } from '../../lib/docs';
 import { LiteLlm, LlamaSwap, LlamaSwapProps, Model, ModelGroup, ModelPolicy } from '../../lib/llm';
@@ -738,6 +738,9 @@ export const BAD_INPUTS: BadInput[] = [
   } },
   { code: 'K8S027', severity: 'warning', what: 'a template container on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
     new ContainerTemplate(s, 'worker', { image: IMG }).instance('a', { enabled: true });
+  } },
+  { code: 'K8S028', severity: 'error', what: 'a container running a host folder (RootFs) on a cluster', site: { backend: 'kubernetes' }, build: (s) => {
+    new Container(s, 'tools', { image: RootFs.at('/var/lib/tools') });
   } },
   // deploys: auto-update
   { code: 'DEPLOY010', severity: 'warning', what: 'a container podman auto-updates without a health check', build: (s) => {

@@ -22,7 +22,6 @@ const KNOWN: Record<string, string> = {
   'shortname.container': `${STRICTER}: a short image name (IMAGE001)`,
   'creds.image': `${STRICTER}: a password written in the unit (SECRET001)`,
   'group-add.container': `${STRICTER}: GroupAdd=keep-groups on a rootless site (QUADLET020); podman's test may run as root`,
-  'rootfs.container': 'the Container construct needs an image: Rootfs= containers have no typed form yet',
   'dependent.build': CLASH,
   'dependent.container': CLASH,
   'dependent.image': CLASH,

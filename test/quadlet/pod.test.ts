@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Build, Container, Image, Network, Pod, Volume } from '../../lib';
+import { Build, Container, Image, Network, Pod, RootFs, Volume } from '../../lib';
 import { expectDiagnostic, Testing } from '../../lib/testing';
 import { dryRun, needQuadlet, quadletFiles, values } from './support';
 
@@ -136,7 +136,7 @@ describe('Image=, Pod= references between units', () => {
 
   it('write the file names of the referenced units', () => {
     const { a, b } = tree();
-    expect([a.props.image, b.props.image].map((i) => (typeof i === 'string' ? i : i.imageRef))).to.deep.equal(['base.image', 'tool.build']);
+    expect([a.props.image, b.props.image].map((i) => (typeof i === 'string' || RootFs.isRootFs(i) ? i : i.imageRef))).to.deep.equal(['base.image', 'tool.build']);
     expect(a.props.pod?.podRef).to.equal('stack.pod');
   });
 
