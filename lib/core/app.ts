@@ -210,7 +210,7 @@ export class App extends Construct {
         else if (long) report('NAME002', `file name ${long.slice(0, 20)}...${long.slice(-12)} is ${byteLength(long)} bytes long (at most ${MAX_NAME_BYTES})`);
         else files.set(path, { path, content, constructPath: r.node.path });
       };
-      guarded(r, report, () => r.render({ site: r.site, emit, report, files }));
+      guarded(r, report, () => r.render({ site: r.site, emit, report, files, memo: context.memo }));
     }
     for (const site of this.node.findAll().filter(Site.isSite).filter((s) => s.backend !== 'quadlet')) {
       renderWithBackend(site, order.filter((r) => r.site === site), files, reporterOf);
@@ -303,11 +303,16 @@ function renderWithBackend(site: Site, resources: Resource[], files: Map<string,
     if (prior) reporterOf(site)('CORE003', `${path} is also written by ${prior.constructPath}`);
     else files.set(path, { path, content, constructPath });
   };
+  const memos = new Map<string, unknown>();
+  const memo = <T>(key: string, make: () => T): T => {
+    if (!memos.has(key)) memos.set(key, make());
+    return memos.get(key) as T;
+  };
   const quadletFilesOf = (r: Resource): GeneratedFile[] => {
     const out: GeneratedFile[] = [];
     const sink = () => undefined;
     r.render({
-      site, report: sink, files: new Map(),
+      site, report: sink, files: new Map(), memo,
       emit: (area, name, content) => out.push({ path: r.site.pathOf(area, name), content, constructPath: r.node.path }),
     });
     return out;

@@ -49,6 +49,11 @@ export interface RenderContext {
    * resources with `renderAfterOthers` (docs, indexes), which render once everything else has.
    */
   readonly files: ReadonlyMap<string, { readonly path: string; readonly content: string; readonly constructPath: string }>;
+  /**
+   * A value computed once per synth under `key` (an index of the site that every unit reads):
+   * keeps a per-unit look at the whole site linear in the number of units.
+   */
+  memo<T>(key: string, make: () => T): T;
 }
 
 /** What a resource receives while validating: its reporter and the whole site. */

@@ -438,7 +438,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     for (const e of this.raw) file.add(e.section, e.key, e.value);
     if (compareVersions(KEY_TABLE[this.section].since, this.site.podmanVersion) <= 0) {
       checkVersionValues(file, this.section, this.site.podmanVersion, report);
-      checkGeneratorRules(file, this.section, quadletFilesOf(this.site), this.site.podmanVersion, report);
+      checkGeneratorRules(file, this.section, ctx.memo(`quadlet-files:${this.site.node.path}`, () => quadletFilesOf(this.site)), this.site.podmanVersion, report);
     }
     // A bundled site writes its units into <site>.quadlets instead of one file each.
     const emit = (name: string, text: string) => (this.site.quadletOutput === 'bundle' ? QuadletBundle.of(this.site).add(name, text) : ctx.emit('quadlet', name, text));
