@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Container, home, importQuadlets, RootFs } from '../../lib';
+import { SiteDocs } from '../../lib/docs';
 import { expectDiagnostic, Testing } from '../../lib/testing';
 import { k8sSite } from '../k8s/support';
 import { dryRun, needQuadlet, quadletFiles, values } from './support';
@@ -31,6 +32,14 @@ describe('RootFs: a container that runs a host folder instead of an image', () =
       'root file system "/var/lib/tools:idmap" contains ":", which podman reads as the start of its options',
     ]);
     expect(Testing.codes(app).filter((c) => c.startsWith('IMAGE'))).to.deep.equal([]);
+  });
+
+  it('is named in the site docs as the folder it runs', () => {
+    const { app, site } = Testing.site();
+    new Container(site, 'tools', { image: RootFs.at('/var/lib/tools', { overlay: true }), networkMode: 'none' });
+    new SiteDocs(site, 'docs');
+    const doc = Object.values(Testing.synth(app)).find((text) => text.includes('### tools.container'));
+    expect(doc).to.contain('root file system `/var/lib/tools` (overlay)');
   });
 
   it('is an error for the Kubernetes backend (K8S028): a cluster runs images only', () => {
