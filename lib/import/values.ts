@@ -103,3 +103,9 @@ export function looksHarmless(key: string, value: string): boolean {
   if (/_FILE$/i.test(key) && value.startsWith('/')) return true;
   return false;
 }
+
+/** A compose field that takes one value or a list, as a list. */
+export function list(v: unknown): any[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
