@@ -179,6 +179,10 @@ project.addTask('bench', {
 });
 
 project.package.addField('peerDependenciesMeta', { projen: { optional: true } });
+// npm >= 11.19 runs a dependency's install scripts only when allowScripts says so, and warns about
+// each one it skipped. esbuild's postinstall only checks its binary and swaps its CLI shim for it:
+// the binary comes from @esbuild/<platform> and the JS API we call works without the script.
+project.package.addField('allowScripts', { esbuild: false });
 // The tarball ships the library and its typings, not the validators, benches or the reference apps.
 project.npmignore?.exclude('/.tools/', '/.ci/', '/bench/', '/apps/', '/examples/', '/scripts/', '/.mocharc.json', '/dist/');
 
