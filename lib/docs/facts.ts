@@ -7,6 +7,7 @@ import { literalSecretIn } from '../quadlet/literal-secrets';
 import { Secret } from '../quadlet/secret';
 import { publishSpec } from '../quadlet/ports';
 import { QuadletUnit } from '../quadlet/unit';
+import { ImageAllowances } from '../quadlet/image-ref';
 import { RootFs } from '../quadlet/rootfs';
 import { byText, code, listOf } from './markdown';
 import { publishedOf, RoutableUnit } from './routing';
@@ -20,7 +21,7 @@ export interface FileRecord {
 }
 
 /** An image reference, or the `.image` / `.build` unit and what it resolves to; with the floating-tag reason. */
-export function imageText(image: string | IImageSource | RootFs, floatingReason?: string): string {
+export function imageText(image: string | IImageSource | RootFs, allow: ImageAllowances = {}): string {
   let text: string;
   if (typeof image === 'string') {
     text = code(image);
@@ -30,7 +31,8 @@ export function imageText(image: string | IImageSource | RootFs, floatingReason?
     const resolved = (image as { readonly resolvedImage?: string }).resolvedImage;
     text = `${code(image.imageRef)}${resolved ? ` (${code(resolved)})` : ''}`;
   }
-  return floatingReason ? `${text}; floating tag allowed: ${floatingReason}` : text;
+  if (allow.allowShortName) text += `; short name allowed: ${allow.allowShortName}`;
+  return allow.allowFloatingTag ? `${text}; floating tag allowed: ${allow.allowFloatingTag}` : text;
 }
 
 /** Published ports (`127.0.0.1:3000:8080`, public ones marked), then declared-only ports as internal. */

@@ -38,7 +38,7 @@ export function renderUnitSection(u: DocUnit, ctx: SectionContext): string[] {
   put('Upstream', u.about.upstream ?? 'not documented');
 
   if (c instanceof Container) {
-    put('Image', imageText(c.props.image, c.props.allowFloatingTag));
+    put('Image', imageText(c.props.image, c.props));
     put('Role', role);
     if (c.props.entrypoint !== undefined || c.props.command !== undefined) put('Command', containerCommand(c));
     put('Ports', portsText(c));
@@ -61,14 +61,14 @@ export function renderUnitSection(u: DocUnit, ctx: SectionContext): string[] {
     put('Depends on', dependsText(u, c.networks.map((n) => `network ${code(n.networkName)}`)));
   } else if (c instanceof Timer) {
     const job = c.service.job;
-    if (job instanceof ContainerJob) put('Image', imageText(job.props.image, job.props.allowFloatingTag));
+    if (job instanceof ContainerJob) put('Image', imageText(job.props.image, job.props));
     put('Role', role);
     put('Schedule', scheduleText(c));
     put('Dispatch', `${code(c.unitFileName)} → ${code(c.service.serviceName)} → ${job ? commandText(job.commandLine(ctx.site)) : 'nothing (no job)'}`);
     putJob(put, job);
     put('Depends on', dependsText(u, []));
   } else if (c instanceof Service) {
-    if (c.job instanceof ContainerJob) put('Image', imageText(c.job.props.image, c.job.props.allowFloatingTag));
+    if (c.job instanceof ContainerJob) put('Image', imageText(c.job.props.image, c.job.props));
     put('Role', role);
     const type = c.props.type ?? 'exec';
     const restart = c.props.restart ?? (type === 'oneshot' ? undefined : 'on-failure');

@@ -30,6 +30,7 @@ const CALLS: Record<Call['fn'], (...args: any[]) => unknown> = {
   'Network.fromName': (n: string) => Network.fromName(n),
   'Volume.fromName': (n: string) => Volume.fromName(n),
   'Container.fromName': (n: string) => Container.fromName(n),
+  'QuadletUnit.fromFileName': (n: string) => QuadletUnit.fromFileName(n),
   'RootFs.at': (path: string, options?: { overlay?: boolean }) => RootFs.at(path, options),
   'home': (rest: string) => home(rest),
   'new SystemdText': (t: string) => new SystemdText(t),

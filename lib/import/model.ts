@@ -20,7 +20,7 @@ export class Shared {
 }
 
 /** The library functions generated code may call. */
-export type CallName = 'Network.fromName' | 'Volume.fromName' | 'Container.fromName' | 'RootFs.at' | 'home' | 'new SystemdText';
+export type CallName = 'Network.fromName' | 'Volume.fromName' | 'Container.fromName' | 'QuadletUnit.fromFileName' | 'RootFs.at' | 'home' | 'new SystemdText';
 
 /** A call of a library function with literal arguments, e.g. `home('data/wiki')`. */
 export class Call {

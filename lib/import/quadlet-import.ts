@@ -23,6 +23,15 @@ export interface QuadletImportOptions {
   readonly podmanVersion?: string;
   /** Host paths under it become `home('...')`. @default - none */
   readonly homeDir?: string;
+  /**
+   * Quadlet files that stay outside the imported site, managed elsewhere (an admin's own units
+   * beside it, e.g. `['db.container']`): a `[Unit]` dependency naming one of them by file name
+   * (`Requires=db.container`) becomes a typed `QuadletUnit.fromFileName('db.container')`. Any
+   * other file name the import does not have stays as written, and synth reports it (QUADLET035)
+   * on a site whose generator refuses it.
+   * @default - none
+   */
+  readonly outsideUnits?: readonly string[];
 }
 
 const CLASS_OF: Record<string, [ConstructClass, QuadletSection]> = {
@@ -121,7 +130,8 @@ export function mapQuadlets(files: readonly UnitFileInput[], options: QuadletImp
   }
   const byService = new Map(units.map((u) => [u.serviceName, u]));
   const siteName = siteNameOf(options.siteName ?? 'imported');
-  for (const u of units) new UnitMapper(u, byFile, byService, envFiles, model, report, siteName).run();
+  const outside = new Set((options.outsideUnits ?? []).filter((n) => !byFile.has(n)));
+  for (const u of units) new UnitMapper(u, byFile, byService, envFiles, model, report, siteName, outside).run();
   for (const f of dropIns) mapDropIn(f, targets, model, report);
   return {
     siteName,

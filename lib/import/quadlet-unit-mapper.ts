@@ -65,6 +65,8 @@ export class UnitMapper {
     private readonly model: ModelBuilder,
     private readonly report: ReportBuilder,
     private readonly siteName: string,
+    /** Quadlet files outside the import (QuadletImportOptions.outsideUnits). */
+    private readonly outside: ReadonlySet<string> = new Set(),
   ) {}
 
   private raw(section: string, key: string, value: string): void {
@@ -107,15 +109,17 @@ export class UnitMapper {
     const after = new Set(list('After'));
     const typed = new Set<string>();
     // Units of the folder named in Requires=/BindsTo=/Wants= with After=, or in After= alone,
-    // become typed dependencies of that strength; anything else stays as written.
+    // become typed dependencies of that strength, and so do units outside the import named by
+    // file (outsideUnits); anything else stays as written.
     const deps: Value[] = [];
     const strengthOf = (name: string) => (['Requires', 'BindsTo', 'Wants'] as const).filter((k) => list(k).includes(name));
     for (const name of [...new Set([...list('Requires'), ...list('BindsTo'), ...list('Wants'), ...after])]) {
-      const target = this.byService.get(name);
+      const inFolder = this.byService.get(name);
+      const target = inFolder ? new Ref(inFolder.decl) : this.outside.has(name) ? new Call('QuadletUnit.fromFileName', [name]) : undefined;
       const keys = strengthOf(name);
-      if (!target || target === this.u || !after.has(name) || keys.length > 1) continue;
+      if (!target || inFolder === this.u || !after.has(name) || keys.length > 1) continue;
       const strength = keys.length === 0 ? 'orderOnly' : STRENGTH[keys[0]];
-      deps.push(strength === 'requires' ? new Ref(target.decl) : { unit: new Ref(target.decl), strength });
+      deps.push(strength === 'requires' ? target : { unit: target, strength });
       for (const k of [...keys, 'After']) typed.add(`${k}:${name}`);
     }
     if (deps.length) this.props.dependsOn = deps;

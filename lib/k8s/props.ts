@@ -110,6 +110,7 @@ const CONTAINER: Record<string, Disposition> = {
   ...UNIT,
   image: to('image (an Image unit gives its reference; a Build is K8S016; a RootFs folder is K8S028)'),
   allowFloatingTag: check('image tag check'),
+  allowShortName: check('image name check'),
   containerName: to('Deployment, Service and container name'),
   networks: to('namespace DNS; internal networks -> NetworkPolicy'),
   networkMode: code('K8S002', 'host, none, pasta, slirp4netns and private network modes'),
@@ -156,7 +157,7 @@ const POD: Record<string, Disposition> = {
 /** Props of the other constructs (not quadlet units), by construct kind. */
 const OTHERS: Record<string, Record<string, Disposition>> = {
   kube: { ...UNIT, yaml: code('K8S018', 'the YAML lives on the host'), networks: code('K8S018', 'the YAML lives on the host'), publish: code('K8S018', 'the YAML lives on the host') },
-  image: { ...UNIT, image: to('the image reference of containers that use it'), allowFloatingTag: check('image tag check') },
+  image: { ...UNIT, image: to('the image reference of containers that use it'), allowFloatingTag: check('image tag check'), allowShortName: check('image name check') },
   build: { ...UNIT, imageTag: code('K8S016', 'images built on the host'), file: code('K8S016', 'images built on the host'), setWorkingDirectory: code('K8S016', 'images built on the host'), networks: code('K8S016', 'images built on the host') },
   artifact: { ...UNIT, artifact: code('K8S016', 'OCI artifacts pulled on the host') },
   'env-file': {
@@ -190,7 +191,7 @@ const OTHERS: Record<string, Record<string, Disposition>> = {
     dependsOn: to('init containers that wait for the dependency\'s Service'),
   },
   'container-job': {
-    image: to('image'), allowFloatingTag: check('image tag check'), command: to('args'), entrypoint: to('command'),
+    image: to('image'), allowFloatingTag: check('image tag check'), allowShortName: check('image name check'), command: to('args'), entrypoint: to('command'),
     envFiles: to('envFrom ConfigMap + Secret'), environment: to('env'), secrets: to('env secretKeyRef / secret volume'), volumes: to('PersistentVolumeClaim / hostPath (K8S003)'),
     networks: to('namespace DNS'), pull: to('imagePullPolicy'), containerName: to('container name'), user: to('securityContext.runAsUser/runAsGroup'),
     podmanArgs: code('K8S007', 'podman command-line arguments'), podmanPath: code('K8S010', 'the podman binary'),

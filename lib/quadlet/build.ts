@@ -5,6 +5,7 @@ import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
 import { literalOf, UnitValue } from '../render/systemd-value';
 import { IImageSource } from './container';
+import { checkKeepGroupsAlone } from './group-add';
 import { BuildKeys } from './keys.generated';
 import { INetwork } from './network';
 import { compareVersions } from './keys';
@@ -78,6 +79,7 @@ export class Build extends QuadletUnit implements IImageSource {
   public validate(ctx: ValidationContext): void {
     super.validate(ctx);
     const p = this.props;
+    checkKeepGroupsAlone(p.groupAdd, `build ${this.name}`, 'every RUN step of podman build', ctx.report);
     // B3: the generator's three refusals, in its own order.
     if (this.imageTags.length === 0) {
       ctx.report('QUADLET005', `build ${this.name} has no image tag (ImageTag=)`, 'set imageTag, e.g. localhost/<name>:<version>; containers run the first tag');

@@ -8,6 +8,7 @@ import { literalOf, Specifier, SystemdText, systemdText, UnitValue } from '../re
 import { encodeValue } from '../render/encode';
 import { EnvFile } from './env-file';
 import { literalSecretIn } from './literal-secrets';
+import { checkKeepGroupsAlone } from './group-add';
 import { checkImageRef } from './image-ref';
 import { ContainerKeys } from './keys.generated';
 import { checkMounts, Mount, mountSpec, podmanSocketUnitOf } from './mounts';
@@ -87,6 +88,16 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
    * @default - floating tags are errors
    */
   readonly allowFloatingTag?: string;
+  /**
+   * Let the image be a short name without a registry (`Image=myapp`, `localhost/` left out): an
+   * image built or tagged on the host, or a name the host's short-name aliases
+   * (`/etc/containers/registries.conf.d/`) resolve. Give the reason: it goes into the docs.
+   * Without it a short name is an error (IMAGE001): podman resolves it through the host's search
+   * registries, which a non-interactive pull (start, auto-update) refuses or answers differently
+   * on another host.
+   * @default - short names are errors
+   */
+  readonly allowShortName?: string;
   /**
    * The podman container name, which is its DNS name on shared networks. Systemd text keeps
    * specifiers (quadlet's own default is `systemd-%N`).
@@ -343,7 +354,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
     this.checkTemplateReferences([...(p.volumes ?? []).map((m) => ('volume' in m ? m.volume : undefined)), ...this.networks], ctx.report);
     for (const s of this.secretMounts) checkSecretMount(s, ctx.report);
     const report = ctx.report;
-    if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, !!p.allowFloatingTag, report);
+    if (typeof p.image === 'string') checkImageRef(p.image, ctx.site, p, report);
     else if (RootFs.isRootFs(p.image)) checkRootFs(p.image, report);
     if (p.autoUpdate !== undefined) {
       if (p.healthCmd === undefined) report('DEPLOY010', `${this.name} is auto-updated (${p.autoUpdate}) but has no health check: a broken image that keeps running is never rolled back`);
@@ -356,6 +367,7 @@ export class Container extends QuadletUnit implements IHealthReporter {
     if (p.pod && (p.publish?.length || p.networks?.length || p.networkMode)) {
       report('QUADLET021', `${this.name} joins pod ${p.pod.podName} but sets ports or networks`);
     }
+    checkKeepGroupsAlone(p.groupAdd, this.name, 'podman run (exit 125)', report);
     if (ctx.site.rootless && (p.groupAdd ?? []).some((g) => literalOf(g) === 'keep-groups')) {
       report('QUADLET020', 'GroupAdd=keep-groups does not work on a rootless site');
     }

@@ -1,15 +1,32 @@
 import { Reporter } from '../core/diagnostics';
-import { checkUnitList, encodeUnitList } from '../core/names';
+import { checkUnitList, encodeUnitList, escapeControls } from '../core/names';
 import { Resource } from '../core/resource';
 import type { Site } from '../core/site';
 import { orderAfter } from '../core/synth-order';
 import './codes';
+import { UNIT_DEPENDENCY_TRANSLATION_SINCE } from './generator-rules';
 import { compareVersions } from './keys';
 
 /** Anything that runs as a systemd service and can be depended on. */
 export interface IServiceUnit {
   /** The generated or written systemd unit, e.g. `litellm.service`. */
   readonly serviceName: string;
+}
+
+/**
+ * A quadlet unit managed outside the site (`QuadletUnit.fromFileName`): quadlet units of the site
+ * name it by its file (`Requires=db.container`), which the generator translates into its service.
+ */
+export interface IQuadletUnitRef extends IServiceUnit {
+  /** The quadlet file name, e.g. `db.container` or `edge.network`. */
+  readonly quadletFileName: string;
+}
+
+/** The file name extensions of quadlet units, which the generator translates in `[Unit]` lists. */
+export const QUADLET_UNIT_FILE = /^(?<base>.+)\.(?<kind>container|volume|network|pod|image|build|kube|artifact)$/;
+
+function isQuadletRef(u: IServiceUnit): u is IQuadletUnitRef {
+  return typeof (u as Partial<IQuadletUnitRef>).quadletFileName === 'string';
 }
 
 /**
@@ -105,14 +122,30 @@ export class DependencyList {
   /**
    * @param owner the unit that depends; also rendered after each dependency that is a resource
    * @param defaultStrength the strength when the options give none
+   * @param quadletNames the owner is a quadlet unit: a unit outside the site referenced by its
+   *   quadlet file (`IQuadletUnitRef`) is written by that name, which the generator translates
    */
-  public constructor(private readonly owner: Resource, private readonly defaultStrength: DependencyStrength = 'requires') {}
+  public constructor(private readonly owner: Resource, private readonly defaultStrength: DependencyStrength = 'requires', private readonly quadletNames = false) {}
+
+  /**
+   * The name written for `unit`: its service; for an outside quadlet unit, its file name when the
+   * owner is a quadlet unit and the generator translates such names (podman 5.5).
+   */
+  private nameOf(unit: IServiceUnit): string {
+    const translated = this.quadletNames && compareVersions(this.owner.site.podmanVersion, UNIT_DEPENDENCY_TRANSLATION_SINCE) >= 0;
+    return translated && isQuadletRef(unit) ? unit.quadletFileName : unit.serviceName;
+  }
+
+  /** The quadlet files named in the unit (outside quadlet units written by file name). */
+  public get quadletFilesNamed(): string[] {
+    return [...this.byService.keys()].filter((k) => QUADLET_UNIT_FILE.test(k));
+  }
 
   public add(unit: IServiceUnit, options: DependencyOptions = {}): void {
     const strength = options.strength ?? this.defaultStrength;
     const ready = options.ready ?? 'started';
-    const prior = this.byService.get(unit.serviceName);
-    this.byService.set(unit.serviceName, {
+    const prior = this.byService.get(this.nameOf(unit));
+    this.byService.set(this.nameOf(unit), {
       unit,
       strength: prior && RANK[prior.strength] > RANK[strength] ? prior.strength : strength,
       ready: prior?.ready === 'healthy' ? 'healthy' : ready,
@@ -121,9 +154,9 @@ export class DependencyList {
     if (Resource.isResource(unit)) orderAfter(this.owner, unit);
   }
 
-  /** Every dependency, by service name. */
+  /** Every dependency, by the name written (the service name, or an outside quadlet unit's file name). */
   public get all(): Dependency[] {
-    return [...this.byService.values()].sort((a, b) => (a.unit.serviceName < b.unit.serviceName ? -1 : 1));
+    return [...this.byService.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
   }
 
   /** `[Unit]` entries: `Requires=`, `BindsTo=`, `Wants=` (one line each), then `After=` over all. */
@@ -132,7 +165,7 @@ export class DependencyList {
     const out: Array<[string, string]> = [];
     const after: string[] = [];
     for (const strength of KEY_ORDER) {
-      const names = all.filter((d) => d.strength === strength).map((d) => d.unit.serviceName);
+      const names = all.filter((d) => d.strength === strength).map((d) => this.nameOf(d.unit));
       const key = KEY[strength];
       if (key && names.length) out.push([key, encodeUnitList(names)]);
       after.push(...names);
@@ -143,7 +176,13 @@ export class DependencyList {
 
   /** DEP002 (podman too old for `healthy`), DEP003 (nothing to wait for). */
   public validate(site: Site, report: Reporter): void {
-    checkUnitList(report, this.all.map((d) => d.unit.serviceName), 'dependency');
+    checkUnitList(report, this.all.filter((d) => !isQuadletRef(d.unit)).map((d) => d.unit.serviceName), 'dependency');
+    for (const d of this.all.filter((x) => isQuadletRef(x.unit))) {
+      const file = (d.unit as IQuadletUnitRef).quadletFileName;
+      // The service name is checked as any; the file needs a quadlet extension.
+      if (!QUADLET_UNIT_FILE.test(file)) report('NAME001', `dependency "${escapeControls(file)}" is not a quadlet unit file name (name.container, name.kube, name.network, ...)`);
+      else checkUnitList(report, [d.unit.serviceName], 'dependency');
+    }
     for (const d of this.all) {
       if (d.ready !== 'healthy') continue;
       const name = d.unit.serviceName;

@@ -65,19 +65,29 @@ export interface ImagePolicy {
   readonly digestPolicy: DigestPolicy;
 }
 
+/** What one unit allows of its image reference, each with the reason (it goes into the docs). */
+export interface ImageAllowances {
+  /** A floating tag such as `:latest` (IMAGE002). */
+  readonly allowFloatingTag?: string;
+  /** A short name without a registry (IMAGE001). */
+  readonly allowShortName?: string;
+}
+
 /**
  * The checks every image reference a unit pulls gets (`.container` and `.image`): it parses
- * (IMAGE004), names its registry (IMAGE001), does not float (IMAGE002) unless allowed by the
- * unit or the site, and is pinned by digest when the site asks (IMAGE003).
+ * (IMAGE004), names its registry (IMAGE001) unless the unit allows a short name, does not float
+ * (IMAGE002) unless allowed by the unit or the site, and is pinned by digest when the site asks (IMAGE003).
  */
-export function checkImageRef(img: string, site: ImagePolicy, allowFloating: boolean, report: Reporter): void {
+export function checkImageRef(img: string, site: ImagePolicy, allow: ImageAllowances, report: Reporter): void {
   const ref = parseImageRef(img);
   if (!ref) {
     report('IMAGE004', `"${img}" is not an image reference`);
     return;
   }
-  if (!ref.registry) report('IMAGE001', `"${img}" does not name its registry`, `write it in full, e.g. docker.io/${ref.path.includes('/') ? ref.path : `library/${ref.path}`}:${ref.tag ?? '<tag>'}`);
-  if (!ref.digest && isFloatingTag(ref.tag) && !allowFloating && !site.allowFloatingTags) {
+  if (!ref.registry && !allow.allowShortName) {
+    report('IMAGE001', `"${img}" does not name its registry`, `write it in full, e.g. docker.io/${ref.path.includes('/') ? ref.path : `library/${ref.path}`}:${ref.tag ?? '<tag>'}; for an image built or tagged on the host, or a name the host's short-name aliases resolve, set allowShortName with the reason`);
+  }
+  if (!ref.digest && isFloatingTag(ref.tag) && !allow.allowFloatingTag && !site.allowFloatingTags) {
     report('IMAGE002', `"${img}" uses the floating tag :${ref.tag ?? 'latest'}`);
   }
   if (!ref.digest && site.digestPolicy !== 'off') {

@@ -19,6 +19,16 @@ export interface ImageProps extends QuadletUnitProps, Omit<ImageKeys, 'image' | 
    * @default - floating tags are errors
    */
   readonly allowFloatingTag?: string;
+  /**
+   * Let the image be a short name without a registry (`Image=myapp`, `localhost/` left out): an
+   * image built or tagged on the host, or a name the host's short-name aliases
+   * (`/etc/containers/registries.conf.d/`) resolve. Give the reason: it goes into the docs.
+   * Without it a short name is an error (IMAGE001): podman resolves it through the host's search
+   * registries, which a non-interactive pull (start, auto-update) refuses or answers differently
+   * on another host.
+   * @default - short names are errors
+   */
+  readonly allowShortName?: string;
 }
 
 /**
@@ -59,7 +69,7 @@ export class Image extends QuadletUnit implements IImageSource {
       ctx.report('QUADLET005', `image ${this.name} has no image reference (Image=)`, 'set image to the reference to pull, e.g. docker.io/library/caddy:2-alpine');
       return;
     }
-    checkImageRef(img, ctx.site, !!this.props.allowFloatingTag, ctx.report);
+    checkImageRef(img, ctx.site, this.props, ctx.report);
   }
 
   protected quadletEntries(_report: Reporter): Array<[string, EncodableValue | undefined]> {

@@ -42,7 +42,7 @@ export function credentialFlagIn(args: readonly string[]): string | undefined {
 }
 
 /** What to do instead of a credential among podman arguments or in `Creds=` (SECRET001). @internal */
-export const CREDENTIALS_HINT = 'log in once on the host (podman login writes ${XDG_RUNTIME_DIR}/containers/auth.json) or point authFile at a credentials file; never write the password into the unit';
+export const CREDENTIALS_HINT = 'log in once on the host (podman login writes ${XDG_RUNTIME_DIR}/containers/auth.json, which every pull reads), or write a credentials file with podman login --authfile <file> and set authFile: \'<file>\' (AuthFile=) on the unit; never write the password into the unit';
 
 /** Whether a `Creds=` value holds a password (`user:password`). */
 export function credsHavePassword(creds: string): boolean {

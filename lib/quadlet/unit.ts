@@ -9,7 +9,7 @@ import { literalOf, UnitValue } from '../render/systemd-value';
 import { credentialFlagIn, CREDENTIALS_HINT, credsHavePassword } from './literal-secrets';
 import './codes';
 import '../deploy/unit-hash';
-import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IServiceUnit } from './dependency';
+import { Dependency, DependencyList, DependencyOptions, dependencySpec, DependsOn, IQuadletUnitRef, IServiceUnit, QUADLET_UNIT_FILE } from './dependency';
 import { compareVersions, KEY_TABLE, keyOfProp, QuadletSection } from './keys';
 import { QuadletBundle } from './bundle';
 import { checkGeneratorRules } from './generator-rules';
@@ -17,7 +17,7 @@ import {
   checkVersionValues, parseModeFor, SERVICE_USER_WARNED_SINCE, TEMPLATE_REFERENCES_SINCE, TEMPLATES_SINCE, UPHELD_BY_SINCE, USERS_DIR_SINCE, versionName,
 } from './version-values';
 
-export type { IServiceUnit } from './dependency';
+export type { IQuadletUnitRef, IServiceUnit } from './dependency';
 
 /** Restart policies systemd knows. */
 export type RestartPolicy = 'no' | 'always' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-abort' | 'on-watchdog';
@@ -152,6 +152,27 @@ const SERVICE_SUFFIX: Record<QuadletSection, string> = {
  * gates them by podman version and writes the file.
  */
 export abstract class QuadletUnit extends Resource implements IServiceUnit {
+  /**
+   * A quadlet unit managed outside this site (an admin's own file, another tool's), by its file
+   * name: `QuadletUnit.fromFileName('db.container')`, `'edge.network'`, `'web@a.container'`.
+   * Quadlet units of the site that depend on it write that name (`Requires=db.container`), and
+   * the generator translates it into the unit's service, as it does between podman's own files
+   * (it refuses the dependent unit when the file is not beside it). Plain systemd units (Service,
+   * Timer) write the service name: `<name>.service`, `<name>-pod.service`, `<name>-network.service`,
+   * ..., or `serviceName` when the file sets `ServiceName=`.
+   * @param fileName the quadlet file name, e.g. `db.container`
+   * @param serviceName the service it makes, e.g. `db.service`
+   * @default serviceName - the generator's default for the file name
+   */
+  public static fromFileName(fileName: string, serviceName?: string): IQuadletUnitRef {
+    const m = QUADLET_UNIT_FILE.exec(fileName);
+    const section = m && (Object.keys(SERVICE_SUFFIX) as QuadletSection[]).find((s) => KEY_TABLE[s].extension === `.${m.groups!.kind}`);
+    const base = m?.groups!.base ?? fileName;
+    const [prefix, instance] = base.split(/@(.*)/s);
+    const derived = instance === undefined ? `${base}${section ? SERVICE_SUFFIX[section] : ''}` : `${prefix}${section ? SERVICE_SUFFIX[section] : ''}@${instance}`;
+    return { quadletFileName: fileName, serviceName: serviceName ?? `${derived}.service` };
+  }
+
   /** The quadlet section, e.g. `Container`. */
   public abstract readonly section: QuadletSection;
   public readonly name: string;
@@ -171,7 +192,7 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     this.generic = generic as Record<string, unknown>;
     this.name = props.name ?? id;
     if (props.about) Docs.describe(this, props.about);
-    this.deps = new DependencyList(this);
+    this.deps = new DependencyList(this, 'requires', true);
     if (this.site.quadletOutput === 'bundle') QuadletBundle.of(this.site);
     for (const d of props.dependsOn ?? []) {
       const spec = dependencySpec(d);
@@ -438,7 +459,10 @@ export abstract class QuadletUnit extends Resource implements IServiceUnit {
     for (const e of this.raw) file.add(e.section, e.key, e.value);
     if (compareVersions(KEY_TABLE[this.section].since, this.site.podmanVersion) <= 0) {
       checkVersionValues(file, this.section, this.site.podmanVersion, report);
-      checkGeneratorRules(file, this.section, ctx.memo(`quadlet-files:${this.site.node.path}`, () => quadletFilesOf(this.site)), this.site.podmanVersion, report);
+      const siteFiles = ctx.memo(`quadlet-files:${this.site.node.path}`, () => quadletFilesOf(this.site));
+      // Units outside the site named by file (QuadletUnit.fromFileName) are the admin's to provide.
+      const outside = this.deps.quadletFilesNamed;
+      checkGeneratorRules(file, this.section, outside.length ? new Set([...siteFiles, ...outside]) : siteFiles, this.site.podmanVersion, report);
     }
     // A bundled site writes its units into <site>.quadlets instead of one file each.
     const emit = (name: string, text: string) => (this.site.quadletOutput === 'bundle' ? QuadletBundle.of(this.site).add(name, text) : ctx.emit('quadlet', name, text));

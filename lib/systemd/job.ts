@@ -70,6 +70,16 @@ export interface ContainerJobProps {
    * @default - floating tags are errors
    */
   readonly allowFloatingTag?: string;
+  /**
+   * Let the image be a short name without a registry (`Image=myapp`, `localhost/` left out): an
+   * image built or tagged on the host, or a name the host's short-name aliases
+   * (`/etc/containers/registries.conf.d/`) resolve. Give the reason: it goes into the docs.
+   * Without it a short name is an error (IMAGE001): podman resolves it through the host's search
+   * registries, which a non-interactive pull (start, auto-update) refuses or answers differently
+   * on another host.
+   * @default - short names are errors
+   */
+  readonly allowShortName?: string;
   /** Arguments after the image. @default - the image's command */
   readonly command?: UnitValue[];
   /** Override the image's entrypoint (`--entrypoint`). @default - the image's */
@@ -149,7 +159,7 @@ export class ContainerJob implements IJob {
 
   public validate(site: Site, report: Reporter): void {
     const p = this.props;
-    if (typeof p.image === 'string') checkImageRef(p.image, site, !!p.allowFloatingTag, report);
+    if (typeof p.image === 'string') checkImageRef(p.image, site, p, report);
     if (p.podmanPath !== undefined) checkCommand([p.podmanPath], report);
     checkLiteralSecrets(p.environment ?? {}, report);
     checkMounts(p.volumes ?? [], report);

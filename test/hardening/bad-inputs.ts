@@ -177,6 +177,9 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'QUADLET020', severity: 'error', what: 'GroupAdd=keep-groups on a rootless site', build: (s) => {
     new Container(s, 'gpu', { image: IMG, groupAdd: ['keep-groups'] });
   } },
+  { code: 'QUADLET036', severity: 'error', what: 'GroupAdd=keep-groups with another group', site: { rootless: false }, build: (s) => {
+    new Container(s, 'gpu', { image: IMG, groupAdd: ['keep-groups', 'render'] });
+  } },
   { code: 'QUADLET021', severity: 'error', what: 'a pod member that publishes its own port', build: (s) => {
     const pod = new Pod(s, 'app');
     new Container(s, 'web', { image: IMG, pod, publish: [{ host: 8080, container: 80 }] });

@@ -30,6 +30,16 @@ describe('literal secrets past the variable name (SECRET001)', () => {
     expectAccepted((s) => new Image(s, 'img', { image: IMG, creds: 'robot' }));
   });
 
+  it('Creds= with a password: the hint names the way that works (an auth file, AuthFile=), and the password is in no message', () => {
+    const { app, site } = Testing.site();
+    new Image(site, 'img', { image: IMG, creds: 'myname:mypassword' });
+    const [d] = expectDiagnostic(app, 'SECRET001', 'error');
+    expect(d.hint).to.include('podman login').and.to.include('AuthFile=').and.to.include('authFile');
+    expect(`${d.message} ${d.hint}`).to.not.include('mypassword');
+    new Image(site, 'img2', { image: IMG, authFile: '/etc/containers/auth-robot.json' });
+    expect(Testing.diagnostics(app).filter((x) => x.path.endsWith('img2'))).to.deep.equal([]);
+  });
+
   it('passwords inside URLs, in Environment= and in env files', () => {
     expectRefused((s) => new Container(s, 'web', { image: IMG, environment: { DATABASE_URL: 'postgres://u:pw@app-db/x' } }));
     expectRefused((s) => new Container(s, 'web', { image: IMG, environment: { REDIS_URL: 'redis://:pw@cache:6379/0' } }));

@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Container, ContainerJob, Network, PostgresDatabase, Service, Site, Timer, Volume } from '../../lib';
-import { expectDiagnostic, Testing } from '../../lib/testing';
-import { dryRun, needQuadlet, values } from './support';
+import { App, Container, ContainerJob, Network, PostgresDatabase, QuadletUnit, Service, Site, Timer, Volume } from '../../lib';
+import { expectDiagnostic, quadletGenerate, Testing } from '../../lib/testing';
+import { importQuadlets } from '../../lib/import';
+import { dryRun, needQuadlet, quadletFiles, values } from './support';
 
 const IMG = 'docker.io/library/alpine:3.20';
 const GOLDEN = path.join(__dirname, '__golden__', 'dependencies');
@@ -138,5 +139,78 @@ describe('dependencies: strength and readiness', () => {
     expect(values(unit('web'), 'TimeoutStartSec')).to.deep.equal(['900']);
     expect(values(unit('once'), 'TimeoutStartSec')).to.deep.equal([]);
     expect(values(unit('quick'), 'TimeoutStartSec')).to.deep.equal(['60']);
+  });
+});
+
+describe('dependencies on quadlet units outside the site (QuadletUnit.fromFileName)', () => {
+  const site58 = () => Testing.site({ podmanVersion: '5.8.6' });
+  const unitOf = (files: Record<string, string>, f: string) => files[`.config/containers/systemd/${f}`] ?? files[`.config/systemd/user/${f}`];
+
+  it('knows the service each kind of file makes, ServiceName= given or not', () => {
+    expect(QuadletUnit.fromFileName('db.container')).to.deep.equal({ quadletFileName: 'db.container', serviceName: 'db.service' });
+    expect(['a.kube', 'a.pod', 'a.network', 'a.volume', 'a.image', 'a.build', 'a.artifact', 'w@x.container'].map((f) => QuadletUnit.fromFileName(f).serviceName))
+      .to.deep.equal(['a.service', 'a-pod.service', 'a-network.service', 'a-volume.service', 'a-image.service', 'a-build.service', 'a-artifact.service', 'w@x.service']);
+    expect(QuadletUnit.fromFileName('db.container', 'postgres.service').serviceName).to.equal('postgres.service');
+  });
+
+  it('quadlet units name it by file from podman 5.5 (the generator translates it), by service before; plain units by service', () => {
+    for (const [podmanVersion, written] of [['5.8.6', 'legacy.container edge.kube'], ['5.4.2', 'legacy.service edge.service']]) {
+      const { app, site } = Testing.site({ podmanVersion });
+      const legacy = QuadletUnit.fromFileName('legacy.container');
+      new Container(site, 'web', { image: IMG, dependsOn: [legacy, { unit: QuadletUnit.fromFileName('edge.kube'), strength: 'wants' }] });
+      new Service(site, 'report', { exec: ['/usr/bin/true'], type: 'oneshot', dependsOn: [legacy] });
+      const files = Testing.synth(app);
+      expect(values(unitOf(files, 'web.container'), 'After'), podmanVersion).to.deep.equal([written]);
+      expect(values(unitOf(files, 'report.service'), 'Requires')).to.deep.equal(['legacy.service']);
+    }
+  });
+
+  it('keeps two outside files that make one service apart (podman\'s basic.container and basic.kube), in file order', () => {
+    const { app, site } = site58();
+    new Container(site, 'web', { image: IMG, dependsOn: ['basic.volume', 'basic.kube', 'basic.container'].map((f) => QuadletUnit.fromFileName(f)) });
+    expect(values(unitOf(Testing.synth(app), 'web.container'), 'Requires')).to.deep.equal(['basic.container basic.kube basic.volume']);
+    expect(Testing.codes(app)).to.deep.equal([]);
+  });
+
+  it('is no unknown quadlet unit (QUADLET035), unlike the same name written with addEntry', () => {
+    const { app, site } = site58();
+    new Container(site, 'web', { image: IMG, dependsOn: [QuadletUnit.fromFileName('legacy.container')] });
+    expect(Testing.codes(app)).to.deep.equal([]);
+    new Container(site, 'raw', { image: IMG }).addEntry('Unit', 'Requires', 'other.container');
+    expectDiagnostic(app, 'QUADLET035', 'error', { path: 'test/raw' });
+  });
+
+  it('NAME001 (error): a file name that is not a quadlet unit, or a service name that is no unit name', () => {
+    const { app, site } = site58();
+    new Container(site, 'web', { image: IMG, dependsOn: [QuadletUnit.fromFileName('legacy.txt')] });
+    new Container(site, 'api', { image: IMG, dependsOn: [QuadletUnit.fromFileName('db.container', 'db service')] });
+    const d = expectDiagnostic(app, 'NAME001', 'error');
+    expect(d.map((x) => x.path).sort()).to.deep.equal(['test/api', 'test/web']);
+    expect(d.find((x) => x.path === 'test/web')!.message).to.equal('dependency "legacy.txt" is not a quadlet unit file name (name.container, name.kube, name.network, ...)');
+  });
+
+  it('the generator translates the names into the services of the files beside the site', function () {
+    needQuadlet(this);
+    const { app, site } = site58();
+    new Container(site, 'web', { image: IMG, dependsOn: [QuadletUnit.fromFileName('legacy.container'), QuadletUnit.fromFileName('edge.network')] });
+    const files = { ...quadletFiles(app), 'legacy.container': '[Container]\nImage=docker.io/library/alpine:3.20\n', 'edge.network': '[Network]\n' };
+    const r = quadletGenerate(files, { podmanVersion: '5.8.6' });
+    try {
+      expect(r.services['web.service'], r.stderr).to.match(/^Requires=edge-network\.service legacy\.service$/m);
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  it('the importer writes them for the files named in outsideUnits, and only for those', () => {
+    const text = '[Unit]\nRequires=db.container other.container\nAfter=db.container other.container\n[Container]\nImage=docker.io/library/alpine:3.20\n';
+    const r = importQuadlets([{ path: 'web.container', text }], { siteName: 'imp', podmanVersion: '5.8.6', outsideUnits: ['db.container'] });
+    expect(r.source).to.contain("dependsOn: [QuadletUnit.fromFileName('db.container')]");
+    expect(r.source).to.match(/import \{[^}]*\bQuadletUnit\b[^}]*\} from 'quadlet-cdk'/);
+    expect(r.source).to.contain("web.addEntry('Unit', 'Requires', 'other.container')");
+    // other.container is in no folder: the 5.8 generator would refuse the unit, and the review says so.
+    expect(r.report.findings.map((f) => f.message).join('\n')).to.contain('QUADLET035');
+    const without = importQuadlets([{ path: 'web.container', text }], { siteName: 'imp', podmanVersion: '5.8.6' });
+    expect(without.source).to.not.contain('fromFileName');
   });
 });

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { Container, EnvFile, Kube, Network, Secret, Severity, Site, Volume } from '../../lib';
+import { Build, Container, EnvFile, Image, Kube, Network, Secret, Severity, Site, Volume } from '../../lib';
+import { SiteDocs } from '../../lib/docs';
+import { ContainerJob, Service } from '../../lib/systemd';
 import { expectDiagnostic, Testing } from '../../lib/testing';
 
 const IMG = 'docker.io/library/redis:7.2';
@@ -56,6 +58,9 @@ const cases: Array<{ code: string; severity: Severity; what: string; site?: Cons
     new Network(s, 'b', { networkName: 'edge' });
   } },
   { code: 'QUADLET020', severity: 'error', what: 'GroupAdd=keep-groups rootless', build: (s) => new Container(s, 'c', { image: IMG, groupAdd: ['keep-groups'] }) },
+  { code: 'QUADLET036', severity: 'error', what: 'GroupAdd=keep-groups with another group, rootful', site: { rootless: false }, build: (s) => new Container(s, 'c', { image: IMG, groupAdd: ['keep-groups', 'users'] }) },
+  { code: 'QUADLET036', severity: 'error', what: 'a build with GroupAdd=keep-groups and another group', build: (s) => new Build(s, 'b', { imageTag: 'localhost/b:1.0', setWorkingDirectory: 'unit', groupAdd: ['keep-groups', '100'] }) },
+  { code: 'IMAGE001', severity: 'error', what: 'a short name in an .image unit, a floating tag allowed but not the short name', build: (s) => new Image(s, 'i', { image: 'app:latest', allowFloatingTag: 'built on the host' }) },
   { code: 'QUADLET022', severity: 'error', what: 'a non-numeric volume owner', build: (s) => new Volume(s, 'v', { user: 'nobody' as unknown as number }) },
   { code: 'QUADLET023', severity: 'error', what: 'Type=simple', build: (s) => new Container(s, 'c', { image: IMG }).addEntry('Service', 'Type', 'simple') },
   { code: 'QUADLET024', severity: 'error', what: 'KillMode=process', build: (s) => new Container(s, 'c', { image: IMG }).addEntry('Service', 'KillMode', 'process') },
@@ -101,6 +106,25 @@ describe('quadlet validations', () => {
   it('a floating tag is fine with a reason', () => {
     const { app, site } = Testing.site();
     new Container(site, 'cockpit', { image: 'quay.io/cockpit/ws:latest', allowFloatingTag: 'slow cadence, strong compat' });
+    expect(Testing.codes(app)).to.deep.equal([]);
+  });
+
+  it('a short image name is fine with a reason, on containers, image units and container jobs, and the docs say why', () => {
+    const { app, site } = Testing.site();
+    const reason = 'built on the host by scripts/build-app.sh';
+    new Container(site, 'app', { image: 'localhost-app:1.2', allowShortName: reason });
+    new Image(site, 'tool', { image: 'tool:latest', allowShortName: 'a short-name alias of the host', allowFloatingTag: 'the alias moves with the host' });
+    new Service(site, 'job', { job: new ContainerJob({ image: 'job:2.0', allowShortName: reason }) });
+    new SiteDocs(site, 'docs');
+    expect(Testing.codes(app)).to.deep.equal([]);
+    const docs = Object.values(Testing.synth(app)).join('\n');
+    expect(docs).to.include(`short name allowed: ${reason}`);
+  });
+
+  it('keep-groups alone, or other groups without it, is fine on a rootful site', () => {
+    const { app, site } = Testing.site({ rootless: false });
+    new Container(site, 'gpu', { image: IMG, groupAdd: ['keep-groups'] });
+    new Container(site, 'web', { image: IMG, groupAdd: ['users', '100'] });
     expect(Testing.codes(app)).to.deep.equal([]);
   });
 
