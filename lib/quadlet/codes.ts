@@ -9,7 +9,7 @@ export const QUADLET_CODES = defineCodes({
   QUADLET005: { title: 'missing required key', hint: 'set the key the generator requires for this unit type' },
   QUADLET006: { title: 'conflicting keys', hint: 'set only one of the conflicting keys' },
   QUADLET010: { title: 'duplicate unit file', hint: 'two units of one type cannot share a name; rename one' },
-  QUADLET011: { title: 'duplicate service name', hint: 'two units generate the same .service (e.g. a .container and a .kube with one name, or a ServiceName= clash); rename one' },
+  QUADLET011: { title: 'duplicate service name', hint: 'two units generate the same .service (e.g. a .container and a .kube with one name, or a ServiceName= clash); rename one, or when one is managed outside the site, depend on it with QuadletUnit.fromFileName instead of defining it' },
   QUADLET012: { title: 'duplicate container name', hint: 'podman container names are unique per host; set a different name' },
   QUADLET013: { title: 'pod and container share a name', hint: 'podman forbids a pod and a container with one name; rename one' },
   QUADLET014: { title: 'duplicate network or volume name', hint: 'two units would create the same podman resource; rename one' },
