@@ -67,9 +67,9 @@ export interface ImagePolicy {
 
 /** What one unit allows of its image reference, each with the reason (it goes into the docs). */
 export interface ImageAllowances {
-  /** A floating tag such as `:latest` (IMAGE002). */
+  /** A floating tag such as `:latest` (IMAGE002). @default - not allowed */
   readonly allowFloatingTag?: string;
-  /** A short name without a registry (IMAGE001). */
+  /** A short name without a registry (IMAGE001). @default - not allowed */
   readonly allowShortName?: string;
 }
 
@@ -85,7 +85,7 @@ export function checkImageRef(img: string, site: ImagePolicy, allow: ImageAllowa
     return;
   }
   if (!ref.registry && !allow.allowShortName) {
-    report('IMAGE001', `"${img}" does not name its registry`, `write it in full, e.g. docker.io/${ref.path.includes('/') ? ref.path : `library/${ref.path}`}:${ref.tag ?? '<tag>'}; for an image built or tagged on the host, or a name the host's short-name aliases resolve, set allowShortName with the reason`);
+    report('IMAGE001', `"${img}" does not name its registry`, `write it in full, e.g. docker.io/${ref.path.includes('/') ? ref.path : `library/${ref.path}`}:${ref.tag ?? '<tag>'} (an image built on the host: allowShortName with the reason)`);
   }
   if (!ref.digest && isFloatingTag(ref.tag) && !allow.allowFloatingTag && !site.allowFloatingTags) {
     report('IMAGE002', `"${img}" uses the floating tag :${ref.tag ?? 'latest'}`);
