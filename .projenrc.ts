@@ -161,6 +161,13 @@ project.addTask('e2e:templates', {
   exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/templates.ts',
   receiveArgs: true,
 });
+// `npx projen e2e:bundles`: `.quadlets` bundles through `podman quadlet install` on a Debian
+// unstable machine (podman 5.8; docs/bundles.md), with its own cached rootfs.
+project.addTask('e2e:bundles', {
+  description: 'Real run (root): a .quadlets bundle installed, listed, printed, replaced and removed with podman quadlet on systemd + rootless Podman 5.8 (Debian unstable)',
+  exec: 'ts-node --transpileOnly --project test/tsconfig.json test/e2e/bundles.ts',
+  receiveArgs: true,
+});
 
 // `npx projen e2e:deploy`: quadlet-cdk apply and the chezmoi deploy script on the same machine
 // (root; docs/deploy.md): one env change restarts one unit, a failing change rolls back, a removed unit goes.

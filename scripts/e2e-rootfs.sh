@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Builds the real-run machine: a Debian 13 (trixie) root file system with systemd, rootless Podman
-# and the Debian packages the stand-in images are made of, packed as a zstd tarball.
+# Builds the real-run machine: a Debian root file system with systemd, rootless Podman and the
+# Debian packages the stand-in images are made of, packed as a zstd tarball. SUITE is trixie
+# (Debian 13, podman 5.4.2; the default) or sid (Debian unstable, podman 5.8.x: `.quadlets` bundles).
 # lib/testing/machine/rootfs.ts calls this when the cached tarball is missing; its cache key is the
-# sha256 of this file, so any change here rebuilds.
+# sha256 of this file plus the suite, so any change here rebuilds.
 #
-# Usage (root): scripts/e2e-rootfs.sh OUT.tar.zst
+# Usage (root): scripts/e2e-rootfs.sh OUT.tar.zst [SUITE]
 # Needs on the host: debootstrap, systemd-container (systemd-nspawn), zstd, network to a Debian mirror.
 set -euo pipefail
 # In a private mount namespace: the build's tmpfs and whatever debootstrap mounts in the target
 # vanish with this process, even when it is killed.
 if [ -z "${E2E_ROOTFS_PRIVATE:-}" ]; then exec env E2E_ROOTFS_PRIVATE=1 unshare -m --propagation private bash "$0" "$@"; fi
 
-OUT="${1:?usage: e2e-rootfs.sh OUT.tar.zst}"
-SUITE=trixie
+OUT="${1:?usage: e2e-rootfs.sh OUT.tar.zst [trixie|sid]}"
+SUITE="${2:-trixie}"
+case "$SUITE" in trixie | sid) ;; *) echo "e2e-rootfs: unknown suite $SUITE (trixie or sid)" >&2; exit 2 ;; esac
 USER_NAME=e2e
 USER_ID=1000
 MIRROR="${E2E_MIRROR:-$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}"
@@ -41,6 +43,10 @@ debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$WORK/debootstrap.log" 2
 mkdir -p "$R/etc/postgresql-common/createcluster.d"
 echo 'create_main_cluster = false' >"$R/etc/postgresql-common/createcluster.d/e2e.conf"
 printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d" && chmod 755 "$R/usr/sbin/policy-rc.d"
+# sid's Release file carries a Valid-Until date a week ahead; the mirror this machine reaches may
+# serve one past it ("Release file ... is expired"), which apt then refuses. The packages are still
+# checked against the archive keys; only the freshness date is not.
+echo 'Acquire::Check-Valid-Until "false";' >"$R/etc/apt/apt.conf.d/99quadlet-cdk-e2e"
 
 log "apt-get install ${#MACHINE_PKGS[@]} machine + ${#IMAGE_PKGS[@]} image packages (no recommends)"
 # nspawn without -b: a private /proc, /dev and /sys for the maintainer scripts, nothing left mounted on the host.

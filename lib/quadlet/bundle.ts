@@ -2,6 +2,7 @@ import { Site } from '../core/site';
 import { RenderContext, Resource, ValidationContext } from '../core/resource';
 import './codes';
 import { compareVersions } from './keys';
+import { QuadletUnit } from './unit';
 import { BUNDLES_SINCE, versionName } from './version-values';
 
 const ID = 'QuadletBundle';
@@ -37,6 +38,15 @@ export class QuadletBundle extends Resource {
     if (compareVersions(BUNDLES_SINCE, ctx.site.podmanVersion) > 0) {
       ctx.report('QUADLET034', `.quadlets bundles need podman ${versionName(BUNDLES_SINCE)} (podman quadlet install of a multi-unit file); this site targets ${ctx.site.podmanVersion}`);
     }
+    // podman quadlet list and rm ask systemd for the service of every installed unit; systemd
+    // refuses a template's (worker@.service has no instance), so both fail while one is installed
+    // (seen on 5.8.6; main asks the same way). Installing and running are not affected.
+    const templates = this.site.node.findAll()
+      .filter((c): c is QuadletUnit => c instanceof QuadletUnit && c.isTemplate)
+      .sort((a, b) => (a.unitFileName < b.unitFileName ? -1 : 1));
+    if (templates.length) {
+      ctx.report('QUADLET037', `the bundle holds template units (${templates.map((t) => t.unitFileName).join(', ')}): once it is installed, podman quadlet list and podman quadlet rm fail ("Unit name ${templates[0].serviceName} is missing the instance name"); the units install and run`);
+    }
   }
 
   public render(ctx: RenderContext): void {
@@ -50,13 +60,28 @@ export class QuadletBundle extends Resource {
   }
 }
 
-/** Splits a `.quadlets` bundle into its unit files, as `podman quadlet install` does (for tests and tools). */
+/** The unit types `podman quadlet install` recognizes by their section header. */
+const BUNDLE_TYPES = new Set(['container', 'volume', 'network', 'pod', 'kube', 'image', 'build', 'artifact']);
+
+/**
+ * Splits a `.quadlets` bundle into the unit files `podman quadlet install` writes, byte for byte
+ * (checked on podman 5.8.6): a line that is `---` once trimmed ends a section; each section is
+ * trimmed of surrounding white space, so an installed unit has no final newline; its name is the
+ * first `# FileName=` comment, its type the first `[Header]` that names a unit type. Sections
+ * without either are left out (podman refuses the whole file then). For tests and tools.
+ */
 export function unbundle(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const section of text.split(/^---$/m)) {
-    const name = /^#\s*FileName=(.+)$/m.exec(section)?.[1].trim();
-    const type = /^\[(Container|Volume|Network|Pod|Kube|Image|Build|Artifact)\]$/m.exec(section)?.[1].toLowerCase();
-    if (name && type) out[`${name}.${type}`] = section.trim() + '\n';
+  const sections: string[][] = [[]];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '---') sections.push([]);
+    else sections[sections.length - 1].push(line);
+  }
+  for (const lines of sections) {
+    const trimmed = lines.map((l) => l.trim());
+    const name = trimmed.find((l) => /^#\s*FileName=/.test(l))?.replace(/^#\s*FileName=/, '').trim();
+    const type = trimmed.map((l) => /^\[(.*)\]$/.exec(l)?.[1].toLowerCase()).find((t) => t !== undefined && BUNDLE_TYPES.has(t));
+    if (name && type) out[`${name}.${type}`] = lines.join('\n').trim();
   }
   return out;
 }

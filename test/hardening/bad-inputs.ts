@@ -226,6 +226,9 @@ export const BAD_INPUTS: BadInput[] = [
   { code: 'QUADLET034', severity: 'error', what: 'a .quadlets bundle on a site that targets podman 5.6', site: { podmanVersion: '5.6.0', quadletOutput: 'bundle' }, build: (s) => {
     new Container(s, 'web', { image: IMG });
   } },
+  { code: 'QUADLET037', severity: 'warning', what: 'a template unit in a .quadlets bundle (podman quadlet list and rm fail on it)', site: { podmanVersion: '5.8.6', quadletOutput: 'bundle' }, build: (s) => {
+    new ContainerTemplate(s, 'worker', { image: IMG }).instance('a', { enabled: true });
+  } },
   { code: 'DEP001', severity: 'error', what: 'a dependency on a unit of another app', build: (s) => {
     const elsewhere = new Site(new App(), 'elsewhere');
     new Container(s, 'web', { image: IMG, dependsOn: [new Container(elsewhere, 'app-db', { image: IMG })] });

@@ -75,7 +75,7 @@ export function waitFor<T>(what: string, timeoutMs: number, fn: () => T | undefi
 }
 
 /**
- * A booted Debian 13 system: the host's `systemd-nspawn -b` on a throw-away copy of the rootfs, with
+ * A booted Debian system (13, or unstable: `ensureRootfs({ suite })`): the host's `systemd-nspawn -b` on a throw-away copy of the rootfs, with
  * systemd as PID 1, a private network (only `lo`) and a lingering user running rootless Podman.
  * Commands enter it with `nsenter` (machinectl needs systemd on the host); user commands go through
  * `systemd-run --user` so they get the user's cgroup, bus and XDG_RUNTIME_DIR. Always `stop()` it.
