@@ -4,7 +4,7 @@ import { defineCodes, Diagnostic, Diagnostics, makeDiagnostic, Reporter, sortDia
 import { DependencyGraph } from './graph';
 import { byteLength, controlCharIn, escapeControls, MAX_NAME_BYTES } from './names';
 import { GeneratedFile, writeOutput, WriteResult } from './output';
-import { OutputArea, Resource, resourcesIn } from './resource';
+import { OutputArea, Resource } from './resource';
 import { Site, SiteBackend } from './site';
 import { renderedAfter } from './synth-order';
 
@@ -171,9 +171,11 @@ export class App extends Construct {
 
     checkIds(this, reporterOf);
     applyAspects(this, reporterOf);
-    const resources = resourcesIn(this);
+    // One walk of the settled tree (aspects may have added to it; validators and renderers do not).
+    const all = this.node.findAll();
+    const resources = all.filter(Resource.isResource);
+    const sites = all.filter(Site.isSite);
     for (const r of resources) guarded(r, reporterOf(r), () => r.validate({ site: r.site, report: reporterOf(r) }));
-    const sites = this.node.findAll().filter(Site.isSite);
     const bySite = new Map<Site, Resource[]>(sites.map((s) => [s, []]));
     for (const r of resources) bySite.get(r.site)?.push(r);
     const memos = new Map<string, unknown>();
@@ -212,7 +214,7 @@ export class App extends Construct {
       };
       guarded(r, report, () => r.render({ site: r.site, emit, report, files, memo: context.memo }));
     }
-    for (const site of this.node.findAll().filter(Site.isSite).filter((s) => s.backend !== 'quadlet')) {
+    for (const site of sites.filter((s) => s.backend !== 'quadlet')) {
       renderWithBackend(site, order.filter((r) => r.site === site), files, reporterOf);
     }
     for (const site of sites.filter((s) => s.backend === 'quadlet')) {

@@ -25,6 +25,8 @@ interface Registered {
 }
 
 const registry = new WeakMap<IConstruct, Registered[]>();
+/** Whether any aspect was ever added in this process: without one, synth skips the two walks of the tree. */
+let anyAdded = false;
 
 export class Aspects {
   public static of(scope: IConstruct): Aspects {
@@ -36,6 +38,7 @@ export class Aspects {
   public add(aspect: IAspect, options: AspectOptions = {}): void {
     const list = registry.get(this.scope) ?? [];
     list.push({ aspect, mutating: options.mutating ?? false });
+    anyAdded = true;
     registry.set(this.scope, list);
   }
 
@@ -54,6 +57,7 @@ function inherited(node: IConstruct): Registered[] {
  * they add (up to `maxRounds` rounds), then read-only aspects on the settled tree.
  */
 export function applyAspects(root: IConstruct, reporterOf: (node: IConstruct) => Reporter, maxRounds = 10): void {
+  if (!anyAdded) return;
   const visited = new Map<IAspect, Set<IConstruct>>();
   const runPass = (mutating: boolean): boolean => {
     let ran = false;

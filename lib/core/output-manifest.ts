@@ -41,9 +41,17 @@ export function sha256(content: string): string {
 
 /** The manifest of a set of files: sorted by path. */
 export function manifestOf(files: readonly GeneratedFile[]): ManifestEntry[] {
-  return files
-    .map((f) => ({ path: f.path, sha256: sha256(f.content), construct: f.constructPath }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return byPath(files).map(entryOf);
+}
+
+/** `files` sorted by path (stable; synth hands them over sorted, which the sort only confirms). */
+export function byPath(files: readonly GeneratedFile[]): GeneratedFile[] {
+  return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A file's manifest entry. */
+export function entryOf(f: GeneratedFile): ManifestEntry {
+  return { path: f.path, sha256: sha256(f.content), construct: f.constructPath };
 }
 
 /**
@@ -67,12 +75,17 @@ export class OutputError extends Error {
   }
 }
 
+/** Segments of anything but `/` and NUL, none of them `.` or `..`, joined by single slashes. */
+const GOOD_PATH = /^(?!\.\.?(?:\/|$))[^/\0]+(?:\/(?!\.\.?(?:\/|$))[^/\0]+)*$/;
+
 /**
  * Why `p` may not name a file in the output folder, or undefined when it may. The one rule for
  * the files a synth writes and for every entry of a manifest it reads: relative, `/`-separated,
  * normalized, and not one of the names quadlet-cdk keeps for itself.
  */
 export function pathProblem(p: unknown): string | undefined {
+  // The common case in one scan: no NUL, not absolute, no empty, "." or ".." segment, not reserved.
+  if (typeof p === 'string' && GOOD_PATH.test(p) && !p.startsWith('.quadlet-cdk')) return undefined;
   if (typeof p !== 'string') return 'is not a string';
   if (p === '') return 'is empty';
   if (p.startsWith('/') || path.isAbsolute(p)) return 'is absolute';

@@ -34,8 +34,8 @@ function isCommitted(outdir: string): boolean {
 
 /** What a writer that has just committed hands to `rollForward`. */
 export interface StagedWrite {
-  /** The files it staged (the others are unchanged in place). */
-  readonly written: ReadonlySet<string>;
+  /** The files it staged, sorted by path (the others are unchanged in place). */
+  readonly written: readonly string[];
   /** The entries of the next manifest it committed (confined before staging). */
   readonly next: readonly ManifestEntry[];
   /** The entries of the current manifest it read and checked under the same lock. */
@@ -56,32 +56,32 @@ export function rollForward(outdir: string, staged?: StagedWrite): { removed: st
   const files = staged?.next ?? readManifest(outdir, 'next');
   const previous = staged?.previous ?? readManifest(outdir, 'current');
   const made = new Set<string>();
-  const keep = new Set(files.map((f) => f.path));
   const removed: string[] = [];
   try {
     // Removals first: an old file may stand where a new folder goes (a -> a/b).
-    for (const old of previous) {
-      if (keep.has(old.path)) continue;
-      const dest = path.join(outdir, old.path);
-      const st = lstatOf(dest);
-      if (st && !st.isDirectory()) {
-        fs.rmSync(dest, { force: true });
-        pruneEmptyDirs(path.dirname(dest), outdir);
+    if (previous.length > 0) {
+      const keep = new Set(files.map((f) => f.path));
+      for (const old of previous) {
+        if (keep.has(old.path)) continue;
+        const dest = path.join(outdir, old.path);
+        const st = lstatOf(dest);
+        if (st && !st.isDirectory()) {
+          fs.rmSync(dest, { force: true });
+          pruneEmptyDirs(path.dirname(dest), outdir);
+        }
+        removed.push(old.path);
       }
-      removed.push(old.path);
     }
-    const movedWhole = staged ? moveNewFolders(outdir, staging, [...staged.written]) : new Set<string>();
-    for (const f of files) {
-      const from = path.join(staging, 'files', f.path);
-      // In a recovery the staging folder says what is left to move (a rename is atomic).
-      if (staged ? !staged.written.has(f.path) || movedWhole.has(f.path) : !fs.existsSync(from)) continue; // unchanged, or already moved
-      const dest = path.join(outdir, f.path);
+    // The writer knows what it staged; a recovery finds what is left to move in the staging folder (a rename is atomic).
+    const toMove = staged ? moveNewFolders(outdir, staging, staged.written) : files.map((f) => f.path).filter((p) => fs.existsSync(path.join(staging, 'files', p)));
+    for (const p of toMove) {
+      const dest = path.join(outdir, p);
       const dir = path.dirname(dest);
       if (!made.has(dir)) {
         fs.mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      fs.renameSync(from, dest);
+      fs.renameSync(path.join(staging, 'files', p), dest);
     }
     fs.renameSync(next, path.join(outdir, MANIFEST_FILE));
   } catch (e: any) {
@@ -93,28 +93,38 @@ export function rollForward(outdir: string, staged?: StagedWrite): { removed: st
 
 /**
  * Moves each staged folder that the output folder does not have yet in one rename (the whole
- * output, on a first synth), instead of one rename per file. Returns the files it moved. Only
- * staged files are in the staging folder, so a folder missing from the output holds nothing else;
- * a recovery after a kill finds the moved files gone from staging and skips them.
+ * output, on a first synth), instead of one rename per file. Returns the staged files left to
+ * move one by one, in order. Only staged files are in the staging folder, so a folder missing from
+ * the output holds nothing else; a recovery after a kill finds the moved files gone from staging
+ * and skips them.
  */
-function moveNewFolders(outdir: string, staging: string, paths: readonly string[]): Set<string> {
+function moveNewFolders(outdir: string, staging: string, paths: readonly string[]): string[] {
   const exists = new Map<string, boolean>();
   const newDirs = new Set<string>();
-  const moved = new Set<string>();
+  const left: string[] = [];
+  // Per parent folder: whether its files move with a new folder. Sorted paths share it in runs.
+  let lastParent: string | undefined;
+  let lastMoves = false;
   for (const p of paths) {
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (!exists.has(dir)) exists.set(dir, lstatOf(path.join(outdir, dir)) !== undefined);
-      if (newDirs.has(dir) || !exists.get(dir)) {
-        newDirs.add(dir);
-        moved.add(p);
-        break;
+    const slash = p.lastIndexOf('/');
+    const parent = slash < 0 ? '' : p.slice(0, slash);
+    if (parent !== lastParent) {
+      lastParent = parent;
+      lastMoves = false;
+      for (let end = p.indexOf('/'); end >= 0; end = p.indexOf('/', end + 1)) {
+        const dir = p.slice(0, end);
+        if (!exists.has(dir)) exists.set(dir, lstatOf(path.join(outdir, dir)) !== undefined);
+        if (newDirs.has(dir) || !exists.get(dir)) {
+          newDirs.add(dir);
+          lastMoves = true;
+          break;
+        }
       }
     }
+    if (!lastMoves) left.push(p);
   }
   for (const dir of newDirs) fs.renameSync(path.join(staging, 'files', dir), path.join(outdir, dir));
-  return moved;
+  return left;
 }
 
 /** Delete the staging folder: renamed away first (atomic), so that a kill mid-delete leaves no doubt. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { acquireLock, LOCK_FILE } from './output-lock';
-import { assertConfined, GeneratedFile, listed, lstatOf, MANIFEST_FILE, ManifestEntry, manifestOf, manifestText, NEXT_MANIFEST, OutputError, readManifest, readOr, reason, STAGING_DIR } from './output-manifest';
+import { assertConfined, byPath, entryOf, GeneratedFile, listed, lstatOf, MANIFEST_FILE, ManifestEntry, manifestText, NEXT_MANIFEST, OutputError, readManifest, readOr, reason, STAGING_DIR } from './output-manifest';
 import { discard, recover, rollForward } from './output-recovery';
 
 export { MANIFEST_FILE, manifestOf, OutputError, pathProblem, sha256 } from './output-manifest';
@@ -46,7 +46,7 @@ function filesUnder(outdir: string, dir: string): string[] {
  * not list or that the roll-forward could not finish: a user file where a generated file goes, a
  * user file where a generated folder goes, a folder where a file goes, a folder it cannot write.
  */
-function checkPlan(outdir: string, files: readonly GeneratedFile[], old: ReadonlySet<string>, next: ReadonlySet<string>): Map<string, fs.Stats | undefined> {
+function checkPlan(outdir: string, files: readonly GeneratedFile[], old: ReadonlySet<string> | ReadonlyMap<string, string>, next: ReadonlySet<string>): Map<string, fs.Stats | undefined> {
   const problems: string[] = [];
   const unwritable: string[] = [];
   const going = (p: string) => old.has(p) && !next.has(p);
@@ -100,8 +100,8 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
         }
       }
     }
-    if (!known.below) stats.set(f.path, undefined);
-    const st = statOf(f.path);
+    // Below a missing folder the file is missing too: left out of `stats`, whose lookup then gives undefined.
+    const st = known.below ? statOf(f.path) : undefined;
     if (st?.isDirectory()) {
       const inside = filesUnder(outdir, path.join(outdir, f.path)).filter((p) => !going(p));
       if (inside.length) problems.push(`${f.path} is a folder holding files the manifest does not list (${inside.slice(0, 3).join(', ')}); move them away`);
@@ -120,10 +120,10 @@ function checkPlan(outdir: string, files: readonly GeneratedFile[], old: Readonl
  * re-synth touches nothing, not even the lock. Reads only (writeOutput has already refused paths
  * through a symlinked folder); a concurrent writer makes it false or is ordered after it.
  */
-function upToDate(outdir: string, files: readonly GeneratedFile[], entries: ManifestEntry[]): boolean {
+function upToDate(outdir: string, files: readonly GeneratedFile[], manifest: () => string): boolean {
   const busy = () => fs.existsSync(path.join(outdir, STAGING_DIR)) || fs.existsSync(path.join(outdir, LOCK_FILE));
-  const manifest = busy() ? '' : readOr(path.join(outdir, MANIFEST_FILE));
-  if (manifest === '' || manifest !== manifestText(entries)) return false; // a first synth: no manifest to compare
+  const current = busy() ? '' : readOr(path.join(outdir, MANIFEST_FILE));
+  if (current === '' || current !== manifest()) return false; // a first synth: no manifest to compare
   for (const f of files) {
     const dest = path.join(outdir, f.path);
     const st = lstatOf(dest);
@@ -147,7 +147,10 @@ function upToDate(outdir: string, files: readonly GeneratedFile[], entries: Mani
  * this call, or, if the process dies, by the next writeOutput or recoverOutput.
  */
 export function writeOutput(outdir: string, files: readonly GeneratedFile[], options: WriteOptions = {}): WriteResult {
-  assertConfined(outdir, files.map((f) => f.path), `to write into ${outdir}: generated paths must stay inside the output folder`,
+  // Every per-file step below is one pass over the files in path order: the write is the file
+  // system's cost plus little (bench/: within 1.3x of plain writeFileSync at 10,000 containers).
+  const sorted = byPath(files);
+  assertConfined(outdir, sorted.map((f) => f.path), `to write into ${outdir}: generated paths must stay inside the output folder`,
     'a resource renders a path outside the output folder: fix its file name (a custom Resource\'s render()); nothing was written');
   try {
     fs.mkdirSync(outdir, { recursive: true });
@@ -156,49 +159,56 @@ export function writeOutput(outdir: string, files: readonly GeneratedFile[], opt
   } catch (e: any) {
     throw new OutputError(outdir, 'OUTPUT003', `cannot write to the output folder ${outdir}: ${reason(e)}`);
   }
-  const entries = manifestOf(files);
-  if (upToDate(outdir, files, entries)) {
+  const entries = sorted.map(entryOf);
+  let text: string | undefined;
+  const manifest = () => (text ??= manifestText(entries));
+  if (upToDate(outdir, sorted, manifest)) {
     return { outdir, files: entries, written: [], unchanged: entries.map((e) => e.path), removed: [] };
   }
   const release = acquireLock(outdir, options.lockWaitMs ?? 0);
   try {
     recover(outdir);
     const oldEntries = readManifest(outdir, 'current');
-    const old = new Set(oldEntries.map((f) => f.path));
     const oldHash = new Map(oldEntries.map((f) => [f.path, f.sha256]));
-    const hashOf = new Map(entries.map((e) => [e.path, e.sha256]));
-    const stats = checkPlan(outdir, files, old, new Set(entries.map((e) => e.path)));
+    const stats = checkPlan(outdir, sorted, oldHash, new Set(entries.map((e) => e.path)));
     const staging = path.join(outdir, STAGING_DIR);
+    const stagedFiles = path.join(staging, 'files');
     const written: string[] = [];
     const unchanged: string[] = [];
     const made = new Set<string>();
+    let madeDir = '';
     try {
       fs.mkdirSync(staging, { recursive: true });
-      for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      for (let i = 0; i < sorted.length; i++) {
+        const f = sorted[i];
         const st = stats.get(f.path);
         // A hash that differs from the manifest's means a change: no need to read the file.
-        const maybeSame = !oldHash.has(f.path) || oldHash.get(f.path) === hashOf.get(f.path);
+        const before = oldHash.get(f.path);
+        const maybeSame = before === undefined || before === entries[i].sha256;
         if (maybeSame && st?.isFile() && st.size === Buffer.byteLength(f.content) && readOr(path.join(outdir, f.path), '\0') === f.content) {
           unchanged.push(f.path);
           continue;
         }
-        const staged = path.join(staging, 'files', f.path);
-        const dir = path.dirname(staged);
-        if (!made.has(dir)) {
+        // Paths are confined and normalized (assertConfined above): plain concatenation is the join.
+        const slash = f.path.lastIndexOf('/');
+        const dir = slash < 0 ? stagedFiles : `${stagedFiles}/${f.path.slice(0, slash)}`;
+        // Sorted paths keep a folder's files mostly together: the set is asked only when the folder changes.
+        if (dir !== madeDir && !made.has(dir)) {
           fs.mkdirSync(dir, { recursive: true });
           made.add(dir);
         }
-        fs.writeFileSync(staged, f.content);
+        madeDir = dir;
+        fs.writeFileSync(`${stagedFiles}/${f.path}`, f.content);
         written.push(f.path);
       }
       const tmp = path.join(staging, `${NEXT_MANIFEST}.tmp`);
-      writeDurably(tmp, manifestText(entries));
+      writeDurably(tmp, manifest());
       fs.renameSync(tmp, path.join(staging, NEXT_MANIFEST)); // the commit point
     } catch (e: any) {
       discard(outdir);
       throw new OutputError(outdir, 'OUTPUT003', `nothing written to ${outdir}: staging failed (${reason(e)})`);
     }
-    const { removed } = rollForward(outdir, { written: new Set(written), next: entries, previous: oldEntries });
+    const { removed } = rollForward(outdir, { written, next: entries, previous: oldEntries });
     return { outdir, files: entries, written, unchanged, removed };
   } finally {
     release();

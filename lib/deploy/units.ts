@@ -106,33 +106,42 @@ function unitFileOf(tree: InstallTree, file: string): { kind: string; stem: stri
   return undefined;
 }
 
-/** sha256 over the paths and contents of `paths` (sorted), one line each. */
-export function hashOf(tree: InstallTree, paths: readonly string[]): string {
-  return sha256([...paths].sort().map((p) => `${p}\0${sha256(tree.files.get(p) ?? '')}\n`).join(''));
+/**
+ * sha256 over the paths and contents of `paths` (sorted), one line each. `fileHashes` keeps each
+ * file's own hash for the next call (a unit's input and state hashes read the same files).
+ */
+export function hashOf(tree: InstallTree, paths: readonly string[], fileHashes: Map<string, string> = new Map()): string {
+  const fileHash = (p: string) => {
+    let h = fileHashes.get(p);
+    if (h === undefined) fileHashes.set(p, (h = sha256(tree.files.get(p) ?? '')));
+    return h;
+  };
+  return sha256([...paths].sort().map((p) => `${p}\0${fileHash(p)}\n`).join(''));
 }
 
 /**
- * The files a unit's text names: a token `%h/x` (rootless) or `/x` (rootful), or `./x` beside a
+ * The files a unit's entries (its file's and its drop-ins') name: a token `%h/x` (rootless) or `/x` (rootful), or `./x` beside a
  * quadlet unit, that is a file of the tree, a folder holding some, or an `x.env` whose template
  * `x.env.tmpl` the tree holds (the host's env file is made from it).
  */
-function namedFiles(tree: InstallTree, index: FolderIndex, unitFile: string, texts: readonly string[]): string[] {
+function namedFiles(tree: InstallTree, index: FolderIndex, unitFile: string, entries: readonly Entry[]): string[] {
   const found = new Set<string>();
   const dir = unitFile.slice(0, unitFile.lastIndexOf('/'));
   const prefix = runtimePath(tree.facts, '');
-  for (const text of texts) {
-    for (const e of unitEntries(text)) {
-      for (const token of e.value.split(/[\s:,;"'=]+/)) {
-        let p: string | undefined;
-        if (token.startsWith(prefix) && token.length > prefix.length) p = token.slice(prefix.length);
-        else if (token.startsWith('./') && token.length > 2) p = `${dir}/${token.slice(2)}`;
-        else if (tree.facts.rootless && token.startsWith('%E/')) p = `.config/${token.slice(3)}`;
-        if (p === undefined) continue;
-        p = p.replace(/\/+$/, '');
-        if (tree.files.has(p)) found.add(p);
-        else if (tree.files.has(`${p}.tmpl`) && p.endsWith('.env')) found.add(`${p}.tmpl`);
-        else for (const f of index.under.get(p) ?? []) found.add(f);
-      }
+  const home = tree.facts.rootless;
+  for (const e of entries) {
+    // A token can start so only in a value that holds the start: most values need no split.
+    if (!e.value.includes(prefix) && !e.value.includes('./') && !(home && e.value.includes('%E/'))) continue;
+    for (const token of e.value.split(/[\s:,;"'=]+/)) {
+      let p: string | undefined;
+      if (token.startsWith(prefix) && token.length > prefix.length) p = token.slice(prefix.length);
+      else if (token.startsWith('./') && token.length > 2) p = `${dir}/${token.slice(2)}`;
+      else if (home && token.startsWith('%E/')) p = `.config/${token.slice(3)}`;
+      if (p === undefined) continue;
+      p = p.replace(/\/+$/, '');
+      if (tree.files.has(p)) found.add(p);
+      else if (tree.files.has(`${p}.tmpl`) && p.endsWith('.env')) found.add(`${p}.tmpl`);
+      else for (const f of index.under.get(p) ?? []) found.add(f);
     }
   }
   found.delete(unitFile);
@@ -200,14 +209,14 @@ export function unitsOf(tree: InstallTree): DeployUnit[] {
     return `${own ?? `${f.stem}${QUADLET_TYPES[f.kind]}`}.service`;
   };
   for (const f of found) serviceOfFile.set(`${f.stem}.${f.kind}`, nameOf(f));
+  const fileHashes = new Map<string, string>();
 
   return found.map((f): DeployUnit => {
     const dirs = dropInDirs(f.file, f.stem, f.kind, f.quadlet);
     // In file order, as the tree holds them (sorted), whatever the order of the folders.
     const dropIns = [...new Set(dirs.flatMap((d) => index.confs.get(d) ?? []))].sort();
-    const texts = [tree.files.get(f.file)!, ...dropIns.map((p) => tree.files.get(p)!)];
     const entries = [...f.entries, ...dropIns.flatMap((p) => unitEntries(tree.files.get(p)!))];
-    const named = namedFiles(tree, index, f.file, texts).filter((p) => !dropIns.includes(p));
+    const named = namedFiles(tree, index, f.file, entries).filter((p) => !dropIns.includes(p));
     const reads = [...new Set([...dropIns, ...named])].sort();
     const implicit = f.quadlet
       ? entries.filter((e) => e.section === SECTION[f.kind] && ['Network', 'Volume', 'Pod', 'Image', 'Mount'].includes(e.key))
@@ -233,8 +242,8 @@ export function unitsOf(tree: InstallTree): DeployUnit[] {
       quadlet: f.quadlet,
       containerName: f.kind === 'container' ? (valuesOf(entries, 'Container', 'ContainerName')[0] ?? `systemd-${f.stem}`) : undefined,
       volumeName: f.kind === 'volume' ? (valuesOf(entries, 'Volume', 'VolumeName')[0] ?? `systemd-${f.stem}`) : undefined,
-      inputsHash: named.length ? hashOf(tree, named) : undefined,
-      stateHash: hashOf(tree, [f.file, ...reads]),
+      inputsHash: named.length ? hashOf(tree, named, fileHashes) : undefined,
+      stateHash: hashOf(tree, [f.file, ...reads], fileHashes),
     };
   }).sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
 }
