@@ -184,12 +184,13 @@ export function readManifest(outdir: string, kind: ManifestKind): ManifestEntry[
   const problems: string[] = [];
   const seen = new Set<string>();
   m.files.forEach((e: any, i: number) => {
-    const entry = `entry ${i + 1}${typeof e?.path === 'string' ? ` (${JSON.stringify(e.path)})` : ''}`;
-    if (e === null || typeof e !== 'object' || Array.isArray(e)) problems.push(`${entry} is ${JSON.stringify(e)}, not { "path", "sha256", "construct" }`);
-    else if (typeof e.path !== 'string') problems.push(`${entry} has the path ${JSON.stringify(e.path)}, not a string`);
-    else if (typeof e.sha256 !== 'string' || !SHA256.test(e.sha256)) problems.push(`${entry} has no sha256 of 64 hex digits`);
-    else if (typeof e.construct !== 'string') problems.push(`${entry} has no construct path`);
-    else if (seen.has(e.path)) problems.push(`${entry} is listed twice`);
+    // Named only when it has a problem: a manifest lists every file of the output.
+    const entry = () => `entry ${i + 1}${typeof e?.path === 'string' ? ` (${JSON.stringify(e.path)})` : ''}`;
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) problems.push(`${entry()} is ${JSON.stringify(e)}, not { "path", "sha256", "construct" }`);
+    else if (typeof e.path !== 'string') problems.push(`${entry()} has the path ${JSON.stringify(e.path)}, not a string`);
+    else if (typeof e.sha256 !== 'string' || !SHA256.test(e.sha256)) problems.push(`${entry()} has no sha256 of 64 hex digits`);
+    else if (typeof e.construct !== 'string') problems.push(`${entry()} has no construct path`);
+    else if (seen.has(e.path)) problems.push(`${entry()} is listed twice`);
     else seen.add(e.path);
   });
   if (problems.length) throw damaged(`has entries quadlet-cdk never writes:\n  ${listed(problems)}`);

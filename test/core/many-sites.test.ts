@@ -67,6 +67,9 @@ describe('many sites', function () {
     expect(diagnostics.filter((d) => d.severity === 'error')).to.deep.equal([]);
     // The generator-rule check (QUADLET035) once listed every unit of the site for every unit it rendered.
     expect(visited / constructs, `${visited} children for ${constructs} constructs`).to.be.below(50);
+    // And the whole-tree walks stay few (about 5): a tree without aspects is not walked for them,
+    // and synth finds the resources and the sites of the settled tree in one walk (it took 9).
+    expect(visited / constructs, `${visited} children for ${constructs} constructs: a walk of the whole tree came back`).to.be.below(7);
   });
 
   it('each site writes into its own folder once there are two sites, whenever the second is added', () => {
