@@ -68,7 +68,7 @@ describe('many sites', function () {
     // The generator-rule check (QUADLET035) once listed every unit of the site for every unit it rendered.
     expect(visited / constructs, `${visited} children for ${constructs} constructs`).to.be.below(50);
     // And the whole-tree walks stay few (about 5): a tree without aspects is not walked for them,
-    // and synth finds the resources and the sites of the settled tree in one walk (it took 9).
+    // and synth finds the resources and the sites of the settled tree in one walk (it took about 9).
     expect(visited / constructs, `${visited} children for ${constructs} constructs: a walk of the whole tree came back`).to.be.below(7);
   });
 
