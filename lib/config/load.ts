@@ -245,7 +245,9 @@ function crossChecks(data: any, at: At): void {
       rejected.push(`/images/${escapePointer(name)}`);
     };
     if (!parsed) reject(`"${ref}" is not an image reference`);
-    else if (!parsed.registry) reject(`"${ref}" is not a fully qualified image reference`, `name the registry, e.g. docker.io/${parsed.path.includes('/') ? parsed.path : `library/${parsed.path}`}:${parsed.tag ?? '<version>'}`);
+    else if (!parsed.registry && !entry?.allow_short_name) {
+      reject(`"${ref}" is not a fully qualified image reference`, `name the registry, e.g. docker.io/${parsed.path.includes('/') ? parsed.path : `library/${parsed.path}`}:${parsed.tag ?? '<version>'}; for an image built or tagged on the host, write ${name} = { ref = "${ref}", allow_short_name = "<why>" }`);
+    }
     else if (!parsed.digest && isFloatingTag(parsed.tag) && !entry?.allow_floating_tag && !floatingOk) {
       reject(`"${ref}" uses the floating tag :${parsed.tag ?? 'latest'}`, `pin a version, or write ${name} = { ref = "${ref}", allow_floating_tag = "<why>" }`);
     }

@@ -115,6 +115,11 @@ export interface ImageSettings {
   readonly ref: string;
   /** Why a floating tag is acceptable; goes into the docs. @default - floating tags are errors */
   readonly allow_floating_tag?: string;
+  /**
+   * Why a short name without a registry is acceptable (an image built or tagged on the host, or
+   * one the host's short-name aliases resolve); goes into the docs. @default - short names are errors
+   */
+  readonly allow_short_name?: string;
 }
 
 /** `[hosts.<name>]`: how other hosts reach one host. */
@@ -223,7 +228,7 @@ export const SITE_CONFIG_SCHEMA = {
         type: ['string', 'object'],
         additionalProperties: false,
         required: ['ref'],
-        properties: { ref: { type: 'string' }, allow_floating_tag: { type: 'string', minLength: 1 } },
+        properties: { ref: { type: 'string' }, allow_floating_tag: { type: 'string', minLength: 1 }, allow_short_name: { type: 'string', minLength: 1 } },
       },
     },
     hosts: {

@@ -26,6 +26,11 @@ export interface ConfiguredImage {
    * @default - none (floating tags are errors)
    */
   readonly allowFloatingTag?: string;
+  /**
+   * Why this image may be a short name without a registry, when the config allows it.
+   * @default - none (short names are errors)
+   */
+  readonly allowShortName?: string;
 }
 
 /** Stands in for an image the file does not pin: valid, so nothing else fails on it; CONFIG007 says why. */
@@ -136,7 +141,7 @@ export class SiteConfig extends Construct {
     return this.imageProps(name).image;
   }
 
-  /** `{ image, allowFloatingTag }` of `[images] <name>`, to spread into container props. */
+  /** `{ image, allowFloatingTag, allowShortName }` of `[images] <name>`, to spread into container props. */
   public imageProps(name: string): ConfiguredImage {
     const entry = own(this.data.images, name);
     if (entry === undefined) {
@@ -144,7 +149,7 @@ export class SiteConfig extends Construct {
       return { image: MISSING_IMAGE(name) };
     }
     if (typeof entry === 'string') return { image: entry };
-    return { image: entry.ref, allowFloatingTag: entry.allow_floating_tag };
+    return { image: entry.ref, allowFloatingTag: entry.allow_floating_tag, allowShortName: entry.allow_short_name };
   }
 
   /** `[hosts.<name>]`: the address other hosts use, and the LAN IP to bind. */

@@ -130,6 +130,21 @@ describe('site config (site.toml)', () => {
     expect(only(`${MINIMAL}[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`, 'CONFIG006', 'error').message).to.contain('uses the floating tag :main');
     expect(only(`${MINIMAL}[images]\nui = { ref = "ghcr.io/Bad Ref" }\n`, 'CONFIG006', 'error').message).to.equal('site.toml: [images.ui] ref: "ghcr.io/Bad Ref" is not an image reference');
     expect(problems(`${MINIMAL}allow_floating_tags = true\n[images]\nui = "ghcr.io/open-webui/open-webui:main"\n`)).to.deep.equal([]);
+    // The hint names the table form that allows a short name; a short name still may not float.
+    expect(only(`${MINIMAL}[images]\napp = "myapp:1"\n`, 'CONFIG006', 'error').hint).to.contain('app = { ref = "myapp:1", allow_short_name = "<why>" }');
+    expect(only(`${MINIMAL}[images]\napp = { ref = "myapp", allow_short_name = "built here" }\n`, 'CONFIG006', 'error').message).to.contain('uses the floating tag :latest');
+  });
+
+  it('allow_short_name: a short name the file allows, with the reason, reaches the container', () => {
+    const { app, cfg } = load(`${MINIMAL}[images]\napp = { ref = "myapp:1.2", allow_short_name = "built on the host by make image" }\n`);
+    expect(cfg.imageProps('app')).to.deep.equal({ image: 'myapp:1.2', allowFloatingTag: undefined, allowShortName: 'built on the host by make image' });
+    const site = cfg.createSite(app);
+    new Container(site, 'app', { ...cfg.imageProps('app') });
+    expect(Testing.diagnostics(app).map((d) => `${d.code} ${d.message}`)).to.deep.equal([]);
+    // Without the allowance the container reports the short name itself.
+    const { app: app2, cfg: cfg2 } = load(`${MINIMAL}[images]\napp = { ref = "docker.io/library/myapp:1.2" }\n`);
+    new Container(cfg2.createSite(app2), 'app', { ...cfg2.imageProps('app'), image: 'myapp:1.2' });
+    expectDiagnostic(app2, 'IMAGE001', 'error');
   });
 
   it('CONFIG007: the code asks for what the file lacks, without cascading from other errors', () => {
