@@ -9,7 +9,7 @@ import { encodeValue } from '../render/encode';
 import { EnvFile } from './env-file';
 import { literalSecretIn } from './literal-secrets';
 import { checkKeepGroupsAlone } from './group-add';
-import { checkImageRef } from './image-ref';
+import { checkImageRef, ImageAllowances } from './image-ref';
 import { ContainerKeys } from './keys.generated';
 import { checkMounts, Mount, mountSpec, podmanSocketUnitOf } from './mounts';
 import { INetwork, networksOrDefault } from './network';
@@ -67,7 +67,7 @@ export interface ContainerPort {
   readonly port: number;
 }
 
-export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
+export interface ContainerProps extends QuadletUnitProps, ImageAllowances, Omit<ContainerKeys,
 'image' | 'rootfs' | 'containerName' | 'network' | 'volume' | 'publishPort' | 'environment' | 'environmentFile' | 'secret' | 'pod' | 'entrypoint' | 'exec' | 'serviceName' | 'autoUpdate'> {
   /**
    * Let `podman auto-update` update the image (`AutoUpdate=`): `registry` pulls a newer image of the
@@ -83,21 +83,6 @@ export interface ContainerProps extends QuadletUnitProps, Omit<ContainerKeys,
    * Image / Build unit, or a root file system folder on the host (`RootFs.at(path)`, `Rootfs=`).
    */
   readonly image: string | IImageSource | RootFs;
-  /**
-   * Let the image use a floating tag such as `:latest`. Give the reason: it goes into the docs.
-   * @default - floating tags are errors
-   */
-  readonly allowFloatingTag?: string;
-  /**
-   * Let the image be a short name without a registry (`Image=myapp`, `localhost/` left out): an
-   * image built or tagged on the host, or a name the host's short-name aliases
-   * (`/etc/containers/registries.conf.d/`) resolve. Give the reason: it goes into the docs.
-   * Without it a short name is an error (IMAGE001): podman resolves it through the host's search
-   * registries, which a non-interactive pull (start, auto-update) refuses or answers differently
-   * on another host.
-   * @default - short names are errors
-   */
-  readonly allowShortName?: string;
   /**
    * The podman container name, which is its DNS name on shared networks. Systemd text keeps
    * specifiers (quadlet's own default is `systemd-%N`).

@@ -65,11 +65,23 @@ export interface ImagePolicy {
   readonly digestPolicy: DigestPolicy;
 }
 
-/** What one unit allows of its image reference, each with the reason (it goes into the docs). */
+/** What one unit allows of its image reference, each with the reason (it goes into the site docs). */
 export interface ImageAllowances {
-  /** A floating tag such as `:latest` (IMAGE002). @default - not allowed */
+  /**
+   * Let the image use a floating tag such as `:latest` (IMAGE002). Give the reason: it goes into
+   * the docs.
+   * @default - floating tags are errors
+   */
   readonly allowFloatingTag?: string;
-  /** A short name without a registry (IMAGE001). @default - not allowed */
+  /**
+   * Let the image be a short name without a registry (`Image=myapp`, `localhost/` left out): an
+   * image built or tagged on the host, or a name the host's short-name aliases
+   * (`/etc/containers/registries.conf.d/`) resolve. Give the reason: it goes into the docs.
+   * Without it a short name is an error (IMAGE001): podman resolves it through the host's search
+   * registries, which a non-interactive pull (start, auto-update) refuses or answers differently
+   * on another host.
+   * @default - short names are errors
+   */
   readonly allowShortName?: string;
 }
 

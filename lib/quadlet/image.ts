@@ -4,31 +4,16 @@ import { ValidationContext } from '../core/resource';
 import { EncodableValue } from '../render/encode';
 import { literalOf } from '../render/systemd-value';
 import { IImageSource } from './container';
-import { checkImageRef } from './image-ref';
+import { checkImageRef, ImageAllowances } from './image-ref';
 import { ImageKeys } from './keys.generated';
 import { QuadletUnit, QuadletUnitProps } from './unit';
 
-export interface ImageProps extends QuadletUnitProps, Omit<ImageKeys, 'image' | 'serviceName'> {
+export interface ImageProps extends QuadletUnitProps, ImageAllowances, Omit<ImageKeys, 'image' | 'serviceName'> {
   /**
    * The fully qualified reference to pull, e.g. `docker.io/library/caddy:2-alpine`.
    * Required: quadlet refuses an `.image` unit without it.
    */
   readonly image: string;
-  /**
-   * Let the image use a floating tag such as `:latest`. Give the reason: it goes into the docs.
-   * @default - floating tags are errors
-   */
-  readonly allowFloatingTag?: string;
-  /**
-   * Let the image be a short name without a registry (`Image=myapp`, `localhost/` left out): an
-   * image built or tagged on the host, or a name the host's short-name aliases
-   * (`/etc/containers/registries.conf.d/`) resolve. Give the reason: it goes into the docs.
-   * Without it a short name is an error (IMAGE001): podman resolves it through the host's search
-   * registries, which a non-interactive pull (start, auto-update) refuses or answers differently
-   * on another host.
-   * @default - short names are errors
-   */
-  readonly allowShortName?: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import { EnvFile } from '../quadlet/env-file';
 import { checkPodmanName } from '../core/names';
 import { credentialFlagIn, CREDENTIALS_HINT, literalSecretIn } from '../quadlet/literal-secrets';
 import { Image } from '../quadlet/image';
-import { checkImageRef } from '../quadlet/image-ref';
+import { checkImageRef, ImageAllowances } from '../quadlet/image-ref';
 import { INetwork } from '../quadlet/network';
 import { checkSecretMount, SecretMount } from '../quadlet/container';
 import { SiteSecrets } from '../quadlet/site-secrets';
@@ -62,24 +62,9 @@ export class HostCommand implements IJob {
   }
 }
 
-export interface ContainerJobProps {
+export interface ContainerJobProps extends ImageAllowances {
   /** A fully qualified reference, or an Image unit (the job then waits for its pull). */
   readonly image: string | Image;
-  /**
-   * Let the image use a floating tag such as `:latest`. Give the reason: it goes into the docs.
-   * @default - floating tags are errors
-   */
-  readonly allowFloatingTag?: string;
-  /**
-   * Let the image be a short name without a registry (`Image=myapp`, `localhost/` left out): an
-   * image built or tagged on the host, or a name the host's short-name aliases
-   * (`/etc/containers/registries.conf.d/`) resolve. Give the reason: it goes into the docs.
-   * Without it a short name is an error (IMAGE001): podman resolves it through the host's search
-   * registries, which a non-interactive pull (start, auto-update) refuses or answers differently
-   * on another host.
-   * @default - short names are errors
-   */
-  readonly allowShortName?: string;
   /** Arguments after the image. @default - the image's command */
   readonly command?: UnitValue[];
   /** Override the image's entrypoint (`--entrypoint`). @default - the image's */
