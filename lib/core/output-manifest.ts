@@ -75,17 +75,12 @@ export class OutputError extends Error {
   }
 }
 
-/** Segments of anything but `/` and NUL, none of them `.` or `..`, joined by single slashes. */
-const GOOD_PATH = /^(?!\.\.?(?:\/|$))[^/\0]+(?:\/(?!\.\.?(?:\/|$))[^/\0]+)*$/;
-
 /**
  * Why `p` may not name a file in the output folder, or undefined when it may. The one rule for
  * the files a synth writes and for every entry of a manifest it reads: relative, `/`-separated,
  * normalized, and not one of the names quadlet-cdk keeps for itself.
  */
 export function pathProblem(p: unknown): string | undefined {
-  // The common case in one scan: no NUL, not absolute, no empty, "." or ".." segment, not reserved.
-  if (typeof p === 'string' && GOOD_PATH.test(p) && !p.startsWith('.quadlet-cdk')) return undefined;
   if (typeof p !== 'string') return 'is not a string';
   if (p === '') return 'is empty';
   if (p.startsWith('/') || path.isAbsolute(p)) return 'is absolute';

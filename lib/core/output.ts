@@ -45,8 +45,9 @@ function filesUnder(outdir: string, dir: string): string[] {
  * Refuses, before anything is committed, every write that would touch a file the manifest does
  * not list or that the roll-forward could not finish: a user file where a generated file goes, a
  * user file where a generated folder goes, a folder where a file goes, a folder it cannot write.
+ * `old` is the current manifest's paths (with their hashes), `next` the paths about to be written.
  */
-function checkPlan(outdir: string, files: readonly GeneratedFile[], old: ReadonlySet<string> | ReadonlyMap<string, string>, next: ReadonlySet<string>): Map<string, fs.Stats | undefined> {
+function checkPlan(outdir: string, files: readonly GeneratedFile[], old: ReadonlyMap<string, string>, next: ReadonlySet<string>): Map<string, fs.Stats | undefined> {
   const problems: string[] = [];
   const unwritable: string[] = [];
   const going = (p: string) => old.has(p) && !next.has(p);
